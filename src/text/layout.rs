@@ -1,0 +1,525 @@
+//! Paragraph layout: logical text and a width in, visual lines of cells out.
+//!
+//! One paragraph goes through the pipeline in this order, because UAX #9
+//! reorders after line breaking:
+//! 1. sanitise (controls become visible symbols);
+//! 2. resolve bidi levels for the whole paragraph;
+//! 3. shape Arabic in logical order;
+//! 4. split into grapheme clusters, measure each as ratatui paints it, and
+//!    break into lines in logical order at UAX #14 opportunities (a word wider
+//!    than the line is broken between clusters);
+//! 5. reorder each line's clusters: L1 (trailing whitespace to the paragraph
+//!    level), L2 (reverse runs), L3 (a cluster keeps its marks after the base),
+//!    L4 (mirrored glyphs at odd levels);
+//! 6. align: right for a right-to-left paragraph, left otherwise.
+//!
+//! Whitespace at a line break hangs past the line end: it belongs to the line
+//! but takes no cell. Explicit bidi controls and clusters of width zero are
+//! kept in the logical lines but never painted.
+
+use std::ops::Range;
+
+use unicode_bidi::BidiClass;
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::bidi::{self, BaseDirection, Direction};
+use super::sanitize::sanitize;
+use super::shape;
+use super::width::{char_width, cluster_width};
+
+/// How to lay out a paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LayoutOptions {
+    /// Cells per line (at least 1).
+    pub width: usize,
+    /// Break lines at `width`; when false, a paragraph is one line.
+    pub wrap: bool,
+    /// Map Arabic letters to presentation forms (for terminals that do not shape).
+    pub shape: bool,
+    /// Show harakat and other Arabic marks.
+    pub harakat: bool,
+    /// How the paragraph's base direction is chosen.
+    pub direction: BaseDirection,
+    /// Direction of a paragraph without strong characters under `Auto`
+    /// (the document's dominant direction).
+    pub fallback: Direction,
+}
+
+impl Default for LayoutOptions {
+    fn default() -> Self {
+        LayoutOptions {
+            width: 80,
+            wrap: true,
+            shape: true,
+            harakat: true,
+            direction: BaseDirection::Auto,
+            fallback: Direction::Ltr,
+        }
+    }
+}
+
+/// What a cluster is, for line breaking and painting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Printable text.
+    Text,
+    /// Whitespace (bidi class WS): may hang at a line end.
+    Space,
+    /// A tab: spaces up to the next 8-column stop of the line.
+    Tab,
+    /// An explicit bidi control: obeyed, never printed.
+    Control,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Cluster {
+    /// Bytes of `Layout::display` to print.
+    display: (u32, u32),
+    /// Bytes of the original paragraph this cluster shows.
+    source: (u32, u32),
+    /// Cells; for a tab, set when its line is laid out; 0 when hanging.
+    width: u16,
+    level: u8,
+    class: BidiClass,
+    kind: Kind,
+    /// UAX #14 allows a break before this cluster.
+    break_before: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Line {
+    /// Clusters of the line in logical order.
+    clusters: Range<u32>,
+    /// Range of `Layout::visual`: the painted clusters, leftmost first.
+    visual: Range<u32>,
+    width: u16,
+}
+
+/// A paragraph laid out into visual lines.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    display: String,
+    clusters: Vec<Cluster>,
+    visual: Vec<u32>,
+    lines: Vec<Line>,
+    direction: Direction,
+    width: usize,
+}
+
+/// One cell-run of a visual line: a grapheme cluster as painted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell<'a> {
+    /// What to print (shaped, mirrored; never a control character).
+    pub text: &'a str,
+    /// Cells it takes.
+    pub width: usize,
+    /// Byte range of the original paragraph it shows.
+    pub source: Range<usize>,
+}
+
+/// One line of a laid-out paragraph, in visual order.
+#[derive(Debug, Clone, Copy)]
+pub struct VisualLine<'a> {
+    layout: &'a Layout,
+    line: &'a Line,
+}
+
+const SPACES: &str = "                ";
+/// Shown for a cluster wider than the whole line (a wide character at width 1).
+const TOO_WIDE: &str = "…";
+
+impl Layout {
+    /// Lays out one paragraph (one line of input, without its line ending).
+    pub fn new(paragraph: &str, options: &LayoutOptions) -> Layout {
+        let mut builder = Builder::default();
+        builder.layout(paragraph, options)
+    }
+
+    /// The paragraph's resolved base direction.
+    pub fn direction(&self) -> Direction {
+        self.direction
+    }
+
+    /// Whether lines align to the right.
+    pub fn is_rtl(&self) -> bool {
+        self.direction == Direction::Rtl
+    }
+
+    /// The width the paragraph was laid out for.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Number of visual lines (at least one, even for an empty paragraph).
+    pub fn line_count(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// The visual lines, top to bottom.
+    pub fn lines(&self) -> impl ExactSizeIterator<Item = VisualLine<'_>> + '_ {
+        self.lines.iter().map(move |line| VisualLine { layout: self, line })
+    }
+
+    /// One visual line.
+    pub fn line(&self, index: usize) -> Option<VisualLine<'_>> {
+        self.lines.get(index).map(|line| VisualLine { layout: self, line })
+    }
+}
+
+impl<'a> VisualLine<'a> {
+    /// Cells taken by the painted clusters.
+    pub fn width(&self) -> usize {
+        usize::from(self.line.width)
+    }
+
+    /// Columns of padding before the first cell when aligned in `width` cells.
+    pub fn indent(&self, width: usize) -> usize {
+        if self.layout.is_rtl() {
+            width.saturating_sub(self.width())
+        } else {
+            0
+        }
+    }
+
+    /// Byte range of the original paragraph covered by this line (logical).
+    pub fn source(&self) -> Range<usize> {
+        let r = &self.line.clusters;
+        if r.is_empty() {
+            let at = self
+                .layout
+                .clusters
+                .get(r.start as usize)
+                .map_or_else(|| self.layout.source_len(), |c| c.source.0 as usize);
+            return at..at;
+        }
+        let first = &self.layout.clusters[r.start as usize];
+        let last = &self.layout.clusters[r.end as usize - 1];
+        first.source.0 as usize..last.source.1 as usize
+    }
+
+    /// The painted clusters, leftmost first.
+    pub fn cells(&self) -> impl Iterator<Item = Cell<'a>> + 'a {
+        let layout = self.layout;
+        let range = self.line.visual.start as usize..self.line.visual.end as usize;
+        layout.visual[range].iter().map(move |&i| {
+            let c = &layout.clusters[i as usize];
+            let width = usize::from(c.width);
+            let text = match c.kind {
+                Kind::Tab => &SPACES[..width.min(SPACES.len())],
+                _ => &layout.display[c.display.0 as usize..c.display.1 as usize],
+            };
+            Cell {
+                text,
+                width,
+                source: c.source.0 as usize..c.source.1 as usize,
+            }
+        })
+    }
+
+    /// Appends the line to `out`; with `pad_to`, right-to-left lines are
+    /// padded on the left to end at that column.
+    pub fn write_to(&self, out: &mut String, pad_to: Option<usize>) {
+        if let Some(width) = pad_to {
+            out.extend(std::iter::repeat_n(' ', self.indent(width)));
+        }
+        for cell in self.cells() {
+            out.push_str(cell.text);
+        }
+    }
+
+    /// The line as a string, without padding.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        self.write_to(&mut s, None);
+        s
+    }
+}
+
+impl Layout {
+    fn source_len(&self) -> usize {
+        self.clusters.last().map_or(0, |c| c.source.1 as usize)
+    }
+}
+
+/// Scratch buffers reused across the steps of one layout.
+#[derive(Default)]
+struct Builder {
+    glyphs: Vec<char>,
+    line_classes: Vec<BidiClass>,
+    line_levels: Vec<u8>,
+    unit_levels: Vec<u8>,
+    unit_index: Vec<u32>,
+    order: Vec<u32>,
+}
+
+impl Builder {
+    fn layout(&mut self, paragraph: &str, options: &LayoutOptions) -> Layout {
+        let max_width = options.width.max(1);
+        let san = sanitize(paragraph);
+        let text: &str = &san.text;
+        let info = bidi::resolve(text, options.direction, options.fallback);
+        let paragraph_level = info.paragraph_level.number();
+        let direction = if info.paragraph_level.is_rtl() {
+            Direction::Rtl
+        } else {
+            Direction::Ltr
+        };
+
+        let shaped = options.shape && shape::needs_shaping(text);
+        if shaped {
+            shape::shape(text, &info.levels, &mut self.glyphs);
+        }
+        let any_rtl = info.has_rtl();
+
+        let mut display = String::with_capacity(text.len() + text.len() / 2);
+        let mut clusters: Vec<Cluster> = Vec::with_capacity(text.len() / 2 + 1);
+        let mut breaks = unicode_linebreak::linebreaks(text).map(|(at, _)| at).peekable();
+
+        for (start, g) in text.grapheme_indices(true) {
+            let end = start + g.len();
+            let first = g.chars().next().unwrap_or(' ');
+            let level = info.levels[start].number();
+            let class = info.original_classes[start];
+            let mut break_before = false;
+            while let Some(&at) = breaks.peek() {
+                if at > start {
+                    break;
+                }
+                break_before |= at == start;
+                breaks.next();
+            }
+            let kind = if first == '\t' {
+                Kind::Tab
+            } else if g.len() == first.len_utf8() && bidi::is_bidi_control(first) {
+                Kind::Control
+            } else if class == BidiClass::WS {
+                Kind::Space
+            } else {
+                Kind::Text
+            };
+            let display_start = display.len();
+            let mut absorbed = false;
+            if kind == Kind::Text {
+                let mirror = any_rtl && level % 2 == 1;
+                for (offset, c) in g.char_indices() {
+                    let mut out = if shaped { self.glyphs[start + offset] } else { c };
+                    if out == '\0' {
+                        absorbed |= offset == 0;
+                        continue;
+                    }
+                    if !options.harakat && shape::is_harakah(c) {
+                        continue;
+                    }
+                    if mirror {
+                        out = shape::mirror(out).unwrap_or(out);
+                    }
+                    display.push(out);
+                }
+            } else if kind == Kind::Space {
+                display.push_str(g);
+            }
+            let source = (san.original(start) as u32, san.original(end) as u32);
+            // The alef a lam-alef ligature absorbed joins the lam's cluster:
+            // one cell, never split by a line break.
+            if absorbed && let Some(prev) = clusters.last_mut() {
+                prev.display.1 = display.len() as u32;
+                prev.source.1 = source.1;
+                let shown = &display[prev.display.0 as usize..];
+                prev.width = cluster_width(shown) as u16;
+                continue;
+            }
+            let shown = &display[display_start..];
+            let mut width = match kind {
+                Kind::Text | Kind::Space => {
+                    if shown.len() == g.len() && g.len() <= 4 {
+                        char_width_fast(shown)
+                    } else {
+                        cluster_width(shown)
+                    }
+                }
+                Kind::Tab | Kind::Control => 0,
+            };
+            if options.wrap && width > max_width {
+                display.truncate(display_start);
+                display.push_str(TOO_WIDE);
+                width = 1;
+            }
+            clusters.push(Cluster {
+                display: (display_start as u32, display.len() as u32),
+                source,
+                width: width.min(u16::MAX as usize) as u16,
+                level,
+                class,
+                kind,
+                break_before,
+            });
+        }
+
+        let mut layout = Layout {
+            display,
+            clusters,
+            visual: Vec::new(),
+            lines: Vec::new(),
+            direction,
+            width: max_width,
+        };
+        if options.wrap {
+            self.wrap(&mut layout, max_width, paragraph_level);
+        } else {
+            let n = layout.clusters.len();
+            let mut col = 0usize;
+            for c in &mut layout.clusters {
+                if c.kind == Kind::Tab {
+                    c.width = (8 - col % 8) as u16;
+                }
+                col += usize::from(c.width);
+            }
+            self.finish_line(&mut layout, 0..n, true, usize::MAX, paragraph_level);
+        }
+        layout
+    }
+
+    /// Greedy line breaking in logical order.
+    fn wrap(&mut self, layout: &mut Layout, max_width: usize, paragraph_level: u8) {
+        let n = layout.clusters.len();
+        let mut start = 0;
+        loop {
+            let mut col = 0usize;
+            let mut last_break = None;
+            let mut end = n;
+            for i in start..n {
+                let c = &mut layout.clusters[i];
+                if i > start && c.break_before {
+                    last_break = Some(i);
+                }
+                match c.kind {
+                    Kind::Control => {}
+                    Kind::Space | Kind::Tab => {
+                        // Tabs are measured in logical order from the line start.
+                        if c.kind == Kind::Tab {
+                            c.width = (8 - col % 8) as u16;
+                        }
+                        col += usize::from(c.width);
+                    }
+                    Kind::Text => {
+                        let w = usize::from(c.width);
+                        if w > 0 && col + w > max_width {
+                            end = match last_break {
+                                Some(b) => b,
+                                None if i > start => i,
+                                None => i + 1,
+                            };
+                            break;
+                        }
+                        col += w;
+                    }
+                }
+            }
+            let last = end == n;
+            self.finish_line(layout, start..end, last, max_width, paragraph_level);
+            if last {
+                break;
+            }
+            start = end;
+        }
+    }
+
+    /// Hangs overflowing whitespace, then reorders the line (L1, L2) into
+    /// `layout.visual`.
+    fn finish_line(
+        &mut self,
+        layout: &mut Layout,
+        range: Range<usize>,
+        last: bool,
+        max_width: usize,
+        paragraph_level: u8,
+    ) {
+        let clusters = &mut layout.clusters[range.clone()];
+        // Whitespace at a break hangs; at the paragraph end it shows while it fits.
+        let mut trailing = clusters.len();
+        while trailing > 0 && matches!(clusters[trailing - 1].kind, Kind::Space | Kind::Tab | Kind::Control) {
+            trailing -= 1;
+        }
+        let mut width: usize = 0;
+        for (i, c) in clusters.iter_mut().enumerate() {
+            let hangs = i >= trailing
+                && matches!(c.kind, Kind::Space | Kind::Tab)
+                && (!last || width + usize::from(c.width) > max_width);
+            if hangs {
+                c.width = 0;
+            }
+            width += usize::from(c.width);
+        }
+
+        // UAX #9 L1 over all clusters of the line.
+        self.line_classes.clear();
+        self.line_levels.clear();
+        for c in clusters.iter() {
+            self.line_classes.push(c.class);
+            self.line_levels.push(c.level);
+        }
+        bidi::apply_l1(&self.line_classes, &mut self.line_levels, paragraph_level);
+
+        // L2 over the painted clusters only: controls and zero-width clusters
+        // must not split a run.
+        self.unit_levels.clear();
+        self.unit_index.clear();
+        for (i, c) in clusters.iter().enumerate() {
+            if c.width > 0 && c.kind != Kind::Control {
+                self.unit_levels.push(self.line_levels[i]);
+                self.unit_index.push((range.start + i) as u32);
+            }
+        }
+        self.order.clear();
+        bidi::visual_order(&self.unit_levels, &mut self.order);
+        let visual_start = layout.visual.len() as u32;
+        layout
+            .visual
+            .extend(self.order.iter().map(|&k| self.unit_index[k as usize]));
+        layout.lines.push(Line {
+            clusters: range.start as u32..range.end as u32,
+            visual: visual_start..layout.visual.len() as u32,
+            width: width.min(u16::MAX as usize) as u16,
+        });
+    }
+}
+
+/// Width of a short cluster, with the common one-character case inlined.
+#[inline]
+fn char_width_fast(shown: &str) -> usize {
+    let mut chars = shown.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => char_width(c),
+        _ => cluster_width(shown),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str, width: usize) -> Vec<String> {
+        let options = LayoutOptions {
+            width,
+            ..LayoutOptions::default()
+        };
+        Layout::new(text, &options).lines().map(|l| l.text()).collect()
+    }
+
+    #[test]
+    fn latin_wraps_at_spaces() {
+        assert_eq!(lines("hello big world", 10), ["hello big", "world"]);
+    }
+
+    #[test]
+    fn arabic_is_reversed_and_shaped() {
+        // Seen initial, lam-alef final ligature, meem isolated; reversed for display.
+        let out = lines("سلام", 80);
+        assert_eq!(out, ["\u{FEE1}\u{FEFC}\u{FEB3}"]);
+    }
+
+    #[test]
+    fn empty_paragraph_has_one_empty_line() {
+        assert_eq!(lines("", 10), [""]);
+    }
+}

@@ -1,0 +1,308 @@
+//! Arabic shaping and bidi mirroring, for terminals that do neither.
+//!
+//! Shaping works in logical order (before reordering). Each letter's joining
+//! type comes from Unicode's ArabicShaping data: transparent characters
+//! (harakat, other marks, format characters) are skipped when looking for a
+//! neighbour, join-causing characters (tatweel, ZWJ) join on both sides, and
+//! non-joining ones (ZWNJ, spaces, Latin) break the join. A letter's form
+//! (isolated, final, initial, medial) is then mapped to Arabic Presentation
+//! Forms-A/B when the letter has that form; letters without presentation
+//! forms are printed as they are but still join their neighbours. Lam
+//! directly followed by alef, alef with madda, or alef with hamza above or
+//! below becomes one of the mandatory lam-alef ligatures. Characters at
+//! different embedding levels never join.
+
+use std::sync::OnceLock;
+
+use unicode_bidi::Level;
+
+use super::tables::{ARABIC_FORMS, JOINING, LAM_ALEF, MIRRORS};
+
+/// Joining type (Unicode ArabicShaping.txt).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Joining {
+    /// Non-joining.
+    U,
+    /// Transparent: skipped when looking for the neighbour to join.
+    T,
+    /// Join-causing: joins on both sides but has no forms (tatweel, ZWJ).
+    C,
+    /// Left-joining: joins only the following letter.
+    L,
+    /// Right-joining: joins only the preceding letter.
+    R,
+    /// Dual-joining.
+    D,
+}
+
+impl Joining {
+    fn from_code(code: u8) -> Joining {
+        match code {
+            1 => Joining::T,
+            2 => Joining::C,
+            3 => Joining::L,
+            4 => Joining::R,
+            5 => Joining::D,
+            _ => Joining::U,
+        }
+    }
+
+    /// Whether a letter of this type connects to the letter after it.
+    fn joins_following(self) -> bool {
+        matches!(self, Joining::D | Joining::L | Joining::C)
+    }
+
+    /// Whether a letter of this type connects to the letter before it.
+    fn joins_preceding(self) -> bool {
+        matches!(self, Joining::D | Joining::R | Joining::C)
+    }
+}
+
+fn lookup_joining(cp: u32) -> Joining {
+    match JOINING.binary_search_by(|&(lo, hi, _)| {
+        if hi < cp {
+            std::cmp::Ordering::Less
+        } else if lo > cp {
+            std::cmp::Ordering::Greater
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    }) {
+        Ok(i) => Joining::from_code(JOINING[i].2),
+        Err(_) => Joining::U,
+    }
+}
+
+/// The joining type of a character.
+pub fn joining_type(c: char) -> Joining {
+    const FAST_START: u32 = 0x0600;
+    const FAST_LEN: usize = 0x300;
+    static FAST: OnceLock<[Joining; FAST_LEN]> = OnceLock::new();
+    let cp = c as u32;
+    // Nothing below U+00AD (SOFT HYPHEN, Cf) is transparent or joining.
+    if cp < 0xAD {
+        return Joining::U;
+    }
+    if (FAST_START..FAST_START + FAST_LEN as u32).contains(&cp) {
+        let fast = FAST.get_or_init(|| {
+            std::array::from_fn(|i| lookup_joining(FAST_START + i as u32))
+        });
+        return fast[(cp - FAST_START) as usize];
+    }
+    lookup_joining(cp)
+}
+
+/// Whether a paragraph has any character that shaping could change.
+pub fn needs_shaping(text: &str) -> bool {
+    // UTF-8 lead bytes 0xD8..=0xDB encode U+0600..U+06FF, the only letters
+    // with presentation forms.
+    text.as_bytes().iter().any(|b| (0xD8..=0xDB).contains(b))
+}
+
+/// Whether a character is an Arabic mark hidden by the "no harakat" option.
+pub fn is_harakah(c: char) -> bool {
+    matches!(c,
+        '\u{0610}'..='\u{061A}'
+        | '\u{064B}'..='\u{065F}'
+        | '\u{0670}'
+        | '\u{06D6}'..='\u{06DC}'
+        | '\u{06DF}'..='\u{06E4}'
+        | '\u{06E7}'..='\u{06E8}'
+        | '\u{06EA}'..='\u{06ED}'
+        | '\u{08CA}'..='\u{08E1}'
+        | '\u{08E3}'..='\u{08FF}')
+}
+
+/// The presentation form of `c` (0 isolated, 1 final, 2 initial, 3 medial).
+fn form(c: char, slot: usize) -> char {
+    let cp = c as u32;
+    if !(0x0600..0x0700).contains(&cp) {
+        return c;
+    }
+    match ARABIC_FORMS[(cp - 0x0600) as usize][slot] {
+        0 => c,
+        f => char::from_u32(u32::from(f)).unwrap_or(c),
+    }
+}
+
+fn lam_alef(alef: char, joins_preceding: bool) -> Option<char> {
+    LAM_ALEF
+        .iter()
+        .find(|&&(a, _, _)| a == alef)
+        .map(|&(_, isolated, fin)| if joins_preceding { fin } else { isolated })
+}
+
+const ZWNJ: char = '\u{200C}';
+const ZWJ: char = '\u{200D}';
+
+/// The letter waiting for its following neighbour to decide its form.
+struct Pending {
+    at: usize,
+    c: char,
+    joining: Joining,
+    level: Level,
+    joins_preceding: bool,
+}
+
+impl Pending {
+    fn finish(&self, joins_following: bool, glyphs: &mut [char]) {
+        let slot = match (self.joins_preceding, joins_following) {
+            (false, false) => 0,
+            (true, false) => 1,
+            (false, true) => 2,
+            (true, true) => 3,
+        };
+        if glyphs[self.at] != '\0' {
+            glyphs[self.at] = form(self.c, slot);
+        }
+    }
+}
+
+/// Shapes one paragraph in logical order.
+///
+/// `levels` holds the embedding level of every byte of `text`. On return,
+/// `glyphs[i]` is the character to display for the character starting at
+/// byte `i`: a presentation form, a lam-alef ligature (on the lam), `'\0'`
+/// for the alef a ligature absorbed and for joiners whose work is done (ZWNJ,
+/// ZWJ after a letter), or the character itself.
+pub fn shape(text: &str, levels: &[Level], glyphs: &mut Vec<char>) {
+    glyphs.clear();
+    glyphs.resize(text.len(), '\0');
+    let mut pending: Option<Pending> = None;
+    for (at, c) in text.char_indices() {
+        let joining = joining_type(c);
+        glyphs[at] = c;
+        if joining == Joining::T {
+            continue;
+        }
+        // ZWNJ, and ZWJ after a joining letter, only steer joining: once the
+        // forms are chosen they have nothing left to say to the terminal.
+        if c == ZWNJ || (c == ZWJ && pending.is_some()) {
+            glyphs[at] = '\0';
+        }
+        let level = levels[at];
+        let joins = pending.as_ref().is_some_and(|p| {
+            p.level == level && p.joining.joins_following() && joining.joins_preceding()
+        });
+        let mut absorbed = false;
+        if let Some(p) = pending.take() {
+            if joins && p.c == '\u{0644}' && p.at + p.c.len_utf8() == at {
+                if let Some(lig) = lam_alef(c, p.joins_preceding) {
+                    glyphs[p.at] = lig;
+                    glyphs[at] = '\0';
+                    absorbed = true;
+                }
+            }
+            if !absorbed {
+                p.finish(joins, glyphs);
+            }
+        }
+        if absorbed {
+            // An alef is right-joining: nothing after it joins the ligature.
+            pending = None;
+        } else if joining != Joining::U {
+            pending = Some(Pending {
+                at,
+                c,
+                joining,
+                level,
+                joins_preceding: joins,
+            });
+        }
+    }
+    if let Some(p) = pending {
+        p.finish(false, glyphs);
+    }
+}
+
+/// The mirrored glyph of a character (UAX #9 L4, Bidi_Mirroring_Glyph).
+pub fn mirror(c: char) -> Option<char> {
+    match c {
+        '(' => Some(')'),
+        ')' => Some('('),
+        '<' => Some('>'),
+        '>' => Some('<'),
+        '[' => Some(']'),
+        ']' => Some('['),
+        '{' => Some('}'),
+        '}' => Some('{'),
+        c if c.is_ascii() => None,
+        c => MIRRORS
+            .binary_search_by_key(&(c as u32), |&(a, _)| a)
+            .ok()
+            .and_then(|i| char::from_u32(MIRRORS[i].1)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shaped(s: &str) -> String {
+        let levels = vec![Level::rtl(); s.len()];
+        let mut glyphs = Vec::new();
+        shape(s, &levels, &mut glyphs);
+        s.char_indices()
+            .map(|(i, _)| glyphs[i])
+            .filter(|&g| g != '\0')
+            .collect()
+    }
+
+    #[test]
+    fn contextual_forms() {
+        // beh: initial, medial, final; alef then isolated.
+        assert_eq!(shaped("ببب"), "\u{FE91}\u{FE92}\u{FE90}");
+        assert_eq!(shaped("ب"), "\u{FE8F}");
+    }
+
+    #[test]
+    fn lam_alef_ligatures() {
+        assert_eq!(shaped("لا"), "\u{FEFB}");
+        assert_eq!(shaped("سلا"), "\u{FEB3}\u{FEFC}");
+        assert_eq!(shaped("لأ"), "\u{FEF7}");
+        assert_eq!(shaped("لإ"), "\u{FEF9}");
+        assert_eq!(shaped("لآ"), "\u{FEF5}");
+    }
+
+    #[test]
+    fn marks_are_transparent_and_kept() {
+        // beh + fatha + beh: the fatha does not break the join.
+        assert_eq!(shaped("بَب"), "\u{FE91}\u{064E}\u{FE90}");
+    }
+
+    #[test]
+    fn zwnj_breaks_and_tatweel_joins() {
+        assert_eq!(shaped("ب\u{200C}ب"), "\u{FE8F}\u{FE8F}");
+        assert_eq!(shaped("ب\u{200D} "), "\u{FE91} ");
+        assert_eq!(shaped("بـ"), "\u{FE91}\u{0640}");
+    }
+
+    #[test]
+    fn letters_without_forms_still_join() {
+        // U+0751 (Arabic Supplement, dual-joining, no presentation forms)
+        // between two behs: both neighbours take joined forms.
+        assert_eq!(shaped("ب\u{0751}ب"), "\u{FE91}\u{0751}\u{FE90}");
+    }
+
+    #[test]
+    fn persian_and_urdu_letters_have_forms() {
+        // Farsi yeh medial, keheh initial, heh goal final.
+        assert_eq!(shaped("کیہ"), "\u{FB90}\u{FBFF}\u{FBA7}");
+    }
+
+    #[test]
+    fn different_levels_do_not_join() {
+        let s = "بب";
+        let levels = [Level::rtl(), Level::rtl(), Level::new(3).unwrap(), Level::new(3).unwrap()];
+        let mut glyphs = Vec::new();
+        shape(s, &levels, &mut glyphs);
+        assert_eq!((glyphs[0], glyphs[2]), ('\u{FE8F}', '\u{FE8F}'));
+    }
+
+    #[test]
+    fn mirrors() {
+        assert_eq!(mirror('('), Some(')'));
+        assert_eq!(mirror('«'), Some('»'));
+        assert_eq!(mirror('a'), None);
+    }
+}

@@ -1,0 +1,42 @@
+//! Helpers shared by the integration tests: locating the shared corpus and
+//! oracle tools, and skipping loudly when they are missing.
+#![allow(dead_code)]
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+/// True when the suite runs under CI, where every oracle is required.
+pub fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Returns whether an oracle is present; when it is not, says so on stderr
+/// (past the test harness's capture, so it is always seen), or fails under CI.
+pub fn oracle_available(present: bool, what: &str) -> bool {
+    if present {
+        return true;
+    }
+    assert!(!under_ci(), "{what} is required when CI=true but was not found");
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: {what} not found; this test did not run"
+    );
+    false
+}
+
+/// The shared corpus folder (`../shared/corpus` beside the repository), if present.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let present = dir.join("udhr").is_dir() && dir.join("seeds").is_dir();
+    oracle_available(present, "the shared corpus (../shared/corpus)").then_some(dir)
+}
+
+/// Whether a program can be run from PATH.
+pub fn have_program(name: &str) -> bool {
+    std::process::Command::new(name)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok()
+}
