@@ -63,7 +63,9 @@ struct RenderArgs {
 }
 
 fn terminal_width() -> usize {
-    if let Some(cols) = std::env::var("COLUMNS").ok().and_then(|v| v.parse::<usize>().ok())
+    if let Some(cols) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
         && cols > 0
     {
         return cols;
@@ -121,7 +123,9 @@ fn render(args: RenderArgs) -> ExitCode {
         };
         let decoded = decode_utf8(bytes);
         if decoded.had_invalid {
-            eprintln!("qari: warning: {name} is not valid UTF-8; invalid bytes are shown as U+FFFD");
+            eprintln!(
+                "qari: warning: {name} is not valid UTF-8; invalid bytes are shown as U+FFFD"
+            );
         }
         let result = render_document(&decoded.text, &options, &mut out);
         if let Err(e) = result {

@@ -63,7 +63,11 @@ pub fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Lays out a whole document and writes its visual lines.
-pub fn render_document<W: Write>(text: &str, options: &RenderOptions, out: &mut W) -> io::Result<()> {
+pub fn render_document<W: Write>(
+    text: &str,
+    options: &RenderOptions,
+    out: &mut W,
+) -> io::Result<()> {
     let layout_options = LayoutOptions {
         width: options.width.max(1),
         wrap: options.wrap,

@@ -67,6 +67,17 @@ impl BidiDataSource for BidiTable {
     fn bidi_class(&self, c: char) -> BidiClass {
         self.class(c)
     }
+
+    fn bidi_matched_opening_bracket(
+        &self,
+        c: char,
+    ) -> Option<unicode_bidi::data_source::BidiMatchedOpeningBracket> {
+        if c.is_ascii() {
+            ascii_bracket(c)
+        } else {
+            BidiDataSource::bidi_matched_opening_bracket(&unicode_bidi::HardcodedBidiData, c)
+        }
+    }
 }
 
 /// Whether a character is an explicit bidi formatting character that the
@@ -119,18 +130,217 @@ pub fn dominant_direction(text: &str) -> Direction {
     }
 }
 
-/// Resolves the embedding levels of one paragraph (rules P2–I2).
-pub fn resolve(text: &str, base: BaseDirection, fallback: Direction) -> ParagraphBidiInfo<'_> {
+/// Every bidi class, indexed by its discriminant.
+const CLASSES: [BidiClass; 23] = {
+    use BidiClass::*;
+    [
+        AL, AN, B, BN, CS, EN, ES, ET, FSI, L, LRE, LRI, LRO, NSM, ON, PDF, PDI, R, RLE, RLI, RLO,
+        S, WS,
+    ]
+};
+
+/// The opening bracket an ASCII bracket pairs with (UAX #9 BD16).
+fn ascii_bracket(c: char) -> Option<unicode_bidi::data_source::BidiMatchedOpeningBracket> {
+    use unicode_bidi::data_source::BidiMatchedOpeningBracket as B;
+    let (opening, is_open) = match c {
+        '(' => ('(', true),
+        ')' => ('(', false),
+        '[' => ('[', true),
+        ']' => ('[', false),
+        '{' => ('{', true),
+        '}' => ('{', false),
+        _ => return None,
+    };
+    Some(B { opening, is_open })
+}
+
+/// Data source for a proxy paragraph in which every character was replaced
+/// by one byte standing for its bidi class (`0x01 + class`), except ASCII
+/// brackets, which stay themselves so that bracket pairs (N0) still match.
+/// Level resolution depends only on classes and bracket pairs, so the levels
+/// are those of the real text, at one byte per character.
+struct ProxySource;
+
+impl BidiDataSource for ProxySource {
+    #[inline]
+    fn bidi_class(&self, c: char) -> BidiClass {
+        match c as u32 {
+            n @ 1..=23 => CLASSES[n as usize - 1],
+            _ => BidiClass::ON,
+        }
+    }
+
+    #[inline]
+    fn bidi_matched_opening_bracket(
+        &self,
+        c: char,
+    ) -> Option<unicode_bidi::data_source::BidiMatchedOpeningBracket> {
+        ascii_bracket(c)
+    }
+}
+
+/// Resolved levels of one paragraph, one entry per character.
+#[derive(Debug, Clone, Default)]
+pub struct Levels {
+    /// The paragraph embedding level (even: left to right).
+    pub paragraph_level: u8,
+    /// Embedding level of each character (rules X1–I2, before L1).
+    pub levels: Vec<u8>,
+    /// Original bidi class of each character.
+    pub classes: Vec<BidiClass>,
+}
+
+impl Levels {
+    /// The paragraph's base direction.
+    pub fn direction(&self) -> Direction {
+        if self.paragraph_level % 2 == 1 {
+            Direction::Rtl
+        } else {
+            Direction::Ltr
+        }
+    }
+
+    /// Whether any character resolved to a right-to-left level.
+    pub fn has_rtl(&self) -> bool {
+        self.levels.iter().any(|l| l % 2 == 1)
+    }
+}
+
+/// Resolves the embedding levels of one paragraph (rules P2–I2) with
+/// `unicode-bidi`.
+///
+/// The text is first mapped to a one-byte-per-character proxy of its bidi
+/// classes (see [`ProxySource`]), which halves the work on Arabic and Hebrew
+/// and makes every class lookup a table load. A paragraph with a non-ASCII
+/// paired bracket or an FSI is resolved on its own text instead.
+pub fn resolve(text: &str, base: BaseDirection, fallback: Direction) -> Levels {
+    use BidiClass::*;
+    let table = BidiTable::get();
+    let mut out = Levels::default();
+    let mut proxy = String::with_capacity(text.len());
+    let mut direct = false;
+    let mut isolates = 0usize;
+    let mut first_strong = None;
+    let mut seen = 0u32;
+    for c in text.chars() {
+        let class = table.class(c);
+        out.classes.push(class);
+        seen |= 1 << class as u32;
+        // unicode-bidi rewrites an FSI's class byte by byte, assuming its
+        // UTF-8 length: only the real text has it.
+        direct |= class == FSI;
+        if c.is_ascii() && ascii_bracket(c).is_some() {
+            proxy.push(c);
+        } else {
+            if class == ON
+                && !c.is_ascii()
+                && BidiDataSource::bidi_matched_opening_bracket(&unicode_bidi::HardcodedBidiData, c)
+                    .is_some()
+            {
+                direct = true;
+            }
+            proxy.push(char::from(1 + class as u8));
+        }
+        if first_strong.is_none() {
+            match class {
+                LRI | RLI | FSI => isolates += 1,
+                PDI => isolates = isolates.saturating_sub(1),
+                L if isolates == 0 => first_strong = Some(Direction::Ltr),
+                R | AL if isolates == 0 => first_strong = Some(Direction::Rtl),
+                _ => {}
+            }
+        }
+    }
     let dir = match base {
         BaseDirection::Ltr => Direction::Ltr,
         BaseDirection::Rtl => Direction::Rtl,
-        BaseDirection::Auto => first_strong(text).unwrap_or(fallback),
+        BaseDirection::Auto => first_strong.unwrap_or(fallback),
     };
     let level = match dir {
         Direction::Ltr => Level::ltr(),
         Direction::Rtl => Level::rtl(),
     };
-    ParagraphBidiInfo::new_with_data_source(&BidiTable::get(), text, Some(level))
+    let has = |classes: &[BidiClass]| classes.iter().any(|&c| seen & (1 << c as u32) != 0);
+    let explicit = has(&[LRE, RLE, LRO, RLO, PDF, LRI, RLI, FSI, PDI, B, BN]);
+    if dir == Direction::Ltr && !explicit && !has(&[R, AL, AN]) {
+        // Nothing right-to-left: every character stays at level 0.
+        out.paragraph_level = 0;
+        out.levels = vec![0; out.classes.len()];
+    } else if dir == Direction::Rtl && !explicit && !has(&[L]) {
+        out.paragraph_level = 1;
+        out.levels = right_to_left_levels(&out.classes);
+    } else if direct {
+        let info = ParagraphBidiInfo::new_with_data_source(&table, text, Some(level));
+        out.paragraph_level = info.paragraph_level.number();
+        out.levels = text
+            .char_indices()
+            .map(|(i, _)| info.levels[i].number())
+            .collect();
+    } else {
+        let info = ParagraphBidiInfo::new_with_data_source(&ProxySource, &proxy, Some(level));
+        out.paragraph_level = info.paragraph_level.number();
+        out.levels = info.levels.iter().map(Level::number).collect();
+    }
+    out
+}
+
+/// Levels of a right-to-left paragraph with no left-to-right letters and no
+/// explicit controls (most Arabic and Hebrew prose), without the general
+/// machinery: after the weak rules W1–W6, numbers (EN, AN) take level 2 and
+/// everything else level 1, because every neutral then sits between
+/// right-to-left strong types or numbers, which N0–N1 treat alike, and the
+/// paragraph edges (sos, eos) are right to left.
+fn right_to_left_levels(classes: &[BidiClass]) -> Vec<u8> {
+    use BidiClass::*;
+    let mut t = classes.to_vec();
+    // W1 (NSM takes the previous type), W2 (EN after AL is AN), W3 (AL is R).
+    let mut prev = R;
+    let mut after_al = false;
+    for class in t.iter_mut() {
+        if *class == NSM {
+            *class = prev;
+        }
+        match *class {
+            R => after_al = false,
+            AL => after_al = true,
+            EN if after_al => *class = AN,
+            _ => {}
+        }
+        prev = *class;
+        if *class == AL {
+            *class = R;
+        }
+    }
+    // W4: a single separator between two numbers of the same type.
+    for i in 1..t.len().saturating_sub(1) {
+        let (before, after) = (t[i - 1], t[i + 1]);
+        t[i] = match t[i] {
+            ES if before == EN && after == EN => EN,
+            CS if before == after && matches!(before, EN | AN) => before,
+            other => other,
+        };
+    }
+    // W5: terminators next to European numbers become numbers.
+    let mut i = 0;
+    while i < t.len() {
+        if t[i] != ET {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < t.len() && t[i] == ET {
+            i += 1;
+        }
+        let touches_en = (start > 0 && t[start - 1] == EN) || (i < t.len() && t[i] == EN);
+        if touches_en {
+            t[start..i].fill(EN);
+        }
+    }
+    // W6 makes the remaining separators neutral; N0–N2 resolve every
+    // neutral to R; I2 raises numbers at this odd level.
+    t.iter()
+        .map(|&c| if matches!(c, EN | AN) { 2 } else { 1 })
+        .collect()
 }
 
 /// Whether L1 treats a class like whitespace: WS, the isolate controls, and
@@ -214,7 +424,9 @@ mod tests {
     #[test]
     fn table_agrees_with_unicode_bidi() {
         let table = BidiTable::get();
-        for c in ['a', 'ا', 'א', '1', '١', ' ', '(', '\u{202B}', '\u{0651}', '😀'] {
+        for c in [
+            'a', 'ا', 'א', '1', '١', ' ', '(', '\u{202B}', '\u{0651}', '😀',
+        ] {
             assert_eq!(table.class(c), unicode_bidi::bidi_class(c), "{c:?}");
         }
     }
@@ -245,8 +457,66 @@ mod tests {
     #[test]
     fn base_direction_falls_back_for_neutral_paragraphs() {
         assert_eq!(first_strong("(2018-2022)"), None);
-        assert_eq!(first_strong("\u{2067}abc\u{2069} سلام"), Some(Direction::Rtl));
+        assert_eq!(
+            first_strong("\u{2067}abc\u{2069} سلام"),
+            Some(Direction::Rtl)
+        );
         let info = resolve("123", BaseDirection::Auto, Direction::Rtl);
-        assert!(info.paragraph_level.is_rtl());
+        assert_eq!(info.paragraph_level, 1);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn fast_paths_agree_with_unicode_bidi(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                'ا', 'ب', 'ل', 'א', 'ש', 'a', 'Z', '1', '9', '٣', '۴', '+', '-', '$', '%', '#',
+                ',', '.', ':', '/', '،', ' ', '\t', '(', ')', '[', ']', '«', '»', '!', '"',
+                '\u{064E}', '\u{0651}', '\u{05B8}', '\u{0301}', '°', '\u{00A0}',
+            ]), 0..40),
+            base in proptest::sample::select(vec![
+                BaseDirection::Auto, BaseDirection::Rtl, BaseDirection::Ltr,
+            ]),
+        ) {
+            let text: String = chars.into_iter().collect();
+            let ours = resolve(&text, base, Direction::Rtl);
+            let level = match base {
+                BaseDirection::Ltr => Some(Level::ltr()),
+                BaseDirection::Rtl => Some(Level::rtl()),
+                BaseDirection::Auto => first_strong(&text).map_or(Some(Level::rtl()), |d| {
+                    Some(if d == Direction::Rtl { Level::rtl() } else { Level::ltr() })
+                }),
+            };
+            let theirs = ParagraphBidiInfo::new(&text, level);
+            let expected: Vec<u8> =
+                text.char_indices().map(|(i, _)| theirs.levels[i].number()).collect();
+            proptest::prop_assert_eq!(ours.levels, expected, "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn class_table_follows_the_enum_order() {
+        for (i, class) in CLASSES.iter().enumerate() {
+            assert_eq!(*class as usize, i);
+        }
+    }
+
+    #[test]
+    fn proxy_and_direct_resolution_agree() {
+        // « » are not paired brackets; 〈 〉 are, and force the direct path.
+        for text in [
+            "أ (ب) «ج» 12-3 abc [d]",
+            "أ 〈ب〉 c",
+            "abc \u{2067}دو\u{2069} (x)",
+            "abc \u{2068}دو\u{2069} \u{202B}x\u{202C}",
+        ] {
+            let ours = resolve(text, BaseDirection::Auto, Direction::Ltr);
+            let theirs = ParagraphBidiInfo::new(text, None);
+            let expected: Vec<u8> = text
+                .char_indices()
+                .map(|(i, _)| theirs.levels[i].number())
+                .collect();
+            assert_eq!(ours.levels, expected, "{text}");
+        }
     }
 }

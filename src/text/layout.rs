@@ -20,12 +20,12 @@
 use std::ops::Range;
 
 use unicode_bidi::BidiClass;
-use unicode_segmentation::UnicodeSegmentation;
 
 use super::bidi::{self, BaseDirection, Direction};
+use super::cluster::{self, Clusters, Plain};
 use super::sanitize::sanitize;
 use super::shape;
-use super::width::{char_width, cluster_width};
+use super::width::cluster_width;
 
 /// How to lay out a paragraph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -157,12 +157,16 @@ impl Layout {
 
     /// The visual lines, top to bottom.
     pub fn lines(&self) -> impl ExactSizeIterator<Item = VisualLine<'_>> + '_ {
-        self.lines.iter().map(move |line| VisualLine { layout: self, line })
+        self.lines
+            .iter()
+            .map(move |line| VisualLine { layout: self, line })
     }
 
     /// One visual line.
     pub fn line(&self, index: usize) -> Option<VisualLine<'_>> {
-        self.lines.get(index).map(|line| VisualLine { layout: self, line })
+        self.lines
+            .get(index)
+            .map(|line| VisualLine { layout: self, line })
     }
 }
 
@@ -257,29 +261,31 @@ impl Builder {
         let max_width = options.width.max(1);
         let san = sanitize(paragraph);
         let text: &str = &san.text;
-        let info = bidi::resolve(text, options.direction, options.fallback);
-        let paragraph_level = info.paragraph_level.number();
-        let direction = if info.paragraph_level.is_rtl() {
-            Direction::Rtl
-        } else {
-            Direction::Ltr
-        };
+        let bidi = bidi::resolve(text, options.direction, options.fallback);
+        let paragraph_level = bidi.paragraph_level;
 
         let shaped = options.shape && shape::needs_shaping(text);
         if shaped {
-            shape::shape(text, &info.levels, &mut self.glyphs);
+            shape::shape(text, &bidi.levels, &mut self.glyphs);
         }
-        let any_rtl = info.has_rtl();
+        let any_rtl = bidi.has_rtl();
+        let plain = cluster::is_plain(text);
 
         let mut display = String::with_capacity(text.len() + text.len() / 2);
         let mut clusters: Vec<Cluster> = Vec::with_capacity(text.len() / 2 + 1);
-        let mut breaks = unicode_linebreak::linebreaks(text).map(|(at, _)| at).peekable();
+        let mut breaks = unicode_linebreak::linebreaks(text)
+            .map(|(at, _)| at)
+            .peekable();
+        // Index of the cluster's first character, for the per-character
+        // levels, classes and glyphs.
+        let mut ci = 0usize;
 
-        for (start, g) in text.grapheme_indices(true) {
+        for (start, g) in Clusters::new(text, plain) {
             let end = start + g.len();
+            let first_char = ci;
             let first = g.chars().next().unwrap_or(' ');
-            let level = info.levels[start].number();
-            let class = info.original_classes[start];
+            let level = bidi.levels[ci];
+            let class = bidi.classes[ci];
             let mut break_before = false;
             while let Some(&at) = breaks.peek() {
                 if at > start {
@@ -299,24 +305,31 @@ impl Builder {
             };
             let display_start = display.len();
             let mut absorbed = false;
-            if kind == Kind::Text {
-                let mirror = any_rtl && level % 2 == 1;
-                for (offset, c) in g.char_indices() {
-                    let mut out = if shaped { self.glyphs[start + offset] } else { c };
-                    if out == '\0' {
-                        absorbed |= offset == 0;
-                        continue;
+            match kind {
+                Kind::Text => {
+                    let mirror = any_rtl && level % 2 == 1;
+                    for c in g.chars() {
+                        let mut out = if shaped { self.glyphs[ci] } else { c };
+                        ci += 1;
+                        if out == '\0' {
+                            absorbed |= ci == first_char + 1;
+                            continue;
+                        }
+                        if !options.harakat && shape::is_harakah(c) {
+                            continue;
+                        }
+                        // UAX #9 L4: every mirrored character is ON.
+                        if mirror && bidi.classes[ci - 1] == BidiClass::ON {
+                            out = shape::mirror(c).unwrap_or(out);
+                        }
+                        display.push(out);
                     }
-                    if !options.harakat && shape::is_harakah(c) {
-                        continue;
-                    }
-                    if mirror {
-                        out = shape::mirror(out).unwrap_or(out);
-                    }
-                    display.push(out);
                 }
-            } else if kind == Kind::Space {
-                display.push_str(g);
+                Kind::Space => {
+                    display.push_str(g);
+                    ci += g.chars().count();
+                }
+                Kind::Tab | Kind::Control => ci += g.chars().count(),
             }
             let source = (san.original(start) as u32, san.original(end) as u32);
             // The alef a lam-alef ligature absorbed joins the lam's cluster:
@@ -324,19 +337,14 @@ impl Builder {
             if absorbed && let Some(prev) = clusters.last_mut() {
                 prev.display.1 = display.len() as u32;
                 prev.source.1 = source.1;
-                let shown = &display[prev.display.0 as usize..];
-                prev.width = cluster_width(shown) as u16;
                 continue;
             }
             let shown = &display[display_start..];
             let mut width = match kind {
-                Kind::Text | Kind::Space => {
-                    if shown.len() == g.len() && g.len() <= 4 {
-                        char_width_fast(shown)
-                    } else {
-                        cluster_width(shown)
-                    }
+                Kind::Text | Kind::Space if plain => {
+                    usize::from(cluster::plain(first) == Plain::Base)
                 }
+                Kind::Text | Kind::Space => cluster_width(shown),
                 Kind::Tab | Kind::Control => 0,
             };
             if options.wrap && width > max_width {
@@ -360,7 +368,7 @@ impl Builder {
             clusters,
             visual: Vec::new(),
             lines: Vec::new(),
-            direction,
+            direction: bidi.direction(),
             width: max_width,
         };
         if options.wrap {
@@ -437,7 +445,12 @@ impl Builder {
         let clusters = &mut layout.clusters[range.clone()];
         // Whitespace at a break hangs; at the paragraph end it shows while it fits.
         let mut trailing = clusters.len();
-        while trailing > 0 && matches!(clusters[trailing - 1].kind, Kind::Space | Kind::Tab | Kind::Control) {
+        while trailing > 0
+            && matches!(
+                clusters[trailing - 1].kind,
+                Kind::Space | Kind::Tab | Kind::Control
+            )
+        {
             trailing -= 1;
         }
         let mut width: usize = 0;
@@ -484,16 +497,6 @@ impl Builder {
     }
 }
 
-/// Width of a short cluster, with the common one-character case inlined.
-#[inline]
-fn char_width_fast(shown: &str) -> usize {
-    let mut chars = shown.chars();
-    match (chars.next(), chars.next()) {
-        (Some(c), None) => char_width(c),
-        _ => cluster_width(shown),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -503,7 +506,10 @@ mod tests {
             width,
             ..LayoutOptions::default()
         };
-        Layout::new(text, &options).lines().map(|l| l.text()).collect()
+        Layout::new(text, &options)
+            .lines()
+            .map(|l| l.text())
+            .collect()
     }
 
     #[test]

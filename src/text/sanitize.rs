@@ -56,7 +56,13 @@ pub fn printable(s: &str) -> Cow<'_, str> {
     }
     Cow::Owned(
         s.chars()
-            .map(|c| if c == '\t' { ' ' } else { replacement(c).unwrap_or(c) })
+            .map(|c| {
+                if c == '\t' {
+                    ' '
+                } else {
+                    replacement(c).unwrap_or(c)
+                }
+            })
             .collect(),
     )
 }

@@ -14,8 +14,6 @@
 
 use std::sync::OnceLock;
 
-use unicode_bidi::Level;
-
 use super::tables::{ARABIC_FORMS, JOINING, LAM_ALEF, MIRRORS};
 
 /// Joining type (Unicode ArabicShaping.txt).
@@ -84,9 +82,8 @@ pub fn joining_type(c: char) -> Joining {
         return Joining::U;
     }
     if (FAST_START..FAST_START + FAST_LEN as u32).contains(&cp) {
-        let fast = FAST.get_or_init(|| {
-            std::array::from_fn(|i| lookup_joining(FAST_START + i as u32))
-        });
+        let fast =
+            FAST.get_or_init(|| std::array::from_fn(|i| lookup_joining(FAST_START + i as u32)));
         return fast[(cp - FAST_START) as usize];
     }
     lookup_joining(cp)
@@ -140,7 +137,7 @@ struct Pending {
     at: usize,
     c: char,
     joining: Joining,
-    level: Level,
+    level: u8,
     joins_preceding: bool,
 }
 
@@ -160,16 +157,15 @@ impl Pending {
 
 /// Shapes one paragraph in logical order.
 ///
-/// `levels` holds the embedding level of every byte of `text`. On return,
-/// `glyphs[i]` is the character to display for the character starting at
-/// byte `i`: a presentation form, a lam-alef ligature (on the lam), `'\0'`
+/// `levels` holds the embedding level of every character of `text`. On
+/// return, `glyphs[i]` is what to display for character `i`: a presentation form, a lam-alef ligature (on the lam), `'\0'`
 /// for the alef a ligature absorbed and for joiners whose work is done (ZWNJ,
 /// ZWJ after a letter), or the character itself.
-pub fn shape(text: &str, levels: &[Level], glyphs: &mut Vec<char>) {
+pub fn shape(text: &str, levels: &[u8], glyphs: &mut Vec<char>) {
     glyphs.clear();
-    glyphs.resize(text.len(), '\0');
+    glyphs.resize(levels.len(), '\0');
     let mut pending: Option<Pending> = None;
-    for (at, c) in text.char_indices() {
+    for (at, c) in text.chars().enumerate() {
         let joining = joining_type(c);
         glyphs[at] = c;
         if joining == Joining::T {
@@ -186,7 +182,7 @@ pub fn shape(text: &str, levels: &[Level], glyphs: &mut Vec<char>) {
         });
         let mut absorbed = false;
         if let Some(p) = pending.take() {
-            if joins && p.c == '\u{0644}' && p.at + p.c.len_utf8() == at {
+            if joins && p.c == '\u{0644}' && p.at + 1 == at {
                 if let Some(lig) = lam_alef(c, p.joins_preceding) {
                     glyphs[p.at] = lig;
                     glyphs[at] = '\0';
@@ -226,7 +222,14 @@ pub fn mirror(c: char) -> Option<char> {
         ']' => Some('['),
         '{' => Some('}'),
         '}' => Some('{'),
-        c if c.is_ascii() => None,
+        '«' => Some('»'),
+        '»' => Some('«'),
+        // Below U+2000 only Tibetan and Ogham brackets mirror.
+        c if (c as u32) < 0x2000
+            && !matches!(c, '\u{0F3A}'..='\u{0F3D}' | '\u{169B}' | '\u{169C}') =>
+        {
+            None
+        }
         c => MIRRORS
             .binary_search_by_key(&(c as u32), |&(a, _)| a)
             .ok()
@@ -239,13 +242,10 @@ mod tests {
     use super::*;
 
     fn shaped(s: &str) -> String {
-        let levels = vec![Level::rtl(); s.len()];
+        let levels = vec![1; s.chars().count()];
         let mut glyphs = Vec::new();
         shape(s, &levels, &mut glyphs);
-        s.char_indices()
-            .map(|(i, _)| glyphs[i])
-            .filter(|&g| g != '\0')
-            .collect()
+        glyphs.into_iter().filter(|&g| g != '\0').collect()
     }
 
     #[test]
@@ -293,10 +293,20 @@ mod tests {
     #[test]
     fn different_levels_do_not_join() {
         let s = "بب";
-        let levels = [Level::rtl(), Level::rtl(), Level::new(3).unwrap(), Level::new(3).unwrap()];
         let mut glyphs = Vec::new();
-        shape(s, &levels, &mut glyphs);
-        assert_eq!((glyphs[0], glyphs[2]), ('\u{FE8F}', '\u{FE8F}'));
+        shape(s, &[1, 3], &mut glyphs);
+        assert_eq!(glyphs, ['\u{FE8F}', '\u{FE8F}']);
+    }
+
+    #[test]
+    fn mirror_fast_path_agrees_with_the_table() {
+        for c in (0..0x2000u32).filter_map(char::from_u32) {
+            let table = MIRRORS
+                .binary_search_by_key(&(c as u32), |&(a, _)| a)
+                .ok()
+                .and_then(|i| char::from_u32(MIRRORS[i].1));
+            assert_eq!(mirror(c), table, "{c:?}");
+        }
     }
 
     #[test]
