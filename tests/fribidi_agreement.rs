@@ -87,7 +87,11 @@ fn render_agrees_with_fribidi_on_the_corpus() {
             .arg(&file)
             .output()
             .expect("run qari");
-        assert!(ours.status.success(), "qari render failed on {}", file.display());
+        assert!(
+            ours.status.success(),
+            "qari render failed on {}",
+            file.display()
+        );
         let theirs = Command::new("fribidi")
             .args(["--nobreak", "--nopad", "--reordernsm", "--clean", base])
             .arg(&file)
@@ -95,9 +99,23 @@ fn render_agrees_with_fribidi_on_the_corpus() {
             .expect("run fribidi");
         let ours = lines_of(&ours.stdout);
         let theirs = lines_of(&theirs.stdout);
-        let logical: Vec<&str> = source.strip_suffix('\n').unwrap_or(&source).split('\n').collect();
-        assert_eq!(ours.len(), logical.len(), "{}: one output line per paragraph", file.display());
-        assert_eq!(theirs.len(), logical.len(), "{}: FriBidi line count", file.display());
+        let logical: Vec<&str> = source
+            .strip_suffix('\n')
+            .unwrap_or(&source)
+            .split('\n')
+            .collect();
+        assert_eq!(
+            ours.len(),
+            logical.len(),
+            "{}: one output line per paragraph",
+            file.display()
+        );
+        assert_eq!(
+            theirs.len(),
+            logical.len(),
+            "{}: FriBidi line count",
+            file.display()
+        );
         for (i, ((q, f), src)) in ours.iter().zip(&theirs).zip(&logical).enumerate() {
             total += 1;
             let f = f.replace('\u{FEFF}', "");

@@ -138,7 +138,9 @@ fn generate(ucd: &Path) -> String {
         out,
         "//! Character Database {version} (ArabicShaping.txt, UnicodeData.txt, BidiMirroring.txt)"
     );
-    out.push_str("//! by `QARI_REGENERATE_TABLES=1 cargo test --test unicode_tables`. Do not edit.\n\n");
+    out.push_str(
+        "//! by `QARI_REGENERATE_TABLES=1 cargo test --test unicode_tables`. Do not edit.\n\n",
+    );
     out.push_str("/// Joining types other than U, as inclusive code point ranges:\n");
     out.push_str("/// 1 = T, 2 = C, 3 = L, 4 = R, 5 = D.\n");
     out.push_str("#[rustfmt::skip]\npub(crate) static JOINING: &[(u32, u32, u8)] = &[\n");
@@ -146,7 +148,9 @@ fn generate(ucd: &Path) -> String {
         let _ = writeln!(out, "    (0x{lo:04X}, 0x{hi:04X}, {t}),");
     }
     out.push_str("];\n\n");
-    out.push_str("/// Presentation forms of U+0600..U+06FF: isolated, final, initial, medial (0 = none).\n");
+    out.push_str(
+        "/// Presentation forms of U+0600..U+06FF: isolated, final, initial, medial (0 = none).\n",
+    );
     out.push_str("#[rustfmt::skip]\npub(crate) static ARABIC_FORMS: [[u16; 4]; 256] = [\n");
     for row in &forms {
         let _ = writeln!(

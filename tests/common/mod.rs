@@ -16,7 +16,10 @@ pub fn oracle_available(present: bool, what: &str) -> bool {
     if present {
         return true;
     }
-    assert!(!under_ci(), "{what} is required when CI=true but was not found");
+    assert!(
+        !under_ci(),
+        "{what} is required when CI=true but was not found"
+    );
     let _ = writeln!(
         std::io::stderr(),
         "SKIPPED: {what} not found; this test did not run"
