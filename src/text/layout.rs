@@ -226,8 +226,14 @@ impl<'a> VisualLine<'a> {
         if let Some(width) = pad_to {
             out.extend(std::iter::repeat_n(' ', self.indent(width)));
         }
-        for cell in self.cells() {
-            out.push_str(cell.text);
+        let layout = self.layout;
+        let visual = &layout.visual[self.line.visual.start as usize..self.line.visual.end as usize];
+        for &i in visual {
+            let c = &layout.clusters[i as usize];
+            match c.kind {
+                Kind::Tab => out.extend(std::iter::repeat_n(' ', usize::from(c.width))),
+                _ => out.push_str(&layout.display[c.display.0 as usize..c.display.1 as usize]),
+            }
         }
     }
 
@@ -464,31 +470,46 @@ impl Builder {
             width += usize::from(c.width);
         }
 
-        // UAX #9 L1 over all clusters of the line.
-        self.line_classes.clear();
-        self.line_levels.clear();
-        for c in clusters.iter() {
-            self.line_classes.push(c.class);
-            self.line_levels.push(c.level);
-        }
-        bidi::apply_l1(&self.line_classes, &mut self.line_levels, paragraph_level);
-
-        // L2 over the painted clusters only: controls and zero-width clusters
-        // must not split a run.
-        self.unit_levels.clear();
-        self.unit_index.clear();
-        for (i, c) in clusters.iter().enumerate() {
-            if c.width > 0 && c.kind != Kind::Control {
-                self.unit_levels.push(self.line_levels[i]);
-                self.unit_index.push((range.start + i) as u32);
-            }
-        }
-        self.order.clear();
-        bidi::visual_order(&self.unit_levels, &mut self.order);
         let visual_start = layout.visual.len() as u32;
-        layout
-            .visual
-            .extend(self.order.iter().map(|&k| self.unit_index[k as usize]));
+        let painted = |(i, c): (usize, &Cluster)| {
+            (c.width > 0 && c.kind != Kind::Control).then_some((range.start + i) as u32)
+        };
+        if clusters.iter().all(|c| c.level == paragraph_level) {
+            // One level throughout (most lines of prose): L1 changes nothing
+            // and L2 reverses the whole line or nothing.
+            let start = layout.visual.len();
+            layout
+                .visual
+                .extend(clusters.iter().enumerate().filter_map(painted));
+            if paragraph_level % 2 == 1 {
+                layout.visual[start..].reverse();
+            }
+        } else {
+            // UAX #9 L1 over all clusters of the line.
+            self.line_classes.clear();
+            self.line_levels.clear();
+            for c in clusters.iter() {
+                self.line_classes.push(c.class);
+                self.line_levels.push(c.level);
+            }
+            bidi::apply_l1(&self.line_classes, &mut self.line_levels, paragraph_level);
+
+            // L2 over the painted clusters only: controls and zero-width
+            // clusters must not split a run.
+            self.unit_levels.clear();
+            self.unit_index.clear();
+            for (i, c) in clusters.iter().enumerate() {
+                if let Some(index) = painted((i, c)) {
+                    self.unit_levels.push(self.line_levels[i]);
+                    self.unit_index.push(index);
+                }
+            }
+            self.order.clear();
+            bidi::visual_order(&self.unit_levels, &mut self.order);
+            layout
+                .visual
+                .extend(self.order.iter().map(|&k| self.unit_index[k as usize]));
+        }
         layout.lines.push(Line {
             clusters: range.start as u32..range.end as u32,
             visual: visual_start..layout.visual.len() as u32,
