@@ -1,0 +1,207 @@
+//! `qari render` as a person runs it: real binary, real files, stdout,
+//! stderr and exit codes.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use unicode_width::UnicodeWidthStr;
+
+fn qari(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qari"))
+        .args(args)
+        .env_remove("COLUMNS")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run qari");
+    let mut input = child.stdin.take().expect("stdin");
+    input
+        .write_all(stdin.unwrap_or_default())
+        .expect("write stdin");
+    drop(input);
+    child.wait_with_output().expect("qari output")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("qari-render-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).expect("write fixture");
+        path.to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn asset(name_prefix: &str) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("assets")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(name_prefix))
+        })
+        .collect();
+    names.sort();
+    names[0].to_string_lossy().into_owned()
+}
+
+#[test]
+fn rtl_lines_are_padded_to_end_at_the_width() {
+    let out = qari(&["render", "--width", "40", &asset("001")], None);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() > 20, "the document wraps into many lines");
+    for line in &lines {
+        let width = line.width();
+        assert!(width <= 40, "line wider than 40: {line:?}");
+        if !line.is_empty() {
+            assert_eq!(width, 40, "an Arabic line ends at column 40: {line:?}");
+        }
+    }
+}
+
+#[test]
+fn no_pad_and_no_wrap_give_one_unpadded_line_per_paragraph() {
+    let file = asset("001");
+    let source = std::fs::read_to_string(&file).expect("asset");
+    let out = qari(&["render", "--no-wrap", "--no-pad", &file], None);
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), source.lines().count());
+    for line in text.lines() {
+        assert!(!line.starts_with(' '), "no padding: {line:?}");
+    }
+}
+
+#[test]
+fn empty_lines_stay_and_nothing_is_added() {
+    let out = qari(&["render", "--width", "20", "-"], Some(b"abc\n\ndef\n"));
+    assert_eq!(stdout(&out), "abc\n\ndef\n");
+}
+
+#[test]
+fn shape_off_prints_base_letters_in_visual_order() {
+    let out = qari(
+        &["render", "--shape", "off", "--no-pad"],
+        Some("سلام\n".as_bytes()),
+    );
+    assert_eq!(stdout(&out), "مالس\n");
+    let shaped = qari(&["render", "--no-pad"], Some("سلام\n".as_bytes()));
+    assert_eq!(stdout(&shaped), "\u{FEE1}\u{FEFC}\u{FEB3}\n");
+}
+
+#[test]
+fn direction_can_be_forced() {
+    // A neutral paragraph in an otherwise Latin document is left to right;
+    // forced right to left it is padded and its brackets mirror.
+    let input = "(1)\n".as_bytes();
+    assert_eq!(
+        stdout(&qari(&["render", "--width", "6"], Some(input))),
+        "(1)\n"
+    );
+    assert_eq!(
+        stdout(&qari(
+            &["render", "--width", "6", "--direction", "rtl"],
+            Some(input)
+        )),
+        "   (1)\n"
+    );
+    let arabic = "أب\n".as_bytes();
+    let ltr = stdout(&qari(
+        &[
+            "render",
+            "--width",
+            "6",
+            "--direction",
+            "ltr",
+            "--shape",
+            "off",
+        ],
+        Some(arabic),
+    ));
+    assert_eq!(
+        ltr, "بأ\n",
+        "an LTR paragraph of Arabic is reversed but not padded"
+    );
+}
+
+#[test]
+fn neutral_paragraphs_follow_the_documents_direction() {
+    // Most strong characters are Arabic, so "(2018)" is right to left.
+    let input = "مرحبا بالعالم\n(2018)\n".as_bytes();
+    let text = stdout(&qari(&["render", "--width", "20"], Some(input)));
+    assert_eq!(text.lines().nth(1), Some("              (2018)"));
+}
+
+#[test]
+fn bom_is_skipped_and_invalid_utf8_warned() {
+    let dir = TempDir::new("bom");
+    let bom = dir.file("bom.txt", b"\xEF\xBB\xBFabc\n");
+    let bad = dir.file("bad.txt", b"a\xFFb\n");
+    let out = qari(&["render", &bom, &bad], None);
+    assert!(out.status.success());
+    assert_eq!(stdout(&out), "abc\na\u{FFFD}b\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.txt") && err.contains("UTF-8"),
+        "warning names the file: {err}"
+    );
+    assert!(!err.contains("bom.txt"));
+}
+
+#[test]
+fn missing_file_is_named_exit_2_and_the_others_still_print() {
+    let dir = TempDir::new("missing");
+    let good = dir.file("good.txt", b"ok\n");
+    let missing = dir.0.join("no-such-file.txt");
+    let missing = missing.to_string_lossy();
+    let out = qari(&["render", &missing, &good], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "ok\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no-such-file.txt"), "{err}");
+}
+
+#[test]
+fn controls_never_reach_the_output() {
+    let hostile =
+        b"a\x1b]52;c;SGVsbG8=\x07b \x1b[2J \xc2\x9b31m \x08\x7f \xe2\x80\xae\xd8\xa7\xd8\xa8\n";
+    let out = qari(&["render", "--width", "30"], Some(hostile));
+    let text = stdout(&out);
+    for c in text.chars() {
+        let bad = (c.is_control() && c != '\n')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        assert!(!bad, "control {c:?} in output {text:?}");
+    }
+    assert!(
+        text.contains('\u{241B}'),
+        "ESC is shown as a symbol: {text:?}"
+    );
+}
+
+#[test]
+fn bad_width_is_a_usage_error() {
+    let out = qari(&["render", "--width", "0"], Some(b"x\n"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!out.stderr.is_empty());
+}
