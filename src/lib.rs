@@ -6,5 +6,20 @@
 /// per-line reordering into terminal cells. No terminal, no I/O.
 pub mod text;
 
+/// Documents: finding and decoding files, paragraphs, titles.
+pub mod library;
+
+/// Application state, actions and the key table; never touches the terminal.
+pub mod app;
+
+/// Drawing the state with ratatui: a pure read of `App`.
+pub mod ui;
+
+/// The one owner of the terminal: modes on start, restored on every exit.
+pub mod term;
+
+/// The event loop.
+pub mod tui;
+
 /// Command-line entry points that print to stdout (`qari render`).
 pub mod render;

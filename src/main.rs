@@ -1,4 +1,4 @@
-//! The `qari` command: argument parsing, then `render` to stdout.
+//! The `qari` command: argument parsing, then the reader or `render`.
 
 use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
@@ -6,16 +6,35 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use qari::render::{RenderOptions, decode_utf8, render_document};
-use qari::text::BaseDirection;
+use qari::app::App;
+use qari::library::{Library, decode_utf8};
+use qari::render::{RenderOptions, render_document};
 use qari::text::sanitize::printable;
+use qari::text::{BaseDirection, LayoutOptions};
 
 /// A terminal reader for right-to-left documents.
+///
+/// With no PATH, opens the bundled documents.
 #[derive(Debug, Parser)]
-#[command(name = "qari", version, about)]
+#[command(name = "qari", version, about, args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Files and folders to open (folders recursively); `-` reads standard input
+    paths: Vec<PathBuf>,
+    /// Screen layout: rtl puts the list on the right [default: rtl when most
+    /// documents are right to left]
+    #[arg(long, value_enum)]
+    layout: Option<ScreenLayout>,
+    /// Do not capture the mouse (the wheel then scrolls nothing)
+    #[arg(long)]
+    no_mouse: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ScreenLayout {
+    Rtl,
+    Ltr,
 }
 
 #[derive(Debug, Subcommand)]
@@ -151,16 +170,44 @@ fn write_error(e: &io::Error) -> ExitCode {
     ExitCode::from(2)
 }
 
+fn read(cli: Cli) -> ExitCode {
+    if !io::IsTerminal::is_terminal(&io::stdout()) {
+        let _ = writeln!(
+            io::stderr(),
+            "qari: standard output is not a terminal; use `qari render` to print documents"
+        );
+        return ExitCode::from(2);
+    }
+    let library = if cli.paths.is_empty() {
+        Library::bundled()
+    } else {
+        Library::open(&cli.paths)
+    };
+    if library.documents.is_empty() && !library.errors.is_empty() {
+        for (name, error) in &library.errors {
+            let _ = writeln!(
+                io::stderr(),
+                "qari: cannot read {}: {error}",
+                printable(name)
+            );
+        }
+        return ExitCode::from(2);
+    }
+    let list_right = cli.layout.map(|l| l == ScreenLayout::Rtl);
+    let mut app = App::new(library, list_right, LayoutOptions::default());
+    match qari::tui::run(&mut app, !cli.no_mouse) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "qari: terminal error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Render(args)) => render(args),
-        None => {
-            let _ = writeln!(
-                io::stderr(),
-                "qari: the interactive reader is not available in this build; try `qari render FILE`"
-            );
-            ExitCode::from(2)
-        }
+        None => read(cli),
     }
 }

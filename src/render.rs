@@ -26,33 +26,6 @@ pub struct RenderOptions {
     pub direction: BaseDirection,
 }
 
-/// Decoded input: the text and whether invalid UTF-8 was replaced.
-#[derive(Debug)]
-pub struct Decoded {
-    /// The text, without a byte order mark.
-    pub text: String,
-    /// Whether some bytes were not valid UTF-8 (now U+FFFD).
-    pub had_invalid: bool,
-}
-
-/// Decodes UTF-8 input: a BOM is skipped, invalid bytes become U+FFFD.
-pub fn decode_utf8(bytes: Vec<u8>) -> Decoded {
-    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => rest.to_vec(),
-        None => bytes,
-    };
-    match String::from_utf8(bytes) {
-        Ok(text) => Decoded {
-            text,
-            had_invalid: false,
-        },
-        Err(e) => Decoded {
-            text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            had_invalid: true,
-        },
-    }
-}
-
 /// Splits a document into paragraphs: one per line, CRLF or LF endings.
 pub fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
     let body = text.strip_suffix('\n').unwrap_or(text);
@@ -104,12 +77,5 @@ mod tests {
         assert_eq!(p, ["a", "", "b"]);
         assert_eq!(paragraphs("").count(), 0);
         assert_eq!(paragraphs("x").collect::<Vec<_>>(), ["x"]);
-    }
-
-    #[test]
-    fn bom_is_skipped_and_invalid_bytes_replaced() {
-        let d = decode_utf8(b"\xEF\xBB\xBFab\xFFc".to_vec());
-        assert_eq!(d.text, "ab\u{FFFD}c");
-        assert!(d.had_invalid);
     }
 }

@@ -156,7 +156,9 @@ impl Layout {
     }
 
     /// The visual lines, top to bottom.
-    pub fn lines(&self) -> impl ExactSizeIterator<Item = VisualLine<'_>> + '_ {
+    pub fn lines(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = VisualLine<'_>> + ExactSizeIterator + '_ {
         self.lines
             .iter()
             .map(move |line| VisualLine { layout: self, line })

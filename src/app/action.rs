@@ -1,0 +1,45 @@
+//! Everything a person can ask qari to do; keys map to these through the
+//! table in [`super::keymap`].
+
+/// A user intent, independent of the key that produced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Moves the list selection down one document.
+    SelectNext,
+    /// Moves the list selection up one document.
+    SelectPrevious,
+    /// Selects the first document.
+    SelectFirst,
+    /// Selects the last document.
+    SelectLast,
+    /// Opens the selected document and focuses the reading pane.
+    Open,
+    /// Scrolls the reading pane down one line.
+    ScrollDown,
+    /// Scrolls the reading pane up one line.
+    ScrollUp,
+    /// Scrolls the reading pane down one page.
+    PageDown,
+    /// Scrolls the reading pane up one page.
+    PageUp,
+    /// Scrolls the reading pane down half a page.
+    HalfPageDown,
+    /// Scrolls the reading pane up half a page.
+    HalfPageUp,
+    /// Goes to the start of the document.
+    Top,
+    /// Goes to the end of the document.
+    Bottom,
+    /// Opens the next document in the list.
+    NextDocument,
+    /// Opens the previous document in the list.
+    PreviousDocument,
+    /// Returns from the reading pane to the list.
+    Back,
+    /// Moves focus to the other pane.
+    SwitchFocus,
+    /// Shows or hides the help overlay.
+    ToggleHelp,
+    /// Quits qari.
+    Quit,
+}

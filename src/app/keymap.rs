@@ -1,0 +1,349 @@
+//! The one table from keys to actions. The help overlay and the status-bar
+//! hints are generated from it, so they cannot drift from what keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::action::Action;
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// The document list has focus.
+    List,
+    /// The reading pane has focus.
+    Reader,
+    /// The help overlay is open.
+    Help,
+    /// Anywhere, unless the context above binds the key.
+    Global,
+}
+
+impl Context {
+    /// The heading the help overlay gives this context.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::List => "Document list",
+            Context::Reader => "Reading pane",
+            Context::Help => "Help",
+            Context::Global => "Anywhere",
+        }
+    }
+}
+
+/// A key: code plus the modifiers that matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    /// The key code.
+    pub code: KeyCode,
+    /// Control, Alt… (Shift is folded into the character).
+    pub modifiers: KeyModifiers,
+}
+
+const fn plain(code: KeyCode) -> Key {
+    Key {
+        code,
+        modifiers: KeyModifiers::NONE,
+    }
+}
+
+const fn ch(c: char) -> Key {
+    plain(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::CONTROL,
+    }
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    /// Where it applies.
+    pub context: Context,
+    /// The keys, the first of which is shown in hints.
+    pub keys: &'static [Key],
+    /// What they do.
+    pub action: Action,
+    /// Words for the help overlay.
+    pub help: &'static str,
+    /// Shown in the status bar's hints for its context.
+    pub hint: bool,
+}
+
+const fn bind(
+    context: Context,
+    keys: &'static [Key],
+    action: Action,
+    help: &'static str,
+    hint: bool,
+) -> Binding {
+    Binding {
+        context,
+        keys,
+        action,
+        help,
+        hint,
+    }
+}
+
+use Context::{Global, Help, List, Reader};
+use KeyCode::{Backspace, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
+
+/// Every key qari understands.
+pub static KEYMAP: &[Binding] = &[
+    bind(
+        List,
+        &[ch('j'), plain(Down)],
+        Action::SelectNext,
+        "next document",
+        true,
+    ),
+    bind(
+        List,
+        &[ch('k'), plain(Up)],
+        Action::SelectPrevious,
+        "previous document",
+        true,
+    ),
+    bind(
+        List,
+        &[ch('g'), plain(Home)],
+        Action::SelectFirst,
+        "first document",
+        false,
+    ),
+    bind(
+        List,
+        &[ch('G'), plain(End)],
+        Action::SelectLast,
+        "last document",
+        false,
+    ),
+    bind(
+        List,
+        &[plain(Enter), ch('l'), plain(Right)],
+        Action::Open,
+        "open the document",
+        true,
+    ),
+    bind(
+        Reader,
+        &[ch('j'), plain(Down)],
+        Action::ScrollDown,
+        "down one line",
+        true,
+    ),
+    bind(
+        Reader,
+        &[ch('k'), plain(Up)],
+        Action::ScrollUp,
+        "up one line",
+        true,
+    ),
+    bind(
+        Reader,
+        &[ch(' '), ch('f'), plain(PageDown)],
+        Action::PageDown,
+        "down one page",
+        true,
+    ),
+    bind(
+        Reader,
+        &[ch('b'), plain(PageUp), plain(Backspace)],
+        Action::PageUp,
+        "up one page",
+        false,
+    ),
+    bind(
+        Reader,
+        &[ctrl('d')],
+        Action::HalfPageDown,
+        "down half a page",
+        false,
+    ),
+    bind(
+        Reader,
+        &[ctrl('u')],
+        Action::HalfPageUp,
+        "up half a page",
+        false,
+    ),
+    bind(
+        Reader,
+        &[ch('g'), plain(Home)],
+        Action::Top,
+        "start of the document",
+        false,
+    ),
+    bind(
+        Reader,
+        &[ch('G'), plain(End)],
+        Action::Bottom,
+        "end of the document",
+        false,
+    ),
+    bind(
+        Reader,
+        &[ch(']')],
+        Action::NextDocument,
+        "next document",
+        true,
+    ),
+    bind(
+        Reader,
+        &[ch('[')],
+        Action::PreviousDocument,
+        "previous document",
+        false,
+    ),
+    bind(
+        Reader,
+        &[ch('h'), plain(Esc), plain(Left)],
+        Action::Back,
+        "back to the list",
+        true,
+    ),
+    bind(
+        Help,
+        &[ch('?'), plain(Esc), ch('q')],
+        Action::ToggleHelp,
+        "close help",
+        true,
+    ),
+    bind(
+        Global,
+        &[plain(Tab)],
+        Action::SwitchFocus,
+        "switch pane",
+        true,
+    ),
+    bind(Global, &[ch('?')], Action::ToggleHelp, "help", true),
+    bind(Global, &[ch('q'), ctrl('c')], Action::Quit, "quit", true),
+];
+
+/// Normalises a key event: Shift is part of the character, release and
+/// repeat-less press kinds are told apart by the caller.
+fn key_of(event: &KeyEvent) -> Key {
+    let mut modifiers = event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
+    let code = match event.code {
+        KeyCode::Char(c) if modifiers.contains(KeyModifiers::CONTROL) => {
+            KeyCode::Char(c.to_ascii_lowercase())
+        }
+        KeyCode::BackTab => {
+            modifiers = KeyModifiers::NONE;
+            KeyCode::Tab
+        }
+        other => other,
+    };
+    Key { code, modifiers }
+}
+
+/// The action for a key event in the given context (falling back to the
+/// global bindings), or `None`. Key releases are ignored.
+pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
+    if event.kind == KeyEventKind::Release {
+        return None;
+    }
+    let key = key_of(event);
+    let find = |ctx: Context| {
+        KEYMAP
+            .iter()
+            .find(|b| b.context == ctx && b.keys.contains(&key))
+            .map(|b| b.action)
+    };
+    if context == Context::Help {
+        // Help is modal: only its own keys and quitting work.
+        return find(Context::Help).or_else(|| find(Global).filter(|a| *a == Action::Quit));
+    }
+    find(context).or_else(|| find(Global))
+}
+
+/// How a key is written in hints and help: `j`, `Enter`, `Ctrl-d`.
+pub fn key_name(key: &Key) -> String {
+    let base = match key.code {
+        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::Backspace => "Backspace".into(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        other => format!("{other:?}"),
+    };
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        format!("Ctrl-{base}")
+    } else if key.modifiers.contains(KeyModifiers::ALT) {
+        format!("Alt-{base}")
+    } else {
+        base
+    }
+}
+
+/// Status-bar hints for a context: `key action` pairs, from the table.
+pub fn hints(context: Context) -> Vec<(String, &'static str)> {
+    let own = KEYMAP.iter().filter(|b| b.hint && b.context == context);
+    let global = KEYMAP
+        .iter()
+        .filter(|b| b.hint && b.context == Global && context != Context::Help);
+    own.chain(global)
+        .map(|b| (key_name(&b.keys[0]), b.help))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn context_first_then_global() {
+        let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(action_for(Context::List, &j), Some(Action::SelectNext));
+        assert_eq!(action_for(Context::Reader, &j), Some(Action::ScrollDown));
+        let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(action_for(Context::Reader, &q), Some(Action::Quit));
+        let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(action_for(Context::Help, &ctrl_c), Some(Action::Quit));
+        let shift_g = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(action_for(Context::Reader, &shift_g), Some(Action::Bottom));
+    }
+
+    #[test]
+    fn releases_are_ignored() {
+        let mut j = press(KeyCode::Char('j'), KeyModifiers::NONE);
+        j.kind = KeyEventKind::Release;
+        assert_eq!(action_for(Context::List, &j), None);
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for (i, a) in KEYMAP.iter().enumerate() {
+            for b in &KEYMAP[i + 1..] {
+                if a.context == b.context {
+                    for k in a.keys {
+                        assert!(!b.keys.contains(k), "{k:?} bound twice in {:?}", a.context);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hints_come_from_the_table() {
+        let hints = hints(Context::Reader);
+        assert!(hints.contains(&("j".to_string(), "down one line")));
+        assert!(hints.contains(&("q".to_string(), "quit")));
+    }
+}

@@ -1,0 +1,368 @@
+//! The documents a reader browses: finding and decoding files, and each
+//! document's paragraph index, title and direction.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::text::{Direction, dominant_direction};
+
+/// The documents bundled in the binary, shown when qari gets no path.
+const BUNDLED: &[(&str, &str)] = &[
+    (
+        "000_10fc0153254dfafa.txt",
+        include_str!("../../assets/000_10fc0153254dfafa.txt"),
+    ),
+    (
+        "001_38b6966d85959d93.txt",
+        include_str!("../../assets/001_38b6966d85959d93.txt"),
+    ),
+    (
+        "002_59a5e8ad4a451dc6.txt",
+        include_str!("../../assets/002_59a5e8ad4a451dc6.txt"),
+    ),
+    (
+        "003_fb4527da7287913f.txt",
+        include_str!("../../assets/003_fb4527da7287913f.txt"),
+    ),
+    (
+        "004_f21490c66d4b5500.txt",
+        include_str!("../../assets/004_f21490c66d4b5500.txt"),
+    ),
+];
+
+/// How many bytes are looked at to tell a binary file (one with a NUL).
+const BINARY_PROBE: usize = 8 * 1024;
+
+/// One paragraph of a document: a non-blank input line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    /// Byte range in the document's text, without the line ending.
+    pub range: Range<usize>,
+    /// Blank lines separated it from the paragraph before.
+    pub gap_before: bool,
+    /// A short line without sentence-ending punctuation, shown bold.
+    pub heading: bool,
+}
+
+/// A document: its text, paragraphs, title and direction.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Where it came from, as shown beside its title.
+    pub name: String,
+    /// Its first heading-like line, or else the first sentence.
+    pub title: String,
+    /// The decoded text.
+    pub text: String,
+    /// Non-blank lines, in order.
+    pub paragraphs: Vec<Paragraph>,
+    /// The dominant direction of its strong characters.
+    pub direction: Direction,
+}
+
+/// The documents qari was asked to open.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    /// Readable text documents, in the order found.
+    pub documents: Vec<Document>,
+    /// Files left out because they look binary (a NUL in the first 8 KB).
+    pub binary_skipped: usize,
+    /// Paths that could not be read, with the reason.
+    pub errors: Vec<(String, String)>,
+}
+
+/// Decoded input: the text and whether invalid UTF-8 was replaced.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The text, without a byte order mark.
+    pub text: String,
+    /// Whether some bytes were not valid UTF-8 (now U+FFFD).
+    pub had_invalid: bool,
+}
+
+/// Decodes UTF-8 input: a BOM is skipped, invalid bytes become U+FFFD.
+pub fn decode_utf8(bytes: Vec<u8>) -> Decoded {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Decoded {
+            text,
+            had_invalid: false,
+        },
+        Err(e) => Decoded {
+            text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            had_invalid: true,
+        },
+    }
+}
+
+/// Whether bytes look binary: a NUL in the first 8 KB.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(BINARY_PROBE)].contains(&0)
+}
+
+/// Whether a line reads like a heading: short, and not ending a sentence.
+pub fn is_heading_like(line: &str) -> bool {
+    let line = line.trim();
+    let words = line.split_whitespace().count();
+    (1..=12).contains(&words)
+        && line.chars().count() <= 90
+        && !line.ends_with(['.', '!', '?', '؟', '۔', '…', ',', '،', ':', '؛', ';'])
+}
+
+/// The first sentence of a paragraph, cut at a word boundary if long.
+fn first_sentence(paragraph: &str) -> String {
+    let paragraph = paragraph.trim();
+    let end = paragraph
+        .char_indices()
+        .find(|&(_, c)| matches!(c, '.' | '!' | '?' | '؟' | '۔'))
+        .map_or(paragraph.len(), |(i, c)| i + c.len_utf8());
+    let sentence = &paragraph[..end];
+    const MAX: usize = 80;
+    if sentence.chars().count() <= MAX {
+        return sentence.to_string();
+    }
+    let mut cut = String::new();
+    for word in sentence.split_whitespace() {
+        if cut.chars().count() + word.chars().count() + 1 > MAX {
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push(' ');
+        }
+        cut.push_str(word);
+    }
+    if cut.is_empty() {
+        cut = sentence.chars().take(MAX).collect();
+    }
+    cut.push('…');
+    cut
+}
+
+/// Lines as byte ranges (without `\n` or `\r\n`).
+fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = 0;
+    let body_end = text.strip_suffix('\n').map_or(text.len(), str::len);
+    let done = text.is_empty();
+    std::iter::from_fn(move || {
+        if done || start > body_end {
+            return None;
+        }
+        let end = text[start..body_end]
+            .find('\n')
+            .map_or(body_end, |i| start + i);
+        let line_start = start;
+        start = end + 1;
+        let line_end = if text[line_start..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
+        };
+        Some(line_start..line_end)
+    })
+}
+
+impl Document {
+    /// Builds a document from its text.
+    pub fn new(name: impl Into<String>, text: String) -> Document {
+        let mut paragraphs = Vec::new();
+        let mut gap = false;
+        for range in lines(&text) {
+            let line = &text[range.clone()];
+            if line.trim().is_empty() {
+                gap = !paragraphs.is_empty();
+                continue;
+            }
+            paragraphs.push(Paragraph {
+                heading: is_heading_like(line),
+                range,
+                gap_before: gap,
+            });
+            gap = false;
+        }
+        // The title: the first heading-like line among the opening lines,
+        // else the first sentence of the first paragraph.
+        let title = paragraphs
+            .iter()
+            .take(8)
+            .find(|p| p.heading)
+            .or(paragraphs.first())
+            .map(|p| {
+                let line = &text[p.range.clone()];
+                if p.heading {
+                    line.trim().to_string()
+                } else {
+                    first_sentence(line)
+                }
+            })
+            .unwrap_or_default();
+        Document {
+            name: name.into(),
+            direction: dominant_direction(&text),
+            title,
+            text,
+            paragraphs,
+        }
+    }
+
+    /// The text of paragraph `i`.
+    pub fn paragraph(&self, i: usize) -> &str {
+        &self.text[self.paragraphs[i].range.clone()]
+    }
+}
+
+impl Library {
+    /// The documents bundled in the binary.
+    pub fn bundled() -> Library {
+        Library {
+            documents: BUNDLED
+                .iter()
+                .map(|(name, text)| Document::new(*name, (*text).to_string()))
+                .collect(),
+            ..Library::default()
+        }
+    }
+
+    /// Opens files and folders (recursively; hidden folders and files are
+    /// skipped); `-` reads one document from standard input.
+    pub fn open(paths: &[PathBuf]) -> Library {
+        let mut library = Library::default();
+        let mut seen = HashSet::new();
+        for path in paths {
+            if path.as_os_str() == "-" {
+                let mut bytes = Vec::new();
+                match std::io::stdin().lock().read_to_end(&mut bytes) {
+                    Ok(_) => library.add_bytes("(stdin)".to_string(), bytes),
+                    Err(e) => library.errors.push(("(stdin)".to_string(), e.to_string())),
+                }
+            } else {
+                library.add_path(path, path, &mut seen);
+            }
+        }
+        library
+    }
+
+    /// Whether most documents are right to left (the screen then mirrors).
+    pub fn mostly_rtl(&self) -> bool {
+        let rtl = self
+            .documents
+            .iter()
+            .filter(|d| d.direction == Direction::Rtl)
+            .count();
+        rtl * 2 > self.documents.len()
+    }
+
+    fn add_bytes(&mut self, name: String, bytes: Vec<u8>) {
+        if looks_binary(&bytes) {
+            self.binary_skipped += 1;
+            return;
+        }
+        let decoded = decode_utf8(bytes);
+        self.documents.push(Document::new(name, decoded.text));
+    }
+
+    fn add_path(&mut self, root: &Path, path: &Path, seen: &mut HashSet<PathBuf>) {
+        let shown = display_name(root, path);
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) => {
+                self.errors.push((shown, e.to_string()));
+                return;
+            }
+        };
+        if meta.is_dir() {
+            // A folder reached twice (a symlink loop) is read once.
+            let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+            if !seen.insert(key) {
+                return;
+            }
+            let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+                Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+                Err(e) => {
+                    self.errors.push((shown, e.to_string()));
+                    return;
+                }
+            };
+            entries.sort();
+            for entry in entries {
+                let hidden = entry
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+                if !hidden {
+                    self.add_path(root, &entry, seen);
+                }
+            }
+        } else {
+            match std::fs::read(path) {
+                Ok(bytes) => self.add_bytes(shown, bytes),
+                Err(e) => self.errors.push((shown, e.to_string())),
+            }
+        }
+    }
+}
+
+/// A path as shown in the list: relative to the folder it was found in.
+fn display_name(root: &Path, path: &Path) -> String {
+    let relative = if root == path {
+        path
+    } else {
+        path.strip_prefix(root).unwrap_or(path)
+    };
+    relative.to_string_lossy().into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_and_gaps() {
+        let doc = Document::new("t", "Title\r\nfirst line.\nsecond.\n\n\nthird.\n".into());
+        let ranges: Vec<&str> = (0..doc.paragraphs.len())
+            .map(|i| doc.paragraph(i))
+            .collect();
+        assert_eq!(ranges, ["Title", "first line.", "second.", "third."]);
+        let gaps: Vec<bool> = doc.paragraphs.iter().map(|p| p.gap_before).collect();
+        assert_eq!(gaps, [false, false, false, true]);
+        assert!(doc.paragraphs[0].heading);
+        assert_eq!(doc.title, "Title");
+    }
+
+    #[test]
+    fn title_falls_back_to_the_first_sentence() {
+        let doc = Document::new("t", "هذه جملة أولى طويلة بما يكفي. وهذه ثانية.\n".into());
+        assert_eq!(doc.title, "هذه جملة أولى طويلة بما يكفي.");
+        assert_eq!(doc.direction, Direction::Rtl);
+    }
+
+    #[test]
+    fn bundled_documents_have_arabic_titles() {
+        let library = Library::bundled();
+        assert_eq!(library.documents.len(), 5);
+        assert!(library.mostly_rtl());
+        for doc in &library.documents {
+            assert!(!doc.title.is_empty());
+            assert!(
+                doc.title
+                    .chars()
+                    .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+            );
+        }
+    }
+
+    #[test]
+    fn bom_is_skipped_and_invalid_bytes_replaced() {
+        let d = decode_utf8(b"\xEF\xBB\xBFab\xFFc".to_vec());
+        assert_eq!(d.text, "ab\u{FFFD}c");
+        assert!(d.had_invalid);
+    }
+
+    #[test]
+    fn binary_is_detected() {
+        assert!(looks_binary(b"abc\0def"));
+        assert!(!looks_binary("نص".as_bytes()));
+    }
+}

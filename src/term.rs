@@ -1,0 +1,119 @@
+//! The one owner of the terminal's lifecycle.
+//!
+//! On start: raw mode, the alternate screen, a hidden cursor, mouse reporting
+//! (optional) and bidi explicit mode (`CSI 8 l`, so GNOME Terminal/VTE does
+//! not reorder lines qari already ordered — the terminal-wg "BiDi in
+//! Terminal Emulators" recommendation). Everything is undone, in reverse, on
+//! a normal exit, from a `Drop` guard, from a chained panic hook (the panic
+//! message prints after the terminal is back), and after SIGTERM, SIGHUP or
+//! SIGINT (the event loop checks the flag these set).
+
+use std::io::{self, Stdout, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossterm::cursor::{Hide, Show};
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::terminal::{
+    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+    disable_raw_mode, enable_raw_mode,
+};
+use crossterm::{execute, queue};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+/// ECMA-48 BDSM: explicit bidi mode (the terminal must not reorder).
+const BIDI_EXPLICIT: &str = "\x1b[8l";
+/// ECMA-48 BDSM: back to the terminal's implicit bidi mode.
+const BIDI_IMPLICIT: &str = "\x1b[8h";
+
+/// Whether the terminal is in qari's modes now (so restoring twice is harmless).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Whether mouse reporting was turned on.
+static MOUSE: AtomicBool = AtomicBool::new(false);
+
+/// The terminal qari draws on.
+pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+
+/// Restores the terminal when dropped.
+#[derive(Debug)]
+pub struct Guard(());
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Puts the terminal into qari's modes.
+pub fn enter(mouse: bool) -> io::Result<(Guard, Tui)> {
+    install_panic_hook();
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    MOUSE.store(mouse, Ordering::SeqCst);
+    let guard = Guard(());
+    let mut out = io::stdout();
+    execute!(out, EnterAlternateScreen, Hide)?;
+    out.write_all(BIDI_EXPLICIT.as_bytes())?;
+    if mouse {
+        execute!(out, EnableMouseCapture)?;
+    }
+    out.flush()?;
+    let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    Ok((guard, terminal))
+}
+
+/// Undoes everything `enter` did. Errors are ignored: after a hang-up there
+/// may be no terminal left to write to.
+pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let mut out = io::stdout();
+    if MOUSE.load(Ordering::SeqCst) {
+        let _ = queue!(out, DisableMouseCapture);
+    }
+    let _ = out.write_all(BIDI_IMPLICIT.as_bytes());
+    let _ = queue!(out, Show, LeaveAlternateScreen);
+    let _ = out.flush();
+    let _ = disable_raw_mode();
+}
+
+/// Chains a panic hook that restores the terminal before the previous hook
+/// prints the panic message.
+fn install_panic_hook() {
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+}
+
+/// A flag set by SIGTERM, SIGHUP or SIGINT.
+pub fn stop_signals() -> io::Result<Arc<AtomicBool>> {
+    let flag = Arc::new(AtomicBool::new(false));
+    for signal in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        signal_hook::flag::register(signal, Arc::clone(&flag))?;
+    }
+    Ok(flag)
+}
+
+/// Draws one frame inside a synchronized update, so the terminal shows it
+/// whole or not at all.
+pub fn draw<F>(terminal: &mut Tui, render: F) -> io::Result<()>
+where
+    F: FnOnce(&mut ratatui::Frame<'_>),
+{
+    execute!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    let drawn = terminal.draw(render).map(|_| ());
+    execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    drawn
+}

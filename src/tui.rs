@@ -1,0 +1,71 @@
+//! The event loop: read input, update the state, draw when something
+//! changed. Queued input is drained before drawing, so holding a key over a
+//! slow link never leaves the screen behind.
+
+use std::io;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
+
+use crate::app::App;
+use crate::term;
+
+/// How often the loop wakes to check for a stop signal when idle.
+const SIGNAL_CHECK: Duration = Duration::from_millis(200);
+
+/// Runs the reader until the person quits or a stop signal arrives.
+pub fn run(app: &mut App, mouse: bool) -> io::Result<()> {
+    let stop = term::stop_signals()?;
+    let (guard, mut terminal) = term::enter(mouse)?;
+    let mut dirty = true;
+    loop {
+        if stop.load(Ordering::SeqCst) || app.quit {
+            break;
+        }
+        if dirty {
+            let size = terminal.size()?;
+            if (size.width, size.height) != (app.area.width, app.area.height) {
+                app.resize(size.width, size.height);
+            }
+            term::draw(&mut terminal, |frame| {
+                frame.render_widget(&*app, frame.area())
+            })?;
+            dirty = false;
+        }
+        if !event::poll(SIGNAL_CHECK)? {
+            continue;
+        }
+        loop {
+            dirty |= handle(app, event::read()?);
+            if app.quit || !event::poll(Duration::ZERO)? {
+                break;
+            }
+        }
+    }
+    drop(guard);
+    Ok(())
+}
+
+/// Applies one input event; returns whether the screen changed.
+fn handle(app: &mut App, event: Event) -> bool {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => app.handle_key(&key),
+        Event::Resize(width, height) => {
+            app.resize(width, height);
+            true
+        }
+        Event::Mouse(mouse) => match mouse.kind {
+            MouseEventKind::ScrollDown => {
+                app.wheel(mouse.column, mouse.row, true);
+                true
+            }
+            MouseEventKind::ScrollUp => {
+                app.wheel(mouse.column, mouse.row, false);
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}

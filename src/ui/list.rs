@@ -1,0 +1,100 @@
+//! The document list pane: titles laid out by the engine (Arabic titles
+//! right-aligned and shaped), file names dimmed beside them.
+
+use ratatui::buffer::Buffer;
+use ratatui::style::{Modifier, Style};
+
+use super::paint_line;
+use crate::app::{App, Focus, name_width, title_width};
+
+pub fn render(app: &App, buf: &mut Buffer) {
+    let (Some(pane), Some(rows)) = (app.panes.list, app.panes.list_rows) else {
+        return;
+    };
+    let dim = Style::new().add_modifier(Modifier::DIM);
+    if app.panes.reader.is_some() {
+        let x = if app.list_right {
+            pane.x
+        } else {
+            pane.right() - 1
+        };
+        for y in pane.y..pane.bottom() {
+            buf[(x, y)].set_symbol("│").set_style(dim);
+        }
+    }
+    let count = app.library.documents.len();
+    let mut header = format!(" Documents: {count}");
+    if app.library.binary_skipped > 0 {
+        header.push_str(&format!(
+            " ({} binary left out)",
+            app.library.binary_skipped
+        ));
+    }
+    buf.set_stringn(
+        rows.x,
+        pane.y,
+        &header,
+        usize::from(rows.width),
+        Style::new().add_modifier(Modifier::BOLD),
+    );
+    if count == 0 {
+        buf.set_stringn(
+            rows.x + 1,
+            rows.y,
+            "no documents",
+            usize::from(rows.width.saturating_sub(1)),
+            dim,
+        );
+        return;
+    }
+
+    let focused = app.focus == Focus::List && !app.help;
+    let row_width = usize::from(rows.width);
+    let title_w = title_width(row_width) as u16;
+    let name_w = name_width(row_width) as u16;
+    for (i, index) in (app.list_offset..count)
+        .take(usize::from(rows.height))
+        .enumerate()
+    {
+        let y = rows.y + i as u16;
+        let style = if index != app.selected {
+            Style::new()
+        } else if focused {
+            Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        };
+        if index == app.selected {
+            for x in rows.x..rows.right() {
+                buf[(x, y)].set_style(style);
+            }
+        }
+        let Some(entry) = app.titles.get(&index) else {
+            continue;
+        };
+        // Right-to-left titles sit at the right end, their file name at the left.
+        let rtl = entry.title.is_rtl();
+        let (title_x, name_x) = if rtl {
+            (rows.x + 1 + name_w + 1, rows.x + 1)
+        } else {
+            (rows.x + 1, rows.x + 1 + title_w + 1)
+        };
+        if let Some(line) = entry.title.line(0) {
+            paint_line(buf, title_x, y, title_w, &line, style);
+            if entry.title.line_count() > 1 {
+                // The title goes on: an ellipsis at its logical end.
+                let x = if rtl {
+                    (title_x + title_w).saturating_sub(line.width() as u16 + 1)
+                } else {
+                    title_x + line.width() as u16
+                };
+                buf[(x, y)].set_symbol("…").set_style(style);
+            }
+        }
+        if name_w > 0
+            && let Some(line) = entry.name.line(0)
+        {
+            paint_line(buf, name_x, y, name_w, &line, style.patch(dim));
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! The reading pane: the rows `App::sync` laid out, painted cell by cell.
+
+use ratatui::buffer::Buffer;
+use ratatui::style::{Modifier, Style};
+
+use super::paint_line;
+use crate::app::App;
+use crate::app::reader::Row;
+
+pub fn render(app: &App, buf: &mut Buffer) {
+    let Some(text) = app.panes.text else {
+        return;
+    };
+    let dim = Style::new().add_modifier(Modifier::DIM);
+    let Some(doc) = app.open_document() else {
+        buf.set_stringn(
+            text.x,
+            text.y,
+            "Nothing to read: no documents were found.",
+            usize::from(text.width),
+            dim,
+        );
+        return;
+    };
+    if app.library.documents[doc].paragraphs.is_empty() {
+        buf.set_stringn(
+            text.x,
+            text.y,
+            "(empty document)",
+            usize::from(text.width),
+            dim,
+        );
+        return;
+    }
+    for (i, row) in app.rows.iter().enumerate().take(usize::from(text.height)) {
+        let Row::Line {
+            layout,
+            line,
+            heading,
+        } = row
+        else {
+            continue;
+        };
+        let Some(visual) = layout.line(*line) else {
+            continue;
+        };
+        let style = if *heading {
+            Style::new().add_modifier(Modifier::BOLD)
+        } else {
+            Style::new()
+        };
+        paint_line(buf, text.x, text.y + i as u16, text.width, &visual, style);
+    }
+}

@@ -1,0 +1,65 @@
+//! The status bar: where you are, which document, and the keys that matter
+//! now (generated from the key table).
+
+use ratatui::buffer::Buffer;
+use ratatui::style::{Modifier, Style};
+
+use super::paint_line;
+use crate::app::App;
+use crate::app::keymap;
+use crate::text::{Layout, LayoutOptions};
+
+pub fn render(app: &App, buf: &mut Buffer) {
+    let area = app.panes.status;
+    let bar = Style::new().add_modifier(Modifier::REVERSED);
+    for x in area.x..area.right() {
+        buf[(x, area.y)].set_symbol(" ").set_style(bar);
+    }
+    let mut x = area.x;
+    let end = area.right();
+    let put = |buf: &mut Buffer, x: &mut u16, s: &str, style: Style| {
+        if *x < end {
+            let (nx, _) = buf.set_stringn(*x, area.y, s, usize::from(end - *x), style);
+            *x = nx;
+        }
+    };
+    if let Some(doc) = app.open_document() {
+        let p = app.position;
+        put(
+            buf,
+            &mut x,
+            &format!(" {:>3}% ¶ {}/{} ", p.percent, p.paragraph, p.paragraphs),
+            bar,
+        );
+        // The title, laid out like the text (shaped, in visual order).
+        let document = &app.library.documents[doc];
+        let room = usize::from(end.saturating_sub(x)) / 2;
+        if room >= 4 {
+            let options = LayoutOptions {
+                width: room.min(48),
+                fallback: document.direction,
+                ..LayoutOptions::default()
+            };
+            let title = Layout::new(&document.title, &options);
+            if let Some(line) = title.line(0) {
+                let w = line.width() as u16;
+                paint_line(buf, x, area.y, w, &line, bar.add_modifier(Modifier::BOLD));
+                x += w;
+                if title.line_count() > 1 {
+                    put(buf, &mut x, "…", bar);
+                }
+            }
+        }
+        put(buf, &mut x, "  ", bar);
+    }
+    let hints: Vec<String> = keymap::hints(app.context())
+        .into_iter()
+        .map(|(key, what)| format!("{key} {what}"))
+        .collect();
+    put(
+        buf,
+        &mut x,
+        &hints.join(" · "),
+        bar.add_modifier(Modifier::DIM),
+    );
+}
