@@ -68,8 +68,8 @@ pub struct Binding {
     pub action: Action,
     /// Words for the help overlay.
     pub help: &'static str,
-    /// Shown in the status bar's hints for its context.
-    pub hint: bool,
+    /// A word or two for the status bar's hints, if it earns a place there.
+    pub hint: Option<&'static str>,
 }
 
 const fn bind(
@@ -77,7 +77,7 @@ const fn bind(
     keys: &'static [Key],
     action: Action,
     help: &'static str,
-    hint: bool,
+    hint: Option<&'static str>,
 ) -> Binding {
     Binding {
         context,
@@ -89,7 +89,7 @@ const fn bind(
 }
 
 use Context::{Global, Help, List, Reader};
-use KeyCode::{Backspace, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
+use KeyCode::{Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
 
 /// Every key qari understands.
 pub static KEYMAP: &[Binding] = &[
@@ -98,129 +98,135 @@ pub static KEYMAP: &[Binding] = &[
         &[ch('j'), plain(Down)],
         Action::SelectNext,
         "next document",
-        true,
+        Some("move"),
     ),
     bind(
         List,
         &[ch('k'), plain(Up)],
         Action::SelectPrevious,
         "previous document",
-        true,
+        None,
     ),
     bind(
         List,
         &[ch('g'), plain(Home)],
         Action::SelectFirst,
         "first document",
-        false,
+        None,
     ),
     bind(
         List,
         &[ch('G'), plain(End)],
         Action::SelectLast,
         "last document",
-        false,
+        None,
     ),
     bind(
         List,
         &[plain(Enter), ch('l'), plain(Right)],
         Action::Open,
         "open the document",
-        true,
+        Some("open"),
     ),
     bind(
         Reader,
         &[ch('j'), plain(Down)],
         Action::ScrollDown,
         "down one line",
-        true,
+        Some("scroll"),
     ),
     bind(
         Reader,
         &[ch('k'), plain(Up)],
         Action::ScrollUp,
         "up one line",
-        true,
+        None,
     ),
     bind(
         Reader,
         &[ch(' '), ch('f'), plain(PageDown)],
         Action::PageDown,
         "down one page",
-        true,
+        Some("page"),
     ),
     bind(
         Reader,
-        &[ch('b'), plain(PageUp), plain(Backspace)],
+        &[ch('b'), plain(PageUp)],
         Action::PageUp,
         "up one page",
-        false,
+        None,
     ),
     bind(
         Reader,
         &[ctrl('d')],
         Action::HalfPageDown,
         "down half a page",
-        false,
+        None,
     ),
     bind(
         Reader,
         &[ctrl('u')],
         Action::HalfPageUp,
         "up half a page",
-        false,
+        None,
     ),
     bind(
         Reader,
         &[ch('g'), plain(Home)],
         Action::Top,
-        "start of the document",
-        false,
+        "start of document",
+        None,
     ),
     bind(
         Reader,
         &[ch('G'), plain(End)],
         Action::Bottom,
-        "end of the document",
-        false,
+        "end of document",
+        None,
     ),
     bind(
         Reader,
         &[ch(']')],
         Action::NextDocument,
         "next document",
-        true,
+        Some("next"),
     ),
     bind(
         Reader,
         &[ch('[')],
         Action::PreviousDocument,
         "previous document",
-        false,
+        None,
     ),
     bind(
         Reader,
         &[ch('h'), plain(Esc), plain(Left)],
         Action::Back,
         "back to the list",
-        true,
+        Some("list"),
     ),
     bind(
         Help,
         &[ch('?'), plain(Esc), ch('q')],
         Action::ToggleHelp,
         "close help",
-        true,
+        Some("close"),
     ),
     bind(
         Global,
         &[plain(Tab)],
         Action::SwitchFocus,
         "switch pane",
-        true,
+        Some("pane"),
     ),
-    bind(Global, &[ch('?')], Action::ToggleHelp, "help", true),
-    bind(Global, &[ch('q'), ctrl('c')], Action::Quit, "quit", true),
+    bind(Global, &[ch('?')], Action::ToggleHelp, "help", Some("help")),
+    bind(
+        Global,
+        &[ch('q'), ctrl('c')],
+        Action::Quit,
+        "quit",
+        Some("quit"),
+    ),
 ];
 
 /// Normalises a key event: Shift is part of the character, release and
@@ -290,12 +296,12 @@ pub fn key_name(key: &Key) -> String {
 
 /// Status-bar hints for a context: `key action` pairs, from the table.
 pub fn hints(context: Context) -> Vec<(String, &'static str)> {
-    let own = KEYMAP.iter().filter(|b| b.hint && b.context == context);
+    let own = KEYMAP.iter().filter(|b| b.context == context);
     let global = KEYMAP
         .iter()
-        .filter(|b| b.hint && b.context == Global && context != Context::Help);
+        .filter(|b| b.context == Global && context != Context::Help);
     own.chain(global)
-        .map(|b| (key_name(&b.keys[0]), b.help))
+        .filter_map(|b| b.hint.map(|hint| (key_name(&b.keys[0]), hint)))
         .collect()
 }
 
@@ -343,7 +349,7 @@ mod tests {
     #[test]
     fn hints_come_from_the_table() {
         let hints = hints(Context::Reader);
-        assert!(hints.contains(&("j".to_string(), "down one line")));
+        assert!(hints.contains(&("j".to_string(), "scroll")));
         assert!(hints.contains(&("q".to_string(), "quit")));
     }
 }

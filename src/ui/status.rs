@@ -25,12 +25,12 @@ pub fn render(app: &App, buf: &mut Buffer) {
     };
     if let Some(doc) = app.open_document() {
         let p = app.position;
-        put(
-            buf,
-            &mut x,
-            &format!(" {:>3}% ¶ {}/{} ", p.percent, p.paragraph, p.paragraphs),
-            bar,
-        );
+        let place = if app.panes.reader.is_some() {
+            format!(" {:>3}% ¶ {}/{} ", p.percent, p.paragraph, p.paragraphs)
+        } else {
+            format!(" {}/{} ", app.selected + 1, app.library.documents.len())
+        };
+        put(buf, &mut x, &place, bar);
         // The title, laid out like the text (shaped, in visual order).
         let document = &app.library.documents[doc];
         let room = usize::from(end.saturating_sub(x)) / 2;
@@ -42,10 +42,16 @@ pub fn render(app: &App, buf: &mut Buffer) {
             };
             let title = Layout::new(&document.title, &options);
             if let Some(line) = title.line(0) {
+                // A cut title ends in an ellipsis, on its left if it is
+                // right to left.
+                let cut = title.line_count() > 1;
+                if cut && title.is_rtl() {
+                    put(buf, &mut x, "…", bar);
+                }
                 let w = line.width() as u16;
                 paint_line(buf, x, area.y, w, &line, bar.add_modifier(Modifier::BOLD));
                 x += w;
-                if title.line_count() > 1 {
+                if cut && !title.is_rtl() {
                     put(buf, &mut x, "…", bar);
                 }
             }

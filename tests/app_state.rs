@@ -1,0 +1,204 @@
+//! State tests: an `App` over fixture documents, driven by key events the
+//! way the event loop drives it, with assertions on its state.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use qari::app::reader::Row;
+use qari::app::{App, Focus};
+use qari::library::{Document, Library};
+use qari::text::LayoutOptions;
+
+fn library() -> Library {
+    let long: String = (1..=40)
+        .map(|i| format!("الفقرة رقم {i} فيها كلمات كثيرة تكفي لتلتف على أكثر من سطر واحد في العرض الضيق.\n\n"))
+        .collect();
+    Library {
+        documents: vec![
+            Document::new("a.txt", format!("عنوان الأول\n{long}")),
+            Document::new("b.txt", "عنوان الثاني\nنص قصير.\n".into()),
+            Document::new("c.txt", "Third title\nShort English text.\n".into()),
+        ],
+        ..Library::default()
+    }
+}
+
+fn app(width: u16, height: u16) -> App {
+    let mut app = App::new(library(), None, LayoutOptions::default());
+    app.resize(width, height);
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.handle_key(&KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn ch(app: &mut App, c: char) {
+    key(app, KeyCode::Char(c));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.handle_key(&KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+/// The text of the reading pane's top row.
+fn top_line(app: &App) -> String {
+    match app.rows.first() {
+        Some(Row::Line { layout, line, .. }) => {
+            layout.line(*line).map(|l| l.text()).unwrap_or_default()
+        }
+        Some(Row::Gap) => "<gap>".into(),
+        None => "<none>".into(),
+    }
+}
+
+#[test]
+fn starts_on_the_list_with_the_first_document_open() {
+    let app = app(100, 30);
+    assert_eq!(app.focus, Focus::List);
+    assert_eq!(app.selected, 0);
+    assert_eq!(app.open_document(), Some(0));
+    assert!(app.list_right, "mostly Arabic documents mirror the screen");
+    assert!(!app.rows.is_empty());
+}
+
+#[test]
+fn list_moves_preview_and_open_focuses_the_reader() {
+    let mut app = app(100, 30);
+    ch(&mut app, 'j');
+    assert_eq!((app.selected, app.open_document()), (1, Some(1)));
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.selected, 2);
+    ch(&mut app, 'j');
+    assert_eq!(app.selected, 2, "stays on the last document");
+    ch(&mut app, 'g');
+    assert_eq!(app.selected, 0);
+    ch(&mut app, 'G');
+    assert_eq!(app.selected, 2);
+    ch(&mut app, 'k');
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Reader);
+    assert_eq!(app.open_document(), Some(1));
+    ch(&mut app, 'h');
+    assert_eq!(app.focus, Focus::List);
+}
+
+#[test]
+fn scrolling_pages_and_ends() {
+    let mut app = app(100, 30);
+    key(&mut app, KeyCode::Enter);
+    let first = top_line(&app);
+    ch(&mut app, 'j');
+    assert_ne!(top_line(&app), first);
+    ch(&mut app, 'k');
+    assert_eq!(top_line(&app), first);
+
+    let height = app.panes.text.expect("reading pane").height as usize;
+    let start = app.anchor().expect("open document");
+    ch(&mut app, ' ');
+    let after_page = app.anchor().expect("open document");
+    assert!(after_page.paragraph > start.paragraph);
+    ch(&mut app, 'b');
+    assert_eq!(app.anchor(), Some(start), "a page down and up comes back");
+
+    ctrl(&mut app, 'd');
+    let half = app.anchor().expect("anchor");
+    ctrl(&mut app, 'u');
+    assert_eq!(app.anchor(), Some(start));
+    assert!(half != start);
+
+    ch(&mut app, 'G');
+    assert_eq!(app.position.percent, 100);
+    assert_eq!(app.rows.len(), height, "the last page fills the pane");
+    let end = app.anchor();
+    ch(&mut app, 'j');
+    assert_eq!(app.anchor(), end, "no scrolling past the end");
+    ch(&mut app, 'g');
+    assert_eq!(app.position.percent, 0);
+    assert_eq!(app.position.paragraph, 1);
+}
+
+#[test]
+fn next_and_previous_document_remember_positions() {
+    let mut app = app(100, 30);
+    key(&mut app, KeyCode::Enter);
+    for _ in 0..5 {
+        ch(&mut app, 'j');
+    }
+    let kept = app.anchor();
+    ch(&mut app, ']');
+    assert_eq!((app.selected, app.open_document()), (1, Some(1)));
+    assert_eq!(app.focus, Focus::Reader);
+    ch(&mut app, '[');
+    assert_eq!(app.open_document(), Some(0));
+    assert_eq!(
+        app.anchor(),
+        kept,
+        "the first document reopens where it was left"
+    );
+    ch(&mut app, '[');
+    assert_eq!(app.open_document(), Some(0), "no document before the first");
+}
+
+#[test]
+fn resize_keeps_the_same_text_at_the_top() {
+    let mut app = app(100, 30);
+    key(&mut app, KeyCode::Enter);
+    for _ in 0..9 {
+        ch(&mut app, 'j');
+    }
+    let anchor = app.anchor().expect("anchor");
+    let top = top_line(&app);
+    app.resize(70, 20);
+    assert_eq!(app.anchor(), Some(anchor));
+    app.resize(100, 30);
+    assert_eq!(
+        top_line(&app),
+        top,
+        "back at the first size, the same line is on top"
+    );
+}
+
+#[test]
+fn tab_help_and_quit() {
+    let mut app = app(100, 30);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Focus::Reader);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Focus::List);
+    ch(&mut app, '?');
+    assert!(app.help);
+    ch(&mut app, 'j');
+    assert_eq!(app.selected, 0, "help is modal");
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.help);
+    ctrl(&mut app, 'c');
+    assert!(app.quit);
+}
+
+#[test]
+fn narrow_screens_show_one_pane_and_tiny_ones_nothing() {
+    let mut app = app(50, 20);
+    assert!(app.panes.list.is_some() && app.panes.reader.is_none());
+    key(&mut app, KeyCode::Tab);
+    assert!(app.panes.list.is_none() && app.panes.reader.is_some());
+    app.resize(19, 4);
+    assert!(app.panes.too_small);
+    key(&mut app, KeyCode::Char('j'));
+    app.resize(20, 5);
+    assert!(!app.panes.too_small);
+}
+
+#[test]
+fn empty_library_does_not_panic() {
+    let mut app = App::new(Library::default(), None, LayoutOptions::default());
+    app.resize(80, 24);
+    for code in [
+        KeyCode::Char('j'),
+        KeyCode::Enter,
+        KeyCode::Char('G'),
+        KeyCode::Tab,
+        KeyCode::Char(']'),
+    ] {
+        key(&mut app, code);
+    }
+    assert_eq!(app.open_document(), None);
+}
