@@ -1,0 +1,253 @@
+//! End-to-end: the real binary in tmux, used as a person uses it — keys in,
+//! screen out — and the terminal handed back in working order afterwards.
+
+mod common;
+
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use qari::library::Library;
+use qari::text::{Layout, LayoutOptions};
+
+/// A private tmux server running one session of 100×30.
+struct Tmux {
+    socket: String,
+}
+
+static SESSIONS: AtomicUsize = AtomicUsize::new(0);
+
+impl Tmux {
+    /// Starts a plain shell in a fresh tmux server; `None` when tmux is missing.
+    fn start() -> Option<Tmux> {
+        if !common::oracle_available(common::have_program("tmux") || tmux_present(), "tmux") {
+            return None;
+        }
+        let n = SESSIONS.fetch_add(1, Ordering::SeqCst);
+        let tmux = Tmux {
+            socket: format!("qari-e2e-{}-{n}", std::process::id()),
+        };
+        let ok = tmux
+            .cmd(&[
+                "new-session",
+                "-d",
+                "-x",
+                "100",
+                "-y",
+                "30",
+                "env -i PATH=/usr/bin:/bin TERM=xterm-256color HOME=/tmp bash --norc --noprofile",
+            ])
+            .status
+            .success();
+        assert!(ok, "tmux new-session failed");
+        tmux.keys(&["PS1='READY$ '", "Enter"]);
+        tmux.wait_for("READY$", "the shell prompt");
+        Some(tmux)
+    }
+
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("run tmux")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "0"];
+        args.extend_from_slice(keys);
+        self.cmd(&args);
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "0"]).stdout).into_owned()
+    }
+
+    /// Polls the screen until `needle` shows (up to 10 s); returns the screen.
+    fn wait_for(&self, needle: &str, what: &str) -> String {
+        self.wait_until(|s| s.contains(needle), what)
+    }
+
+    fn wait_until(&self, ok: impl Fn(&str) -> bool, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "timed out waiting for {what}; the screen was:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The pid of the program running under the session's shell.
+    fn child_pid(&self) -> String {
+        let shell = self.cmd(&["display-message", "-p", "-t", "0", "#{pane_pid}"]);
+        let shell = String::from_utf8_lossy(&shell.stdout).trim().to_string();
+        let out = Command::new("pgrep")
+            .args(["-P", &shell])
+            .output()
+            .expect("pgrep");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .expect("a child of the shell")
+            .trim()
+            .to_string()
+    }
+
+    /// Asks the shell for its terminal settings; returns `stty -a`'s words.
+    fn stty_words(&self) -> Vec<String> {
+        self.keys(&["clear; stty -a; echo STTY-DONE", "Enter"]);
+        let screen = self.wait_until(
+            |s| s.lines().any(|l| l.trim() == "STTY-DONE"),
+            "stty output",
+        );
+        screen
+            .split(|c: char| c.is_whitespace() || c == ';')
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+fn tmux_present() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+/// How the engine draws `text` on one line (what the screen must contain).
+fn visual(text: &str) -> String {
+    let options = LayoutOptions {
+        width: 200,
+        ..LayoutOptions::default()
+    };
+    Layout::new(text, &options)
+        .line(0)
+        .map(|l| l.text())
+        .unwrap_or_default()
+}
+
+/// The first `n` words of a string.
+fn words(text: &str, n: usize) -> String {
+    text.split_whitespace()
+        .take(n)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn qari() -> &'static str {
+    env!("CARGO_BIN_EXE_qari")
+}
+
+fn assert_terminal_restored(tmux: &Tmux) {
+    let screen = tmux.wait_for("READY$", "the shell prompt after qari exits");
+    assert!(
+        !screen.contains("Documents:"),
+        "the alternate screen is gone:\n{screen}"
+    );
+    let words = tmux.stty_words();
+    for mode in ["echo", "icanon", "isig"] {
+        assert!(
+            words.iter().any(|w| w == mode),
+            "{mode} is back on: {words:?}"
+        );
+        assert!(
+            !words.iter().any(|w| *w == format!("-{mode}")),
+            "{mode} is not off"
+        );
+    }
+}
+
+#[test]
+fn browse_read_and_quit() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    let library = Library::bundled();
+    let docs = &library.documents;
+    tmux.keys(&[qari(), "Enter"]);
+
+    // The list shows the five Arabic titles (their first word, shaped).
+    let screen = tmux.wait_for("Documents: 5", "the document list");
+    for doc in docs {
+        let first = visual(&words(&doc.title, 1));
+        assert!(
+            screen.contains(&first),
+            "title {first:?} on screen:\n{screen}"
+        );
+    }
+    // The reading pane shows the first document's opening, in visual order.
+    let opening = visual(&words(&docs[0].text, 3));
+    assert!(
+        screen.contains(&opening),
+        "{opening:?} on screen:\n{screen}"
+    );
+
+    // j: the selection moves and the second document shows.
+    tmux.keys(&["j"]);
+    let second = visual(&words(&docs[1].text, 3));
+    tmux.wait_for(&second, "the second document's opening");
+
+    // Enter: the reading pane has the keys now (its hints show).
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("j scroll", "reading-pane hints");
+
+    // G: the end of the document.
+    tmux.keys(&["G"]);
+    tmux.wait_for("100% ¶", "the end of the document");
+
+    // ]: the next document, from its start.
+    tmux.keys(&["]"]);
+    let third = visual(&words(&docs[2].text, 3));
+    let screen = tmux.wait_for(&third, "the third document");
+    assert!(
+        screen.contains("¶ 1/"),
+        "opened at its first paragraph:\n{screen}"
+    );
+
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}
+
+#[test]
+fn hangup_restores_the_terminal() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    tmux.keys(&[qari(), "Enter"]);
+    tmux.wait_for("Documents: 5", "the document list");
+    let pid = tmux.child_pid();
+    let killed = Command::new("kill")
+        .args(["-HUP", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    assert_terminal_restored(&tmux);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    tmux.keys(&[qari(), "Enter"]);
+    tmux.wait_for("Documents: 5", "the document list");
+    let pid = tmux.child_pid();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    assert_terminal_restored(&tmux);
+}
