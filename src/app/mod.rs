@@ -77,9 +77,12 @@ pub struct App {
     pub rows: Vec<Row>,
     /// The reading position, as of the last `sync`.
     pub position: Position,
+    /// The open document's title as the status bar shows it.
+    pub status_title: Option<Rc<Layout>>,
     /// Laid-out titles and names of the documents visible in the list.
     pub titles: HashMap<usize, ListEntry>,
     reader: Option<Reader>,
+    status_doc: Option<usize>,
     positions: HashMap<usize, Anchor>,
     options: LayoutOptions,
     title_width: usize,
@@ -106,7 +109,9 @@ impl App {
             rows: Vec::new(),
             position: Position::default(),
             titles: HashMap::new(),
+            status_title: None,
             reader: None,
+            status_doc: None,
             positions: HashMap::new(),
             options,
             title_width: 0,
@@ -296,6 +301,28 @@ impl App {
             };
         }
         self.sync_list();
+        self.sync_status_title();
+    }
+
+    /// Lays out the open document's title for the status bar: a third of
+    /// the bar, and no more than 48 cells.
+    fn sync_status_title(&mut self) {
+        let Some(doc) = self.open_document() else {
+            self.status_title = None;
+            return;
+        };
+        let width = (usize::from(self.area.width) / 3).clamp(1, 48);
+        let current = self.status_title.as_ref().map(|t| t.width());
+        if self.status_doc != Some(doc) || current != Some(width) {
+            let document = &self.library.documents[doc];
+            let options = LayoutOptions {
+                width,
+                fallback: document.direction,
+                ..self.options
+            };
+            self.status_title = Some(Rc::new(Layout::new(&document.title, &options)));
+            self.status_doc = Some(doc);
+        }
     }
 
     /// Keeps the selection visible and lays out the visible titles.

@@ -7,7 +7,6 @@ use ratatui::style::{Modifier, Style};
 use super::paint_line;
 use crate::app::App;
 use crate::app::keymap;
-use crate::text::{Layout, LayoutOptions};
 
 pub fn render(app: &App, buf: &mut Buffer) {
     let area = app.panes.status;
@@ -23,7 +22,7 @@ pub fn render(app: &App, buf: &mut Buffer) {
             *x = nx;
         }
     };
-    if let Some(doc) = app.open_document() {
+    if app.open_document().is_some() {
         let p = app.position;
         let place = if app.panes.reader.is_some() {
             format!(" {:>3}% ¶ {}/{} ", p.percent, p.paragraph, p.paragraphs)
@@ -32,28 +31,20 @@ pub fn render(app: &App, buf: &mut Buffer) {
         };
         put(buf, &mut x, &place, bar);
         // The title, laid out like the text (shaped, in visual order).
-        let document = &app.library.documents[doc];
-        let room = usize::from(end.saturating_sub(x)) / 2;
-        if room >= 4 {
-            let options = LayoutOptions {
-                width: room.min(48),
-                fallback: document.direction,
-                ..LayoutOptions::default()
-            };
-            let title = Layout::new(&document.title, &options);
-            if let Some(line) = title.line(0) {
-                // A cut title ends in an ellipsis, on its left if it is
-                // right to left.
-                let cut = title.line_count() > 1;
-                if cut && title.is_rtl() {
-                    put(buf, &mut x, "…", bar);
-                }
-                let w = line.width() as u16;
-                paint_line(buf, x, area.y, w, &line, bar.add_modifier(Modifier::BOLD));
-                x += w;
-                if cut && !title.is_rtl() {
-                    put(buf, &mut x, "…", bar);
-                }
+        if let Some(title) = &app.status_title
+            && let Some(line) = title.line(0)
+            && line.width() < usize::from(end.saturating_sub(x))
+        {
+            // A cut title ends in an ellipsis, on its left if it is right to left.
+            let cut = title.line_count() > 1;
+            if cut && title.is_rtl() {
+                put(buf, &mut x, "…", bar);
+            }
+            let w = (line.width() as u16).min(end.saturating_sub(x));
+            paint_line(buf, x, area.y, w, &line, bar.add_modifier(Modifier::BOLD));
+            x += w;
+            if cut && !title.is_rtl() {
+                put(buf, &mut x, "…", bar);
             }
         }
         put(buf, &mut x, "  ", bar);
