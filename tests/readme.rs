@@ -1,0 +1,22 @@
+//! The README tells the truth about keys: every key in the key table is
+//! listed in its Keys section.
+
+use qari::app::keymap::{KEYMAP, key_name};
+
+#[test]
+fn readme_lists_every_key() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("### Keys").expect("a Keys section");
+    let section = &readme[start..];
+    let section = &section[..section[4..].find("\n#").map_or(section.len(), |i| i + 4)];
+    for binding in KEYMAP {
+        for key in binding.keys {
+            let name = format!("`{}`", key_name(key));
+            assert!(
+                section.contains(&name),
+                "README's Keys section does not list {name} ({})",
+                binding.help
+            );
+        }
+    }
+}
