@@ -202,3 +202,31 @@ fn empty_library_does_not_panic() {
     }
     assert_eq!(app.open_document(), None);
 }
+
+#[test]
+fn folders_open_recursively_skipping_hidden_and_binary_files() {
+    let dir = std::env::temp_dir().join(format!("qari-state-lib-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub")).expect("dirs");
+    std::fs::create_dir_all(dir.join(".hidden")).expect("dirs");
+    std::fs::write(dir.join("a.md"), "عنوان\nنص.\n").expect("write");
+    std::fs::write(dir.join("sub/b"), "Title B\ntext.\n").expect("write");
+    std::fs::write(dir.join(".hidden/c.txt"), "hidden\n").expect("write");
+    std::fs::write(dir.join("bin.dat"), b"\x7fELF\0\0\x01").expect("write");
+    let library = Library::open(std::slice::from_ref(&dir));
+    let names: Vec<&str> = library.documents.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["a.md", "sub/b"]);
+    assert_eq!(library.binary_skipped, 1);
+    let mut app = App::new(library, None, LayoutOptions::default());
+    app.resize(100, 30);
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).expect("terminal");
+    terminal
+        .draw(|f| f.render_widget(&app, f.area()))
+        .expect("draw");
+    let status: String = (0..100)
+        .map(|x| terminal.backend().buffer()[(x, 29)].symbol().to_string())
+        .collect();
+    assert!(status.contains("1 binary file left out"), "{status}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -49,6 +49,16 @@ pub fn render(app: &App, buf: &mut Buffer) {
         }
         put(buf, &mut x, "  ", bar);
     }
+    let skipped = app.library.binary_skipped;
+    if skipped > 0 {
+        let files = if skipped == 1 { "file" } else { "files" };
+        put(
+            buf,
+            &mut x,
+            &format!("{skipped} binary {files} left out  "),
+            bar,
+        );
+    }
     let hints: Vec<String> = keymap::hints(app.context())
         .into_iter()
         .map(|(key, what)| format!("{key} {what}"))
