@@ -334,7 +334,11 @@ impl Builder {
                     }
                 }
                 Kind::Space => {
-                    display.push_str(g);
+                    for c in g.chars() {
+                        if options.harakat || !shape::is_harakah(c) {
+                            display.push(c);
+                        }
+                    }
                     ci += g.chars().count();
                 }
                 Kind::Tab | Kind::Control => ci += g.chars().count(),
@@ -453,11 +457,13 @@ impl Builder {
         let clusters = &mut layout.clusters[range.clone()];
         // Whitespace at a break hangs; at the paragraph end it shows while it fits.
         let mut trailing = clusters.len();
+        // Zero-width clusters (ZWSP, a lone mark) do not stop whitespace
+        // before them from hanging.
         while trailing > 0
-            && matches!(
+            && (matches!(
                 clusters[trailing - 1].kind,
                 Kind::Space | Kind::Tab | Kind::Control
-            )
+            ) || clusters[trailing - 1].width == 0)
         {
             trailing -= 1;
         }

@@ -9,8 +9,9 @@
 //! Forms-A/B when the letter has that form; letters without presentation
 //! forms are printed as they are but still join their neighbours. Lam
 //! directly followed by alef, alef with madda, or alef with hamza above or
-//! below becomes one of the mandatory lam-alef ligatures. Characters at
-//! different embedding levels never join.
+//! below becomes one of the mandatory lam-alef ligatures, also when harakat
+//! stand between them (لَا is common in vocalised text): the marks then
+//! follow the ligature. Characters at different embedding levels never join.
 
 use std::sync::OnceLock;
 
@@ -165,10 +166,13 @@ pub fn shape(text: &str, levels: &[u8], glyphs: &mut Vec<char>) {
     glyphs.clear();
     glyphs.resize(levels.len(), '\0');
     let mut pending: Option<Pending> = None;
+    let mut only_harakat = true;
     for (at, c) in text.chars().enumerate() {
         let joining = joining_type(c);
         glyphs[at] = c;
         if joining == Joining::T {
+            // Harakat between lam and alef do not stop their ligature.
+            only_harakat &= is_harakah(c);
             continue;
         }
         // ZWNJ, and ZWJ after a joining letter, only steer joining: once the
@@ -182,17 +186,20 @@ pub fn shape(text: &str, levels: &[u8], glyphs: &mut Vec<char>) {
         });
         let mut absorbed = false;
         if let Some(p) = pending.take() {
-            if joins && p.c == '\u{0644}' && p.at + 1 == at {
-                if let Some(lig) = lam_alef(c, p.joins_preceding) {
-                    glyphs[p.at] = lig;
-                    glyphs[at] = '\0';
-                    absorbed = true;
-                }
+            if joins
+                && p.c == '\u{0644}'
+                && only_harakat
+                && let Some(lig) = lam_alef(c, p.joins_preceding)
+            {
+                glyphs[p.at] = lig;
+                glyphs[at] = '\0';
+                absorbed = true;
             }
             if !absorbed {
                 p.finish(joins, glyphs);
             }
         }
+        only_harakat = true;
         if absorbed {
             // An alef is right-joining: nothing after it joins the ligature.
             pending = None;
@@ -262,6 +269,14 @@ mod tests {
         assert_eq!(shaped("لأ"), "\u{FEF7}");
         assert_eq!(shaped("لإ"), "\u{FEF9}");
         assert_eq!(shaped("لآ"), "\u{FEF5}");
+    }
+
+    #[test]
+    fn lam_alef_ligature_across_harakat() {
+        assert_eq!(shaped("لَا"), "\u{FEFB}\u{064E}");
+        assert_eq!(shaped("بلَّا"), "\u{FE91}\u{FEFC}\u{064E}\u{0651}");
+        // Not across other transparent characters.
+        assert_eq!(shaped("ل\u{200B}ا"), "\u{FEDF}\u{200B}\u{FE8E}");
     }
 
     #[test]
