@@ -214,33 +214,30 @@ impl Levels {
 /// and makes every class lookup a table load. A paragraph with a non-ASCII
 /// paired bracket or an FSI is resolved on its own text instead.
 pub fn resolve(text: &str, base: BaseDirection, fallback: Direction) -> Levels {
+    let chars: Vec<char> = text.chars().collect();
+    resolve_chars(text, &chars, base, fallback)
+}
+
+/// [`resolve`] for a text already decoded into `chars`.
+pub fn resolve_chars(
+    text: &str,
+    chars: &[char],
+    base: BaseDirection,
+    fallback: Direction,
+) -> Levels {
     use BidiClass::*;
     let table = BidiTable::get();
-    let mut out = Levels::default();
-    let mut proxy = String::with_capacity(text.len());
-    let mut direct = false;
+    let mut out = Levels {
+        classes: Vec::with_capacity(chars.len()),
+        ..Levels::default()
+    };
     let mut isolates = 0usize;
     let mut first_strong = None;
     let mut seen = 0u32;
-    for c in text.chars() {
+    for &c in chars {
         let class = table.class(c);
         out.classes.push(class);
         seen |= 1 << class as u32;
-        // unicode-bidi rewrites an FSI's class byte by byte, assuming its
-        // UTF-8 length: only the real text has it.
-        direct |= class == FSI;
-        if c.is_ascii() && ascii_bracket(c).is_some() {
-            proxy.push(c);
-        } else {
-            if class == ON
-                && !c.is_ascii()
-                && BidiDataSource::bidi_matched_opening_bracket(&unicode_bidi::HardcodedBidiData, c)
-                    .is_some()
-            {
-                direct = true;
-            }
-            proxy.push(char::from(1 + class as u8));
-        }
         if first_strong.is_none() {
             match class {
                 LRI | RLI | FSI => isolates += 1,
@@ -256,20 +253,43 @@ pub fn resolve(text: &str, base: BaseDirection, fallback: Direction) -> Levels {
         BaseDirection::Rtl => Direction::Rtl,
         BaseDirection::Auto => first_strong.unwrap_or(fallback),
     };
-    let level = match dir {
-        Direction::Ltr => Level::ltr(),
-        Direction::Rtl => Level::rtl(),
-    };
     let has = |classes: &[BidiClass]| classes.iter().any(|&c| seen & (1 << c as u32) != 0);
     let explicit = has(&[LRE, RLE, LRO, RLO, PDF, LRI, RLI, FSI, PDI, B, BN]);
     if dir == Direction::Ltr && !explicit && !has(&[R, AL, AN]) {
         // Nothing right-to-left: every character stays at level 0.
         out.paragraph_level = 0;
         out.levels = vec![0; out.classes.len()];
-    } else if dir == Direction::Rtl && !explicit && !has(&[L]) {
+        return out;
+    }
+    if dir == Direction::Rtl && !explicit && !has(&[L]) {
         out.paragraph_level = 1;
         out.levels = right_to_left_levels(&out.classes);
-    } else if direct {
+        return out;
+    }
+    let level = match dir {
+        Direction::Ltr => Level::ltr(),
+        Direction::Rtl => Level::rtl(),
+    };
+    // The general case: unicode-bidi, on the proxy unless the text has an
+    // FSI (unicode-bidi rewrites an FSI's class byte by byte, assuming its
+    // UTF-8 length) or a non-ASCII paired bracket.
+    let mut proxy = String::with_capacity(out.classes.len());
+    let mut direct = has(&[FSI]);
+    for (&c, &class) in chars.iter().zip(&out.classes) {
+        if c.is_ascii() && ascii_bracket(c).is_some() {
+            proxy.push(c);
+        } else {
+            direct |= class == ON
+                && !c.is_ascii()
+                && BidiDataSource::bidi_matched_opening_bracket(
+                    &unicode_bidi::HardcodedBidiData,
+                    c,
+                )
+                .is_some();
+            proxy.push(char::from(1 + class as u8));
+        }
+    }
+    if direct {
         let info = ParagraphBidiInfo::new_with_data_source(&table, text, Some(level));
         out.paragraph_level = info.paragraph_level.number();
         out.levels = text

@@ -10,7 +10,7 @@
 //! rule against `unicode-segmentation` and `unicode-width` for every pair of
 //! plain characters.
 
-use unicode_segmentation::{GraphemeIndices, UnicodeSegmentation};
+use unicode_segmentation::UnicodeSegmentation;
 
 /// How the fast path sees a character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,53 +93,30 @@ const fn classify(c: char) -> Plain {
     }
 }
 
-/// Whether the fast path applies to the whole text.
-pub fn is_plain(text: &str) -> bool {
-    text.chars().all(|c| !matches!(plain(c), Plain::Other))
+/// Whether the fast path applies to all these characters.
+pub fn is_plain(chars: &[char]) -> bool {
+    chars.iter().all(|&c| !matches!(plain(c), Plain::Other))
 }
 
-/// Grapheme clusters with their byte offsets.
-pub enum Clusters<'a> {
-    /// Fast path for plain text.
-    Plain { text: &'a str, at: usize },
-    /// Full UAX #29.
-    Full(GraphemeIndices<'a>),
-}
-
-impl<'a> Clusters<'a> {
-    /// Segments `text`, taking the fast path when `plain` (see [`is_plain`]).
-    pub fn new(text: &'a str, plain: bool) -> Clusters<'a> {
-        if plain {
-            Clusters::Plain { text, at: 0 }
-        } else {
-            Clusters::Full(text.grapheme_indices(true))
-        }
-    }
-}
-
-impl<'a> Iterator for Clusters<'a> {
-    type Item = (usize, &'a str);
-
-    #[inline]
-    fn next(&mut self) -> Option<(usize, &'a str)> {
-        match self {
-            Clusters::Full(g) => g.next(),
-            Clusters::Plain { text, at } => {
-                let start = *at;
-                let rest = &text[start..];
-                let mut chars = rest.char_indices();
-                let (_, first) = chars.next()?;
-                let mut end = rest.len();
-                for (i, c) in chars {
-                    if plain(c) != Plain::Mark {
-                        end = i;
-                        break;
-                    }
-                }
-                let _ = first;
-                *at = start + end;
-                Some((start, &rest[..end]))
+/// Appends to `ends` the end (exclusive, in characters) of each grapheme
+/// cluster of `text`, whose characters are `chars`.
+pub fn cluster_ends(text: &str, chars: &[char], ends: &mut Vec<u32>) {
+    ends.clear();
+    if is_plain(chars) {
+        // UAX #29 GB9: a cluster is a base and the marks after it.
+        for (i, &c) in chars.iter().enumerate().skip(1) {
+            if plain(c) != Plain::Mark {
+                ends.push(i as u32);
             }
+        }
+        if !chars.is_empty() {
+            ends.push(chars.len() as u32);
+        }
+    } else {
+        let mut end = 0u32;
+        for g in text.graphemes(true) {
+            end += g.chars().count() as u32;
+            ends.push(end);
         }
     }
 }
@@ -165,8 +142,15 @@ mod tests {
                 s.clear();
                 s.push(a);
                 s.push(b);
-                let ours: Vec<_> = Clusters::new(&s, true).collect();
-                let full: Vec<_> = s.grapheme_indices(true).collect();
+                let chars = [a, b];
+                let mut ours = Vec::new();
+                cluster_ends(&s, &chars, &mut ours);
+                let mut full = Vec::new();
+                let mut end = 0;
+                for g in s.graphemes(true) {
+                    end += g.chars().count() as u32;
+                    full.push(end);
+                }
                 assert_eq!(ours, full, "{a:?} {b:?}");
             }
         }

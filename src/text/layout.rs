@@ -22,7 +22,7 @@ use std::ops::Range;
 use unicode_bidi::BidiClass;
 
 use super::bidi::{self, BaseDirection, Direction};
-use super::cluster::{self, Clusters, Plain};
+use super::cluster::{self, Plain};
 use super::sanitize::sanitize;
 use super::shape;
 use super::width::cluster_width;
@@ -256,6 +256,9 @@ impl Layout {
 /// Scratch buffers reused across the steps of one layout.
 #[derive(Default)]
 struct Builder {
+    chars: Vec<char>,
+    offsets: Vec<u32>,
+    ends: Vec<u32>,
     glyphs: Vec<char>,
     line_classes: Vec<BidiClass>,
     line_levels: Vec<u8>,
@@ -269,15 +272,25 @@ impl Builder {
         let max_width = options.width.max(1);
         let san = sanitize(paragraph);
         let text: &str = &san.text;
-        let bidi = bidi::resolve(text, options.direction, options.fallback);
+        // Decoded once; every step below indexes characters.
+        self.chars.clear();
+        self.offsets.clear();
+        for (i, c) in text.char_indices() {
+            self.chars.push(c);
+            self.offsets.push(i as u32);
+        }
+        self.offsets.push(text.len() as u32);
+        let chars = &self.chars;
+        let bidi = bidi::resolve_chars(text, chars, options.direction, options.fallback);
         let paragraph_level = bidi.paragraph_level;
 
         let shaped = options.shape && shape::needs_shaping(text);
         if shaped {
-            shape::shape(text, &bidi.levels, &mut self.glyphs);
+            shape::shape(chars, &bidi.levels, &mut self.glyphs);
         }
         let any_rtl = bidi.has_rtl();
-        let plain = cluster::is_plain(text);
+        cluster::cluster_ends(text, chars, &mut self.ends);
+        let plain = cluster::is_plain(chars);
 
         let mut display = String::with_capacity(text.len() + text.len() / 2);
         let mut clusters: Vec<Cluster> = Vec::with_capacity(text.len() / 2 + 1);
@@ -288,10 +301,13 @@ impl Builder {
         // levels, classes and glyphs.
         let mut ci = 0usize;
 
-        for (start, g) in Clusters::new(text, plain) {
-            let end = start + g.len();
+        for &cluster_end in &self.ends {
             let first_char = ci;
-            let first = g.chars().next().unwrap_or(' ');
+            let cluster_end = cluster_end as usize;
+            let start = self.offsets[first_char] as usize;
+            let end = self.offsets[cluster_end] as usize;
+            let g_chars = &chars[first_char..cluster_end];
+            let first = g_chars[0];
             let level = bidi.levels[ci];
             let class = bidi.classes[ci];
             let mut break_before = false;
@@ -304,7 +320,7 @@ impl Builder {
             }
             let kind = if first == '\t' {
                 Kind::Tab
-            } else if g.len() == first.len_utf8() && bidi::is_bidi_control(first) {
+            } else if g_chars.len() == 1 && bidi::is_bidi_control(first) {
                 Kind::Control
             } else if class == BidiClass::WS {
                 Kind::Space
@@ -316,7 +332,7 @@ impl Builder {
             match kind {
                 Kind::Text => {
                     let mirror = any_rtl && level % 2 == 1;
-                    for c in g.chars() {
+                    for &c in g_chars {
                         let mut out = if shaped { self.glyphs[ci] } else { c };
                         ci += 1;
                         if out == '\0' {
@@ -334,14 +350,14 @@ impl Builder {
                     }
                 }
                 Kind::Space => {
-                    for c in g.chars() {
+                    for &c in g_chars {
                         if options.harakat || !shape::is_harakah(c) {
                             display.push(c);
                         }
                     }
-                    ci += g.chars().count();
+                    ci = cluster_end;
                 }
-                Kind::Tab | Kind::Control => ci += g.chars().count(),
+                Kind::Tab | Kind::Control => ci = cluster_end,
             }
             let source = (san.original(start) as u32, san.original(end) as u32);
             // The alef a lam-alef ligature absorbed joins the lam's cluster:

@@ -13,8 +13,6 @@
 //! stand between them (لَا is common in vocalised text): the marks then
 //! follow the ligature. Characters at different embedding levels never join.
 
-use std::sync::OnceLock;
-
 use super::tables::{ARABIC_FORMS, JOINING, LAM_ALEF, MIRRORS};
 
 /// Joining type (Unicode ArabicShaping.txt).
@@ -35,7 +33,7 @@ pub enum Joining {
 }
 
 impl Joining {
-    fn from_code(code: u8) -> Joining {
+    const fn from_code(code: u8) -> Joining {
         match code {
             1 => Joining::T,
             2 => Joining::C,
@@ -57,37 +55,48 @@ impl Joining {
     }
 }
 
-fn lookup_joining(cp: u32) -> Joining {
-    match JOINING.binary_search_by(|&(lo, hi, _)| {
-        if hi < cp {
-            std::cmp::Ordering::Less
-        } else if lo > cp {
-            std::cmp::Ordering::Greater
+const fn lookup_joining(cp: u32) -> Joining {
+    // Binary search over the ranges (a const fn, so no slice helpers).
+    let (mut lo, mut hi) = (0, JOINING.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        let (start, end, code) = JOINING[mid];
+        if end < cp {
+            lo = mid + 1;
+        } else if start > cp {
+            hi = mid;
         } else {
-            std::cmp::Ordering::Equal
+            return Joining::from_code(code);
         }
-    }) {
-        Ok(i) => Joining::from_code(JOINING[i].2),
-        Err(_) => Joining::U,
     }
+    Joining::U
 }
 
+/// Joining types of U+0600..U+08FF, one load each (computed at compile time).
+const FAST_START: u32 = 0x0600;
+const FAST_LEN: usize = 0x300;
+static FAST: [Joining; FAST_LEN] = {
+    let mut table = [Joining::U; FAST_LEN];
+    let mut i = 0;
+    while i < FAST_LEN {
+        table[i] = lookup_joining(FAST_START + i as u32);
+        i += 1;
+    }
+    table
+};
+
 /// The joining type of a character.
+#[inline]
 pub fn joining_type(c: char) -> Joining {
-    const FAST_START: u32 = 0x0600;
-    const FAST_LEN: usize = 0x300;
-    static FAST: OnceLock<[Joining; FAST_LEN]> = OnceLock::new();
     let cp = c as u32;
     // Nothing below U+00AD (SOFT HYPHEN, Cf) is transparent or joining.
     if cp < 0xAD {
         return Joining::U;
     }
-    if (FAST_START..FAST_START + FAST_LEN as u32).contains(&cp) {
-        let fast =
-            FAST.get_or_init(|| std::array::from_fn(|i| lookup_joining(FAST_START + i as u32)));
-        return fast[(cp - FAST_START) as usize];
+    match FAST.get(cp.wrapping_sub(FAST_START) as usize) {
+        Some(&joining) => joining,
+        None => lookup_joining(cp),
     }
-    lookup_joining(cp)
 }
 
 /// Whether a paragraph has any character that shaping could change.
@@ -162,12 +171,12 @@ impl Pending {
 /// return, `glyphs[i]` is what to display for character `i`: a presentation form, a lam-alef ligature (on the lam), `'\0'`
 /// for the alef a ligature absorbed and for joiners whose work is done (ZWNJ,
 /// ZWJ after a letter), or the character itself.
-pub fn shape(text: &str, levels: &[u8], glyphs: &mut Vec<char>) {
+pub fn shape(chars: &[char], levels: &[u8], glyphs: &mut Vec<char>) {
     glyphs.clear();
     glyphs.resize(levels.len(), '\0');
     let mut pending: Option<Pending> = None;
     let mut only_harakat = true;
-    for (at, c) in text.chars().enumerate() {
+    for (at, &c) in chars.iter().enumerate() {
         let joining = joining_type(c);
         glyphs[at] = c;
         if joining == Joining::T {
@@ -249,9 +258,10 @@ mod tests {
     use super::*;
 
     fn shaped(s: &str) -> String {
-        let levels = vec![1; s.chars().count()];
+        let chars: Vec<char> = s.chars().collect();
+        let levels = vec![1; chars.len()];
         let mut glyphs = Vec::new();
-        shape(s, &levels, &mut glyphs);
+        shape(&chars, &levels, &mut glyphs);
         glyphs.into_iter().filter(|&g| g != '\0').collect()
     }
 
@@ -307,9 +317,8 @@ mod tests {
 
     #[test]
     fn different_levels_do_not_join() {
-        let s = "بب";
         let mut glyphs = Vec::new();
-        shape(s, &[1, 3], &mut glyphs);
+        shape(&['ب', 'ب'], &[1, 3], &mut glyphs);
         assert_eq!(glyphs, ['\u{FE8F}', '\u{FE8F}']);
     }
 
