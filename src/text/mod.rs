@@ -8,6 +8,7 @@
 
 pub mod bidi;
 pub mod cluster;
+pub mod fold;
 pub mod layout;
 pub mod sanitize;
 pub mod shape;
