@@ -6,7 +6,8 @@
 //! Terminal Emulators" recommendation). Everything is undone, in reverse, on
 //! a normal exit, from a `Drop` guard, from a chained panic hook (the panic
 //! message prints after the terminal is back), and after SIGTERM, SIGHUP or
-//! SIGINT (the event loop checks the flag these set).
+//! SIGINT (the event loop checks the flag these set), and when the terminal
+//! hangs up without a signal getting through.
 
 use std::io::{self, Stdout, Write};
 use std::sync::Arc;
@@ -48,6 +49,7 @@ impl Drop for Guard {
 /// Puts the terminal into qari's modes.
 pub fn enter(mouse: bool) -> io::Result<(Guard, Tui)> {
     install_panic_hook();
+    watch_for_hang_up();
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     MOUSE.store(mouse, Ordering::SeqCst);
@@ -91,6 +93,50 @@ fn install_panic_hook() {
         restore();
         previous(info);
     }));
+}
+
+/// Whether the terminal has hung up (its pseudo-terminal closed, as when a
+/// tmux server or an SSH session is killed).
+pub fn hung_up() -> bool {
+    use std::os::fd::AsRawFd;
+    // Standard output is the terminal (checked before starting); a hang-up
+    // shows on it as POLLHUP or POLLERR whatever the input is.
+    let mut pollfd = libc::pollfd {
+        fd: io::stdout().as_raw_fd(),
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, a zero timeout; poll only writes `revents`.
+    let ready = unsafe { libc::poll(&mut pollfd, 1, 0) };
+    ready > 0 && pollfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
+/// Watches for a hang-up from a thread of its own and ends the process when
+/// it comes. After a hang-up every read of the terminal returns end-of-file,
+/// and crossterm's event reader loops on that without returning, so the
+/// event loop would never see the SIGHUP flag.
+fn watch_for_hang_up() {
+    static STARTED: AtomicBool = AtomicBool::new(false);
+    if STARTED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let spawned = std::thread::Builder::new()
+        .name("hang-up watch".into())
+        .spawn(|| {
+            loop {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                if !ACTIVE.load(Ordering::SeqCst) {
+                    continue;
+                }
+                if hung_up() {
+                    restore();
+                    // 128 + SIGHUP, as a shell reports a hang-up.
+                    std::process::exit(129);
+                }
+            }
+        });
+    // Without the thread a hang-up still ends qari when a SIGHUP arrives.
+    drop(spawned);
 }
 
 /// A flag set by SIGTERM, SIGHUP or SIGINT.

@@ -251,3 +251,43 @@ fn sigterm_restores_the_terminal() {
     assert!(killed.success());
     assert_terminal_restored(&tmux);
 }
+
+#[test]
+fn a_closed_terminal_ends_qari() {
+    // The terminal itself goes away (as when a tmux server or an SSH session
+    // is killed): qari must end, not spin on a dead terminal.
+    if !common::oracle_available(tmux_present(), "tmux") {
+        return;
+    }
+    let n = SESSIONS.fetch_add(1, Ordering::SeqCst);
+    let tmux = Tmux {
+        socket: format!("qari-e2e-{}-{n}", std::process::id()),
+    };
+    let command = format!("exec {}", qari());
+    let started = tmux
+        .cmd(&["new-session", "-d", "-x", "100", "-y", "30", &command])
+        .status
+        .success();
+    assert!(started);
+    tmux.wait_for("Documents: 5", "the document list");
+    let pid = tmux.cmd(&["display-message", "-p", "-t", "0", "#{pane_pid}"]);
+    let pid = String::from_utf8_lossy(&pid.stdout).trim().to_string();
+    assert!(!pid.is_empty());
+    tmux.cmd(&["kill-server"]);
+    // Gone, or a zombie nobody has reaped yet: either way it has ended.
+    let running = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            stat.rsplit(')')
+                .next()
+                .is_some_and(|rest| !rest.trim_start().starts_with('Z'))
+        })
+    };
+    let start = Instant::now();
+    while running() {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "qari (pid {pid}) still runs after its terminal closed"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
