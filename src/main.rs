@@ -120,6 +120,7 @@ fn render(args: RenderArgs) -> ExitCode {
             DirectionArg::Rtl => BaseDirection::Rtl,
             DirectionArg::Ltr => BaseDirection::Ltr,
         },
+        threads: 0,
     };
     let files = if args.files.is_empty() {
         vec![PathBuf::from("-")]

@@ -24,6 +24,8 @@ pub struct RenderOptions {
     pub harakat: bool,
     /// Base direction of paragraphs.
     pub direction: BaseDirection,
+    /// Cores to lay out on; 0 uses all of them.
+    pub threads: usize,
 }
 
 /// Splits a document into paragraphs: one per line, CRLF or LF endings.
@@ -35,7 +37,15 @@ pub fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
         .map(|line| line.strip_suffix('\r').unwrap_or(line))
 }
 
+/// Paragraphs laid out per task when a document is split across cores.
+const CHUNK: usize = 256;
+/// Documents smaller than this are laid out on one core.
+const PARALLEL_MIN_BYTES: usize = 256 * 1024;
+
 /// Lays out a whole document and writes its visual lines.
+///
+/// Paragraphs are independent, so a large document is laid out in chunks on
+/// every core; the chunks are written in order.
 pub fn render_document<W: Write>(
     text: &str,
     options: &RenderOptions,
@@ -50,21 +60,64 @@ pub fn render_document<W: Write>(
         fallback: dominant_direction(text),
     };
     let pad = options.pad.then_some(options.width);
-    let mut line = String::new();
-    for paragraph in paragraphs(text) {
-        if paragraph.is_empty() {
-            out.write_all(b"\n")?;
-            continue;
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    if threads == 1 || text.len() < PARALLEL_MIN_BYTES {
+        let mut buffer = String::new();
+        for paragraph in paragraphs(text) {
+            buffer.clear();
+            render_paragraph(paragraph, &layout_options, pad, &mut buffer);
+            out.write_all(buffer.as_bytes())?;
         }
-        let layout = Layout::new(paragraph, &layout_options);
-        for visual in layout.lines() {
-            line.clear();
-            visual.write_to(&mut line, pad);
-            line.push('\n');
-            out.write_all(line.as_bytes())?;
+        return Ok(());
+    }
+    let all: Vec<&str> = paragraphs(text).collect();
+    let chunks: Vec<&[&str]> = all.chunks(CHUNK).collect();
+    for batch in chunks.chunks(threads * 4) {
+        let mut rendered: Vec<String> = vec![String::new(); batch.len()];
+        std::thread::scope(|scope| {
+            let mut slots: Vec<&mut String> = rendered.iter_mut().collect();
+            let mut per_thread: Vec<Vec<(&[&str], &mut String)>> =
+                (0..threads).map(|_| Vec::new()).collect();
+            for (i, (chunk, slot)) in batch.iter().zip(slots.drain(..)).enumerate() {
+                per_thread[i % threads].push((chunk, slot));
+            }
+            for work in per_thread {
+                let layout_options = &layout_options;
+                scope.spawn(move || {
+                    for (chunk, slot) in work {
+                        for paragraph in chunk {
+                            render_paragraph(paragraph, layout_options, pad, slot);
+                        }
+                    }
+                });
+            }
+        });
+        for chunk in &rendered {
+            out.write_all(chunk.as_bytes())?;
         }
     }
     Ok(())
+}
+
+/// Appends one paragraph's visual lines, each ending in a newline.
+fn render_paragraph(
+    paragraph: &str,
+    options: &LayoutOptions,
+    pad: Option<usize>,
+    out: &mut String,
+) {
+    if paragraph.is_empty() {
+        out.push('\n');
+        return;
+    }
+    let layout = Layout::new(paragraph, options);
+    for visual in layout.lines() {
+        visual.write_to(out, pad);
+        out.push('\n');
+    }
 }
 
 #[cfg(test)]

@@ -131,8 +131,14 @@ const TOO_WIDE: &str = "…";
 impl Layout {
     /// Lays out one paragraph (one line of input, without its line ending).
     pub fn new(paragraph: &str, options: &LayoutOptions) -> Layout {
-        let mut builder = Builder::default();
-        builder.layout(paragraph, options)
+        thread_local! {
+            // Scratch space reused from one paragraph to the next.
+            static BUILDER: std::cell::RefCell<Builder> = std::cell::RefCell::default();
+        }
+        BUILDER.with(|builder| match builder.try_borrow_mut() {
+            Ok(mut builder) => builder.layout(paragraph, options),
+            Err(_) => Builder::default().layout(paragraph, options),
+        })
     }
 
     /// The paragraph's resolved base direction.
@@ -226,7 +232,12 @@ impl<'a> VisualLine<'a> {
     /// padded on the left to end at that column.
     pub fn write_to(&self, out: &mut String, pad_to: Option<usize>) {
         if let Some(width) = pad_to {
-            out.extend(std::iter::repeat_n(' ', self.indent(width)));
+            let mut pad = self.indent(width);
+            while pad > 0 {
+                let n = pad.min(SPACES.len());
+                out.push_str(&SPACES[..n]);
+                pad -= n;
+            }
         }
         let layout = self.layout;
         let visual = &layout.visual[self.line.visual.start as usize..self.line.visual.end as usize];

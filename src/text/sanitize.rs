@@ -67,16 +67,27 @@ pub fn printable(s: &str) -> Cow<'_, str> {
     )
 }
 
-/// Cheap byte test for the lead bytes of every character `replacement` handles.
+/// Cheap byte test for every character `replacement` handles: C0 controls
+/// but tab, DEL, C1 controls (C2 80–9F) and U+2028/2029 (E2 80 A8/A9).
 fn may_need(bytes: &[u8]) -> bool {
-    bytes
+    // A loose test the compiler vectorises, then the exact one.
+    let loose = bytes
         .iter()
-        .any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f || b == 0xc2 || b == 0xe2)
+        .any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f || b == 0xc2 || b == 0xe2);
+    loose
+        && bytes.iter().enumerate().any(|(i, &b)| match b {
+            0x00..=0x08 | 0x0a..=0x1f | 0x7f => true,
+            0xc2 => bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
+            0xe2 => {
+                bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xa8 | 0xa9))
+            }
+            _ => false,
+        })
 }
 
 /// Sanitises one paragraph.
 pub fn sanitize(s: &str) -> Sanitized<'_> {
-    if !may_need(s.as_bytes()) || !s.chars().any(|c| replacement(c).is_some()) {
+    if !may_need(s.as_bytes()) {
         return Sanitized {
             text: Cow::Borrowed(s),
             map: None,
