@@ -123,6 +123,31 @@ fn render_paragraph(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::BaseDirection;
+
+    #[test]
+    fn parallel_output_equals_sequential_output() {
+        let mut text = String::new();
+        let mut i = 0;
+        while text.len() < 2 * PARALLEL_MIN_BYTES {
+            text.push_str(&format!("سطر رقم {i} (عربي) مع English وأرقام ٣٤٥.\n\n"));
+            i += 1;
+        }
+        let options = |threads| RenderOptions {
+            width: 37,
+            wrap: true,
+            pad: true,
+            shape: true,
+            harakat: true,
+            direction: BaseDirection::Auto,
+            threads,
+        };
+        let (mut one, mut two) = (Vec::new(), Vec::new());
+        render_document(&text, &options(1), &mut one).expect("render");
+        render_document(&text, &options(2), &mut two).expect("render");
+        assert!(one.len() > text.len());
+        assert!(one == two, "the parallel path changes the output");
+    }
 
     #[test]
     fn paragraphs_split_on_lf_and_crlf() {
