@@ -9,6 +9,9 @@ pub mod text;
 /// Documents: finding and decoding files, paragraphs, titles.
 pub mod library;
 
+/// Finding things: fuzzy filter, in-document and library search.
+pub mod search;
+
 /// Application state, actions and the key table; never touches the terminal.
 pub mod app;
 
