@@ -13,6 +13,8 @@ use crate::term;
 
 /// How often the loop wakes to check for a stop signal when idle.
 const SIGNAL_CHECK: Duration = Duration::from_millis(200);
+/// How often it wakes while background work is under way.
+const BACKGROUND_CHECK: Duration = Duration::from_millis(5);
 
 /// Runs the reader until the person quits or a stop signal arrives.
 pub fn run(app: &mut App, mouse: bool) -> io::Result<()> {
@@ -33,7 +35,14 @@ pub fn run(app: &mut App, mouse: bool) -> io::Result<()> {
             })?;
             dirty = false;
         }
-        if !event::poll(SIGNAL_CHECK)? {
+        // While the filter thread works, wake often to show its answer.
+        let wait = if app.pending() {
+            BACKGROUND_CHECK
+        } else {
+            SIGNAL_CHECK
+        };
+        if !event::poll(wait)? {
+            dirty |= app.poll_background();
             continue;
         }
         loop {
@@ -42,6 +51,7 @@ pub fn run(app: &mut App, mouse: bool) -> io::Result<()> {
                 break;
             }
         }
+        dirty |= app.poll_background();
     }
     drop(guard);
     Ok(())

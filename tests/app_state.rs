@@ -230,3 +230,109 @@ fn folders_open_recursively_skipping_hidden_and_binary_files() {
     assert!(status.contains("1 binary file left out"), "{status}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        ch(app, c);
+    }
+    app.settle();
+}
+
+#[test]
+fn filter_bar_filters_as_you_type_and_esc_restores() {
+    let mut app = app(100, 30);
+    ch(&mut app, '/');
+    assert_eq!(app.context(), qari::app::keymap::Context::Filter);
+    typed(&mut app, "الثاني");
+    assert_eq!(app.list, [1], "only the second title matches");
+    assert_eq!(app.selected, 1, "the selection moves to a listed document");
+    assert_eq!(app.open_document(), Some(1));
+    key(&mut app, KeyCode::Backspace);
+    app.settle();
+    assert_eq!(app.filter.query, "الثان");
+    ctrl(&mut app, 'u');
+    app.settle();
+    assert_eq!(app.list, [0, 1, 2], "an empty query lists everything");
+    typed(&mut app, "zzzz");
+    assert!(app.list.is_empty(), "no match");
+    key(&mut app, KeyCode::Esc);
+    app.settle();
+    assert_eq!(app.list, [0, 1, 2]);
+    assert!(app.filter.query.is_empty());
+    assert_eq!(app.focus, Focus::List);
+}
+
+#[test]
+fn filter_keeps_the_selection_and_enter_opens_it() {
+    let mut app = app(100, 30);
+    ch(&mut app, 'j'); // select the second document
+    ch(&mut app, '/');
+    typed(&mut app, "عنوان"); // both Arabic titles match
+    assert!(app.list.contains(&1));
+    assert_eq!(app.selected, 1, "still listed, still selected");
+    ctrl(&mut app, 'w');
+    app.settle();
+    assert!(app.filter.query.is_empty(), "Ctrl-w deletes the word");
+    typed(&mut app, "third");
+    assert_eq!(app.list, [2]);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Reader);
+    assert_eq!(app.open_document(), Some(2));
+    assert!(!app.filter.editing);
+    assert_eq!(app.list, [2], "Enter keeps the filtered list");
+    ch(&mut app, 'h');
+    key(&mut app, KeyCode::Esc);
+    app.settle();
+    assert_eq!(app.list, [0, 1, 2], "Esc in the list drops the kept filter");
+}
+
+#[test]
+fn hamza_free_queries_match_and_marks_land_on_the_letters() {
+    let mut app = app(100, 30);
+    ch(&mut app, '/');
+    typed(&mut app, "الاول"); // the title says الأول
+    assert_eq!(app.list, [0]);
+    let marks = app.marks.get(&0).expect("marks for the visible row");
+    let title = &app.library.documents[0].title;
+    let marked: String = marks.title.iter().map(|r| &title[r.clone()]).collect();
+    assert_eq!(marked, "الأول");
+}
+
+#[test]
+fn search_in_a_document_with_next_and_previous_hits() {
+    let mut app = app(100, 30);
+    key(&mut app, KeyCode::Enter);
+    ch(&mut app, '/');
+    assert_eq!(app.context(), qari::app::keymap::Context::Search);
+    for c in "الفقرة رقم 3".chars() {
+        ch(&mut app, c);
+    }
+    // "الفقرة رقم 3" occurs in paragraphs 3 and 30..39 (digits match as text).
+    let hits: Vec<usize> = app.search.hits.iter().map(|h| h.paragraph).collect();
+    assert_eq!(hits.len(), 11, "{hits:?}");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.context(), qari::app::keymap::Context::Reader);
+    assert_eq!(app.search.current, Some(0));
+    ch(&mut app, 'n');
+    assert_eq!(app.search.current, Some(1));
+    let first_hit_paragraph = app.search.hits[1].paragraph;
+    assert!(
+        app.rows
+            .iter()
+            .any(|r| matches!(r, Row::Line { paragraph, .. } if *paragraph == first_hit_paragraph)),
+        "the pane scrolled to show the hit"
+    );
+    ch(&mut app, 'N');
+    ch(&mut app, 'N');
+    assert_eq!(app.search.current, Some(10), "N wraps to the last hit");
+    let last = app.search.hits[10].paragraph;
+    assert!(
+        app.rows
+            .iter()
+            .any(|r| matches!(r, Row::Line { paragraph, .. } if *paragraph == last))
+    );
+    // Esc in the search bar cancels the search.
+    ch(&mut app, '/');
+    key(&mut app, KeyCode::Esc);
+    assert!(app.search.hits.is_empty());
+}

@@ -119,3 +119,87 @@ fn every_size_from_tiny_to_large_draws_without_panicking() {
         }
     }
 }
+
+#[test]
+fn filter_matches_are_marked_on_the_cells_that_show_them() {
+    let mut app = app(100, 30);
+    press(&mut app, '/');
+    // "عالمى" (final yeh typed as alef maksura) folds to match عالمي.
+    for c in "عالمى".chars() {
+        press(&mut app, c);
+    }
+    app.settle();
+    let doc = app
+        .list
+        .iter()
+        .copied()
+        .find(|&d| app.library.documents[d].title.starts_with("منظور عالمي"))
+        .expect("the title with عالمي is listed");
+    let row = app.list.iter().position(|&d| d == doc).expect("listed") as u16;
+    let rows = app.panes.list_rows.expect("list shown");
+    let terminal = draw(&app);
+    let buffer = terminal.backend().buffer();
+    // Marked cells, left to right; the title is right to left, so reversed
+    // they are in logical order, and folded they spell the query.
+    let marked: Vec<String> = (rows.x..rows.right())
+        .map(|x| &buffer[(x, rows.y + row)])
+        .filter(|cell| cell.modifier.contains(Modifier::UNDERLINED))
+        .map(|cell| cell.symbol().to_string())
+        .collect();
+    assert!(!marked.is_empty(), "some cells are marked");
+    let logical: String = marked.iter().rev().map(String::as_str).collect();
+    assert_eq!(
+        qari::text::fold::fold_query(&logical),
+        "عالمي",
+        "marked: {marked:?}"
+    );
+    // The filter bar shows the query, shaped, with the cursor.
+    let bar = app.panes.bar.expect("the filter bar is open");
+    let text: String = (bar.x..bar.right())
+        .map(|x| buffer[(x, bar.y)].symbol())
+        .collect();
+    assert!(text.starts_with("Filter: "));
+    // Shaped and right to left: alef maksura final, meem medial, lam initial
+    // (alef does not join what follows it), alef final, ain initial; and
+    // right-aligned, as an Arabic query reads.
+    assert!(
+        text.contains("\u{FEF0}\u{FEE4}\u{FEDF}\u{FE8E}\u{FECB}"),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with('\u{FECB}'), "{text}");
+}
+
+#[test]
+fn search_hits_are_marked_in_the_reading_pane() {
+    let mut app = app(100, 30);
+    app.handle_key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    press(&mut app, '/');
+    for c in "الدولي".chars() {
+        press(&mut app, c);
+    }
+    let text = app.panes.text.expect("reading pane");
+    let terminal = draw(&app);
+    let buffer = terminal.backend().buffer();
+    let mut words = Vec::new();
+    for y in text.y..text.bottom() {
+        let mut word = Vec::new();
+        for x in text.x..text.right() {
+            let cell = &buffer[(x, y)];
+            if cell.modifier.contains(Modifier::UNDERLINED) {
+                word.push(cell.symbol().to_string());
+            } else if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+        }
+        if !word.is_empty() {
+            words.push(word);
+        }
+    }
+    assert!(words.len() >= 2, "several hits on screen: {words:?}");
+    for word in &words {
+        let logical: String = word.iter().rev().map(String::as_str).collect();
+        assert_eq!(qari::text::fold::fold_query(&logical), "الدولي");
+    }
+    let status: String = (0..100).map(|x| buffer[(x, 29)].symbol()).collect();
+    assert!(status.contains("hit 1 of "), "{status}");
+}

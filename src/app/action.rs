@@ -38,6 +38,28 @@ pub enum Action {
     Back,
     /// Moves focus to the other pane.
     SwitchFocus,
+    /// Opens the filter bar over the document list.
+    OpenFilter,
+    /// Drops a kept filter and shows every document again.
+    ClearFilter,
+    /// Opens the search bar for the open document.
+    OpenSearch,
+    /// Jumps to the next search hit.
+    NextHit,
+    /// Jumps to the previous search hit.
+    PreviousHit,
+    /// Types a character into the open bar.
+    Insert(char),
+    /// Deletes the last character of the bar's text.
+    DeleteChar,
+    /// Deletes the last word of the bar's text.
+    DeleteWord,
+    /// Clears the bar's text.
+    ClearInput,
+    /// Closes the bar and keeps its result (filter: opens the selection).
+    AcceptInput,
+    /// Closes the bar and drops its result.
+    CancelInput,
     /// Shows or hides the help overlay.
     ToggleHelp,
     /// Quits qari.

@@ -12,6 +12,12 @@ pub enum Context {
     List,
     /// The reading pane has focus.
     Reader,
+    /// The filter bar over the list is open.
+    Filter,
+    /// The search bar over the open document is open.
+    Search,
+    /// Editing keys shared by the filter and search bars.
+    Input,
     /// The help overlay is open.
     Help,
     /// Anywhere, unless the context above binds the key.
@@ -24,6 +30,9 @@ impl Context {
         match self {
             Context::List => "Document list",
             Context::Reader => "Reading pane",
+            Context::Filter => "Filter bar (list)",
+            Context::Search => "Search bar (document)",
+            Context::Input => "Filter and search bars",
             Context::Help => "Help",
             Context::Global => "Anywhere",
         }
@@ -88,145 +97,46 @@ const fn bind(
     }
 }
 
-use Context::{Global, Help, List, Reader};
-use KeyCode::{Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
+use Context::{Filter, Global, Help, Input, List, Reader, Search};
+use KeyCode::{Backspace, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
 
 /// Every key qari understands.
+#[rustfmt::skip]
 pub static KEYMAP: &[Binding] = &[
-    bind(
-        List,
-        &[ch('j'), plain(Down)],
-        Action::SelectNext,
-        "next document",
-        Some("move"),
-    ),
-    bind(
-        List,
-        &[ch('k'), plain(Up)],
-        Action::SelectPrevious,
-        "previous document",
-        None,
-    ),
-    bind(
-        List,
-        &[ch('g'), plain(Home)],
-        Action::SelectFirst,
-        "first document",
-        None,
-    ),
-    bind(
-        List,
-        &[ch('G'), plain(End)],
-        Action::SelectLast,
-        "last document",
-        None,
-    ),
-    bind(
-        List,
-        &[plain(Enter), ch('l'), plain(Right)],
-        Action::Open,
-        "open the document",
-        Some("open"),
-    ),
-    bind(
-        Reader,
-        &[ch('j'), plain(Down)],
-        Action::ScrollDown,
-        "down one line",
-        Some("scroll"),
-    ),
-    bind(
-        Reader,
-        &[ch('k'), plain(Up)],
-        Action::ScrollUp,
-        "up one line",
-        None,
-    ),
-    bind(
-        Reader,
-        &[ch(' '), ch('f'), plain(PageDown)],
-        Action::PageDown,
-        "down one page",
-        Some("page"),
-    ),
-    bind(
-        Reader,
-        &[ch('b'), plain(PageUp)],
-        Action::PageUp,
-        "up one page",
-        None,
-    ),
-    bind(
-        Reader,
-        &[ctrl('d')],
-        Action::HalfPageDown,
-        "down half a page",
-        None,
-    ),
-    bind(
-        Reader,
-        &[ctrl('u')],
-        Action::HalfPageUp,
-        "up half a page",
-        None,
-    ),
-    bind(
-        Reader,
-        &[ch('g'), plain(Home)],
-        Action::Top,
-        "start of document",
-        None,
-    ),
-    bind(
-        Reader,
-        &[ch('G'), plain(End)],
-        Action::Bottom,
-        "end of document",
-        None,
-    ),
-    bind(
-        Reader,
-        &[ch(']')],
-        Action::NextDocument,
-        "next document",
-        Some("next"),
-    ),
-    bind(
-        Reader,
-        &[ch('[')],
-        Action::PreviousDocument,
-        "previous document",
-        None,
-    ),
-    bind(
-        Reader,
-        &[ch('h'), plain(Esc), plain(Left)],
-        Action::Back,
-        "back to the list",
-        Some("list"),
-    ),
-    bind(
-        Help,
-        &[ch('?'), plain(Esc), ch('q')],
-        Action::ToggleHelp,
-        "close help",
-        Some("close"),
-    ),
-    bind(
-        Global,
-        &[plain(Tab)],
-        Action::SwitchFocus,
-        "switch pane",
-        Some("pane"),
-    ),
+    bind(List, &[ch('j'), plain(Down)], Action::SelectNext, "next document", Some("move")),
+    bind(List, &[ch('k'), plain(Up)], Action::SelectPrevious, "previous document", None),
+    bind(List, &[ch('g'), plain(Home)], Action::SelectFirst, "first document", None),
+    bind(List, &[ch('G'), plain(End)], Action::SelectLast, "last document", None),
+    bind(List, &[plain(Enter), ch('l'), plain(Right)], Action::Open, "open the document", Some("open")),
+    bind(List, &[ch('/')], Action::OpenFilter, "filter the list", Some("filter")),
+    bind(List, &[plain(Esc)], Action::ClearFilter, "show all documents", None),
+    bind(Filter, &[plain(Enter)], Action::AcceptInput, "open the selection", Some("open")),
+    bind(Filter, &[plain(Esc)], Action::CancelInput, "cancel, show all", Some("cancel")),
+    bind(Filter, &[plain(Down), ctrl('n')], Action::SelectNext, "next match", None),
+    bind(Filter, &[plain(Up), ctrl('p')], Action::SelectPrevious, "previous match", None),
+    bind(Search, &[plain(Enter)], Action::AcceptInput, "keep the hits", Some("done")),
+    bind(Search, &[plain(Esc)], Action::CancelInput, "cancel the search", Some("cancel")),
+    bind(Input, &[plain(Backspace)], Action::DeleteChar, "delete a character", None),
+    bind(Input, &[ctrl('w')], Action::DeleteWord, "delete a word", None),
+    bind(Input, &[ctrl('u')], Action::ClearInput, "clear", None),
+    bind(Reader, &[ch('j'), plain(Down)], Action::ScrollDown, "down one line", Some("scroll")),
+    bind(Reader, &[ch('k'), plain(Up)], Action::ScrollUp, "up one line", None),
+    bind(Reader, &[ch(' '), ch('f'), plain(PageDown)], Action::PageDown, "down one page", Some("page")),
+    bind(Reader, &[ch('b'), plain(PageUp)], Action::PageUp, "up one page", None),
+    bind(Reader, &[ctrl('d')], Action::HalfPageDown, "down half a page", None),
+    bind(Reader, &[ctrl('u')], Action::HalfPageUp, "up half a page", None),
+    bind(Reader, &[ch('g'), plain(Home)], Action::Top, "start of document", None),
+    bind(Reader, &[ch('G'), plain(End)], Action::Bottom, "end of document", None),
+    bind(Reader, &[ch(']')], Action::NextDocument, "next document", Some("next")),
+    bind(Reader, &[ch('[')], Action::PreviousDocument, "previous document", None),
+    bind(Reader, &[ch('/')], Action::OpenSearch, "search in document", Some("search")),
+    bind(Reader, &[ch('n')], Action::NextHit, "next hit", None),
+    bind(Reader, &[ch('N')], Action::PreviousHit, "previous hit", None),
+    bind(Reader, &[ch('h'), plain(Esc), plain(Left)], Action::Back, "back to the list", Some("list")),
+    bind(Help, &[ch('?'), plain(Esc), ch('q')], Action::ToggleHelp, "close help", Some("close")),
+    bind(Global, &[plain(Tab)], Action::SwitchFocus, "switch pane", Some("pane")),
     bind(Global, &[ch('?')], Action::ToggleHelp, "help", Some("help")),
-    bind(
-        Global,
-        &[ch('q'), ctrl('c')],
-        Action::Quit,
-        "quit",
-        Some("quit"),
-    ),
+    bind(Global, &[ch('q'), ctrl('c')], Action::Quit, "quit", Some("quit")),
 ];
 
 /// Normalises a key event: Shift is part of the character, release and
@@ -259,11 +169,22 @@ pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
             .find(|b| b.context == ctx && b.keys.contains(&key))
             .map(|b| b.action)
     };
-    if context == Context::Help {
+    match context {
         // Help is modal: only its own keys and quitting work.
-        return find(Context::Help).or_else(|| find(Global).filter(|a| *a == Action::Quit));
+        Context::Help => find(Help).or_else(|| find(Global).filter(|a| *a == Action::Quit)),
+        // In a bar, unbound characters are text (Arabic from an Arabic
+        // keyboard layout arrives as characters too); Ctrl-c still quits.
+        Context::Filter | Context::Search => find(context).or_else(|| find(Input)).or(match key {
+            Key {
+                code: KeyCode::Char(c),
+                modifiers,
+            } if !modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+                Some(Action::Insert(c))
+            }
+            _ => find(Global).filter(|a| *a == Action::Quit && key.code != KeyCode::Char('q')),
+        }),
+        _ => find(context).or_else(|| find(Global)),
     }
-    find(context).or_else(|| find(Global))
 }
 
 /// How a key is written in hints and help: `j`, `Enter`, `Ctrl-d`.
@@ -297,9 +218,8 @@ pub fn key_name(key: &Key) -> String {
 /// Status-bar hints for a context: `key action` pairs, from the table.
 pub fn hints(context: Context) -> Vec<(String, &'static str)> {
     let own = KEYMAP.iter().filter(|b| b.context == context);
-    let global = KEYMAP
-        .iter()
-        .filter(|b| b.context == Global && context != Context::Help);
+    let modal = matches!(context, Context::Help | Context::Filter | Context::Search);
+    let global = KEYMAP.iter().filter(|b| b.context == Global && !modal);
     own.chain(global)
         .filter_map(|b| b.hint.map(|hint| (key_name(&b.keys[0]), hint)))
         .collect()
@@ -324,6 +244,31 @@ mod tests {
         assert_eq!(action_for(Context::Help, &ctrl_c), Some(Action::Quit));
         let shift_g = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(action_for(Context::Reader, &shift_g), Some(Action::Bottom));
+    }
+
+    #[test]
+    fn bars_take_text_but_keep_their_keys() {
+        let alef = press(KeyCode::Char('ا'), KeyModifiers::NONE);
+        assert_eq!(
+            action_for(Context::Filter, &alef),
+            Some(Action::Insert('ا'))
+        );
+        let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(action_for(Context::Search, &q), Some(Action::Insert('q')));
+        let shift_n = press(KeyCode::Char('N'), KeyModifiers::SHIFT);
+        assert_eq!(
+            action_for(Context::Filter, &shift_n),
+            Some(Action::Insert('N'))
+        );
+        let ctrl_w = press(KeyCode::Char('w'), KeyModifiers::CONTROL);
+        assert_eq!(
+            action_for(Context::Filter, &ctrl_w),
+            Some(Action::DeleteWord)
+        );
+        let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(action_for(Context::Filter, &ctrl_c), Some(Action::Quit));
+        let esc = press(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(action_for(Context::Search, &esc), Some(Action::CancelInput));
     }
 
     #[test]

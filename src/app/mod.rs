@@ -11,13 +11,18 @@ pub mod keymap;
 pub mod reader;
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use crate::library::Library;
-use crate::text::{Layout, LayoutOptions};
+use crate::search::document::{self, DocHit};
+use crate::search::filter::{Candidate, Field, FilterWorker, Hit};
+use crate::text::{BaseDirection, Direction, Layout, LayoutOptions};
 use action::Action;
 use geometry::Panes;
 use keymap::Context;
@@ -41,6 +46,50 @@ pub struct Position {
     pub paragraph: usize,
     /// Paragraphs in the document.
     pub paragraphs: usize,
+}
+
+/// The fuzzy filter over the document list.
+#[derive(Debug, Default)]
+pub struct ListFilter {
+    /// The query as typed.
+    pub query: String,
+    /// The filter bar has the keyboard.
+    pub editing: bool,
+    /// Matching documents, best first; `None` while every document shows.
+    pub hits: Option<Vec<Hit>>,
+    /// Generation of the answer shown.
+    applied: u64,
+}
+
+/// The search inside the open document.
+#[derive(Debug, Default)]
+pub struct DocSearch {
+    /// The query as typed.
+    pub query: String,
+    /// The search bar has the keyboard.
+    pub editing: bool,
+    /// Every hit in the open document, in order.
+    pub hits: Vec<DocHit>,
+    /// The hit last jumped to.
+    pub current: Option<usize>,
+}
+
+/// Which input bar shows above the status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bar {
+    /// The list filter.
+    Filter,
+    /// The document search.
+    Search,
+}
+
+/// Matched characters of a list row, as original byte ranges.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListMarks {
+    /// In the title.
+    pub title: Vec<Range<usize>>,
+    /// In the file name.
+    pub name: Vec<Range<usize>>,
 }
 
 /// A document's row in the list, laid out for the list's width.
@@ -81,12 +130,27 @@ pub struct App {
     pub status_title: Option<Rc<Layout>>,
     /// Laid-out titles and names of the documents visible in the list.
     pub titles: HashMap<usize, ListEntry>,
+    /// The documents the list shows, in order (all, or the filter's hits).
+    pub list: Vec<usize>,
+    /// Matched characters of the visible list rows.
+    pub marks: HashMap<usize, ListMarks>,
+    /// The list filter.
+    pub filter: ListFilter,
+    /// The search in the open document.
+    pub search: DocSearch,
+    /// The bar shown above the status bar, and its text laid out.
+    pub bar: Option<(Bar, Rc<Layout>)>,
+    candidates: Arc<Vec<Candidate>>,
+    worker: Option<FilterWorker>,
     reader: Option<Reader>,
     status_doc: Option<usize>,
     positions: HashMap<usize, Anchor>,
     options: LayoutOptions,
     title_width: usize,
 }
+
+/// Cells before a bar's text: "Filter: " or "Search: ".
+pub const BAR_PROMPT_WIDTH: u16 = 8;
 
 /// Rows the mouse wheel scrolls at a time.
 const WHEEL_ROWS: isize = 3;
@@ -96,6 +160,12 @@ impl App {
     /// screen on or off; by default it follows the documents' direction.
     pub fn new(library: Library, list_right: Option<bool>, options: LayoutOptions) -> App {
         let list_right = list_right.unwrap_or_else(|| library.mostly_rtl());
+        let candidates = library
+            .documents
+            .iter()
+            .map(|d| Candidate::new(&d.title, &d.name))
+            .collect();
+        let list = (0..library.documents.len()).collect();
         let mut app = App {
             library,
             focus: Focus::List,
@@ -109,6 +179,13 @@ impl App {
             rows: Vec::new(),
             position: Position::default(),
             titles: HashMap::new(),
+            list,
+            marks: HashMap::new(),
+            filter: ListFilter::default(),
+            search: DocSearch::default(),
+            bar: None,
+            candidates: Arc::new(candidates),
+            worker: None,
             status_title: None,
             reader: None,
             status_doc: None,
@@ -124,12 +201,81 @@ impl App {
     pub fn context(&self) -> Context {
         if self.help {
             Context::Help
+        } else if self.search.editing {
+            Context::Search
+        } else if self.filter.editing {
+            Context::Filter
         } else {
             match self.focus {
                 Focus::List => Context::List,
                 Focus::Reader => Context::Reader,
             }
         }
+    }
+
+    /// Whether an answer from the filter thread is still to come.
+    pub fn pending(&self) -> bool {
+        self.worker
+            .as_ref()
+            .is_some_and(|w| w.generation() > self.filter.applied)
+    }
+
+    /// Takes in what background work has produced; returns whether the
+    /// screen changed.
+    pub fn poll_background(&mut self) -> bool {
+        let response = self.worker.as_ref().and_then(FilterWorker::try_latest);
+        match response {
+            Some(response) if response.generation > self.filter.applied => {
+                self.apply_filter(response.generation, response.hits);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Waits until the filter thread has answered the newest query (for
+    /// tests and scripted use; the event loop polls instead).
+    pub fn settle(&mut self) {
+        if !self.pending() {
+            return;
+        }
+        let response = self
+            .worker
+            .as_ref()
+            .and_then(|w| w.wait_latest(Duration::from_secs(10)));
+        if let Some(response) = response {
+            self.apply_filter(response.generation, response.hits);
+        }
+    }
+
+    fn apply_filter(&mut self, generation: u64, hits: Option<Vec<Hit>>) {
+        self.filter.applied = generation;
+        self.list = match &hits {
+            Some(hits) => hits.iter().map(|h| h.doc).collect(),
+            None => (0..self.library.documents.len()).collect(),
+        };
+        self.filter.hits = hits;
+        // The selection stays on its document while it is listed.
+        if !self.list.contains(&self.selected)
+            && let Some(&first) = self.list.first()
+        {
+            self.selected = first;
+            self.open(first);
+        }
+        self.list_offset = 0;
+        self.sync();
+    }
+
+    fn request_filter(&mut self) {
+        let candidates = Arc::clone(&self.candidates);
+        let worker = self
+            .worker
+            .get_or_insert_with(|| FilterWorker::spawn(candidates));
+        worker.request(&self.filter.query);
+    }
+
+    fn position_in_list(&self) -> Option<usize> {
+        self.list.iter().position(|&d| d == self.selected)
     }
 
     /// The open document's index, if any.
@@ -200,6 +346,9 @@ impl App {
             self.positions.insert(old.doc, old.anchor);
         }
         let anchor = self.positions.get(&index).copied().unwrap_or_default();
+        // Hits belong to the document they were found in.
+        self.search.hits.clear();
+        self.search.current = None;
         let options = LayoutOptions {
             width: self
                 .panes
@@ -213,28 +362,110 @@ impl App {
             anchor,
             options,
         ));
+        if !self.search.query.is_empty() {
+            self.run_search(false);
+        }
     }
 
-    fn select(&mut self, index: usize) {
-        let count = self.library.documents.len();
+    /// Selects the document at `position` of the list (clamped) and shows it.
+    fn select(&mut self, position: usize) {
+        let Some(&doc) = self
+            .list
+            .get(position.min(self.list.len().saturating_sub(1)))
+        else {
+            return;
+        };
+        self.selected = doc;
+        self.open(doc);
+    }
+
+    /// Moves the selection by `delta` rows of the list.
+    fn select_by(&mut self, delta: isize) {
+        let at = self.position_in_list().unwrap_or(0);
+        self.select(at.saturating_add_signed(delta));
+    }
+
+    /// Edits the open bar's text.
+    fn edit(&mut self, edit: impl FnOnce(&mut String)) {
+        if self.search.editing {
+            edit(&mut self.search.query);
+            self.run_search(true);
+        } else if self.filter.editing {
+            edit(&mut self.filter.query);
+            self.request_filter();
+        }
+    }
+
+    /// Finds the search query in the open document; with `jump`, goes to
+    /// the first hit at or after the reading position.
+    fn run_search(&mut self, jump: bool) {
+        let Some(reader) = self.reader.as_ref() else {
+            return;
+        };
+        let document = &self.library.documents[reader.doc];
+        self.search.hits = document::find(document, &self.search.query);
+        let anchor = reader.anchor;
+        self.search.current = self
+            .search
+            .hits
+            .iter()
+            .position(|h| (h.paragraph, h.range.start) >= (anchor.paragraph, anchor.offset))
+            .or((!self.search.hits.is_empty()).then_some(0));
+        if jump {
+            self.reveal_current();
+        }
+    }
+
+    fn reveal_current(&mut self) {
+        let height = self.text_height();
+        let hit = self
+            .search
+            .current
+            .and_then(|i| self.search.hits.get(i))
+            .cloned();
+        if let (Some(hit), Some(reader)) = (hit, self.reader.as_mut()) {
+            let document = &self.library.documents[reader.doc];
+            reader.reveal(document, hit.paragraph, hit.range.start, height);
+        }
+    }
+
+    fn step_hit(&mut self, forward: bool) {
+        let count = self.search.hits.len();
         if count == 0 {
             return;
         }
-        self.selected = index.min(count - 1);
-        self.open(self.selected);
+        self.search.current = Some(match (self.search.current, forward) {
+            (None, _) => 0,
+            (Some(i), true) => (i + 1) % count,
+            (Some(i), false) => (i + count - 1) % count,
+        });
+        self.reveal_current();
+    }
+
+    /// Byte ranges of search hits in `paragraph` of the open document, and
+    /// which of them is the current hit.
+    pub fn hits_in(&self, paragraph: usize) -> impl Iterator<Item = (&Range<usize>, bool)> + '_ {
+        let start = self
+            .search
+            .hits
+            .partition_point(|h| h.paragraph < paragraph);
+        self.search.hits[start..]
+            .iter()
+            .enumerate()
+            .take_while(move |(_, h)| h.paragraph == paragraph)
+            .map(move |(i, h)| (&h.range, self.search.current == Some(start + i)))
     }
 
     /// Applies an action, then lays out what the screen will show.
     pub fn update(&mut self, action: Action) {
         let height = self.text_height() as isize;
-        let last = self.library.documents.len().saturating_sub(1);
         match action {
-            Action::SelectNext => self.select(self.selected.saturating_add(1).min(last)),
-            Action::SelectPrevious => self.select(self.selected.saturating_sub(1)),
+            Action::SelectNext => self.select_by(1),
+            Action::SelectPrevious => self.select_by(-1),
             Action::SelectFirst => self.select(0),
-            Action::SelectLast => self.select(last),
+            Action::SelectLast => self.select(usize::MAX),
             Action::Open => {
-                if !self.library.documents.is_empty() {
+                if !self.list.is_empty() {
                     self.open(self.selected);
                     self.focus = Focus::Reader;
                 }
@@ -256,14 +487,62 @@ impl App {
                     r.bottom(&self.library.documents[r.doc], h);
                 }
             }
-            Action::NextDocument => self.select(self.selected.saturating_add(1).min(last)),
-            Action::PreviousDocument => self.select(self.selected.saturating_sub(1)),
+            Action::NextDocument => self.select_by(1),
+            Action::PreviousDocument => self.select_by(-1),
             Action::Back => self.focus = Focus::List,
             Action::SwitchFocus => {
                 self.focus = match self.focus {
-                    Focus::List if !self.library.documents.is_empty() => Focus::Reader,
+                    Focus::List if self.reader.is_some() => Focus::Reader,
                     _ => Focus::List,
                 };
+            }
+            Action::OpenFilter => {
+                self.filter.editing = true;
+                self.focus = Focus::List;
+            }
+            Action::ClearFilter => {
+                if !self.filter.query.is_empty() {
+                    self.filter.query.clear();
+                    self.request_filter();
+                }
+            }
+            Action::OpenSearch => {
+                if self.reader.is_some() {
+                    self.search.editing = true;
+                }
+            }
+            Action::NextHit => self.step_hit(true),
+            Action::PreviousHit => self.step_hit(false),
+            Action::Insert(c) => self.edit(|text| text.push(c)),
+            Action::DeleteChar => self.edit(|text| {
+                text.pop();
+            }),
+            Action::DeleteWord => self.edit(|text| {
+                let kept = text.trim_end().len();
+                let cut = text[..kept].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                text.truncate(cut);
+            }),
+            Action::ClearInput => self.edit(String::clear),
+            Action::AcceptInput => {
+                if self.search.editing {
+                    self.search.editing = false;
+                } else if self.filter.editing {
+                    self.filter.editing = false;
+                    self.settle();
+                    if !self.list.is_empty() {
+                        self.open(self.selected);
+                        self.focus = Focus::Reader;
+                    }
+                }
+            }
+            Action::CancelInput => {
+                if self.search.editing {
+                    self.search = DocSearch::default();
+                } else if self.filter.editing {
+                    self.filter.editing = false;
+                    self.filter.query.clear();
+                    self.request_filter();
+                }
             }
             Action::ToggleHelp => self.help = !self.help,
             Action::Quit => self.quit = true,
@@ -274,7 +553,37 @@ impl App {
     /// Lays out what the screen shows now: panes, reading rows, list titles
     /// and the status figures. Drawing only reads what this leaves.
     pub fn sync(&mut self) {
-        self.panes = geometry::panes(self.area, self.list_right, self.focus == Focus::Reader);
+        let bar = if self.search.editing {
+            Some(Bar::Search)
+        } else if self.filter.editing || !self.filter.query.is_empty() {
+            Some(Bar::Filter)
+        } else {
+            None
+        };
+        self.panes = geometry::panes(
+            self.area,
+            self.list_right,
+            self.focus == Focus::Reader,
+            bar.is_some(),
+        );
+        self.bar = bar.and_then(|bar| {
+            let width = self.panes.bar?.width.saturating_sub(BAR_PROMPT_WIDTH + 1);
+            let text = match bar {
+                Bar::Filter => &self.filter.query,
+                Bar::Search => &self.search.query,
+            };
+            let options = LayoutOptions {
+                width: usize::from(width).max(1),
+                fallback: if self.list_right {
+                    Direction::Rtl
+                } else {
+                    Direction::Ltr
+                },
+                direction: BaseDirection::Auto,
+                ..self.options
+            };
+            Some((bar, Rc::new(Layout::new(text, &options))))
+        });
         let height = self.text_height();
         self.rows.clear();
         self.position = Position::default();
@@ -331,10 +640,11 @@ impl App {
             return;
         };
         let visible = usize::from(rows.height).max(1);
-        if self.selected < self.list_offset {
-            self.list_offset = self.selected;
-        } else if self.selected >= self.list_offset + visible {
-            self.list_offset = self.selected + 1 - visible;
+        let at = self.position_in_list().unwrap_or(0);
+        if at < self.list_offset {
+            self.list_offset = at;
+        } else if at >= self.list_offset + visible {
+            self.list_offset = at + 1 - visible;
         }
         let row_width = usize::from(rows.width);
         let width = title_width(row_width);
@@ -343,8 +653,32 @@ impl App {
             self.title_width = width;
         }
         let name_width = name_width(row_width);
-        let end = (self.list_offset + visible).min(self.library.documents.len());
-        for index in self.list_offset..end {
+        let end = (self.list_offset + visible).min(self.list.len());
+        self.marks.clear();
+        for &index in &self.list[self.list_offset..end] {
+            if let Some(hit) = self
+                .filter
+                .hits
+                .as_ref()
+                .and_then(|hits| hits.iter().find(|h| h.doc == index))
+            {
+                let candidate = &self.candidates[index];
+                let marks = match hit.field {
+                    Field::Title => ListMarks {
+                        title: hit.title_ranges(candidate),
+                        name: Vec::new(),
+                    },
+                    Field::Path => ListMarks {
+                        title: Vec::new(),
+                        name: hit
+                            .positions
+                            .iter()
+                            .map(|&i| candidate.path.original(i..i + 1))
+                            .collect(),
+                    },
+                };
+                self.marks.insert(index, marks);
+            }
             self.titles.entry(index).or_insert_with(|| {
                 let document = &self.library.documents[index];
                 let options = LayoutOptions {

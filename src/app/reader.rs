@@ -36,6 +36,8 @@ struct Pos {
 pub enum Row {
     /// A visual line of a paragraph.
     Line {
+        /// The paragraph's index.
+        paragraph: usize,
         /// The paragraph's layout.
         layout: Rc<Layout>,
         /// Which of its lines.
@@ -232,6 +234,33 @@ impl Reader {
         }
     }
 
+    /// Scrolls so that the line holding `offset` of `paragraph` is on
+    /// screen; when it was not, it lands a third of the way down the pane.
+    pub fn reveal(&mut self, document: &Document, paragraph: usize, offset: usize, height: usize) {
+        let target = Anchor {
+            paragraph,
+            offset,
+            gap: false,
+        };
+        let (Some(goal), Some(mut pos)) = (
+            self.pos_of(document, target),
+            self.pos_of(document, self.anchor),
+        ) else {
+            return;
+        };
+        for _ in 0..height.max(1) {
+            if pos == goal {
+                return;
+            }
+            match self.next(document, pos) {
+                Some(p) => pos = p,
+                None => break,
+            }
+        }
+        self.anchor = self.anchor_of(document, goal);
+        self.scroll(document, -((height / 3) as isize), height);
+    }
+
     /// Whether the last row of the document is on screen.
     pub fn at_end(&mut self, document: &Document, height: usize) -> bool {
         match (
@@ -254,6 +283,7 @@ impl Reader {
             let layout = self.layout(document, p.paragraph);
             if p.row < layout.line_count() {
                 rows.push(Row::Line {
+                    paragraph: p.paragraph,
                     layout,
                     line: p.row,
                     heading: document.paragraphs[p.paragraph].heading,

@@ -2,4 +2,5 @@
 //! a document, and full-text search across the library. Every match goes
 //! through [`crate::text::fold`].
 
+pub mod document;
 pub mod filter;

@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::style::{Modifier, Style};
 
-use super::paint_line;
+use super::{hit, mark_cells, overlaps, paint_line};
 use crate::app::{App, Focus, name_width, title_width};
 
 pub fn render(app: &App, buf: &mut Buffer) {
@@ -52,7 +52,8 @@ pub fn render(app: &App, buf: &mut Buffer) {
     let row_width = usize::from(rows.width);
     let title_w = title_width(row_width) as u16;
     let name_w = name_width(row_width) as u16;
-    for (i, index) in (app.list_offset..count)
+    for (i, &index) in app.list[app.list_offset.min(app.list.len())..]
+        .iter()
         .take(usize::from(rows.height))
         .enumerate()
     {
@@ -79,8 +80,14 @@ pub fn render(app: &App, buf: &mut Buffer) {
         } else {
             (rows.x + 1, rows.x + 1 + title_w + 1)
         };
+        let marks = app.marks.get(&index);
         if let Some(line) = entry.title.line(0) {
             paint_line(buf, title_x, y, title_w, &line, style);
+            if let Some(marks) = marks.filter(|m| !m.title.is_empty()) {
+                mark_cells(buf, title_x, y, title_w, &line, |source| {
+                    marks.title.iter().any(|r| overlaps(r, source)).then(hit)
+                });
+            }
             if entry.title.line_count() > 1 {
                 // The title goes on: an ellipsis at its logical end.
                 let x = if rtl {
@@ -95,6 +102,11 @@ pub fn render(app: &App, buf: &mut Buffer) {
             && let Some(line) = entry.name.line(0)
         {
             paint_line(buf, name_x, y, name_w, &line, style.patch(dim));
+            if let Some(marks) = marks.filter(|m| !m.name.is_empty()) {
+                mark_cells(buf, name_x, y, name_w, &line, |source| {
+                    marks.name.iter().any(|r| overlaps(r, source)).then(hit)
+                });
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Drawing: `impl Widget for &App`, a pure read of the state that
 //! [`App::sync`](crate::app::App::sync) prepared. One file per pane.
 
+mod bar;
 mod help;
 mod list;
 mod reading;
@@ -8,7 +9,7 @@ mod status;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::Widget;
 
 use crate::app::App;
@@ -28,6 +29,7 @@ impl Widget for &App {
         }
         list::render(self, buf);
         reading::render(self, buf);
+        bar::render(self, buf);
         status::render(self, buf);
         if self.help {
             help::render(self, area, buf);
@@ -60,4 +62,49 @@ pub fn paint_line(
         }
         col += w;
     }
+}
+
+/// Adds `style` (from `mark`, given a cell's source range) to the cells of a
+/// painted line; the cells are found as `paint_line` placed them.
+pub fn mark_cells(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    width: u16,
+    line: &VisualLine<'_>,
+    mark: impl Fn(&std::ops::Range<usize>) -> Option<Style>,
+) {
+    let end = x + width;
+    let mut col = x + line.indent(usize::from(width)) as u16;
+    for cell in line.cells() {
+        let w = cell.width as u16;
+        if col + w > end {
+            break;
+        }
+        if let Some(style) = mark(&cell.source) {
+            for k in 0..w {
+                let painted = &mut buf[(col + k, y)];
+                let merged = painted.style().patch(style);
+                painted.set_style(merged);
+            }
+        }
+        col += w;
+    }
+}
+
+/// Whether two byte ranges share a byte.
+pub fn overlaps(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// How a match is marked: reversed and underlined, which reads without colour.
+pub fn hit() -> Style {
+    Style::new()
+        .add_modifier(Modifier::REVERSED)
+        .add_modifier(Modifier::UNDERLINED)
+}
+
+/// How the current search hit is marked.
+pub fn current_hit() -> Style {
+    hit().fg(Color::Yellow).add_modifier(Modifier::BOLD)
 }

@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::style::{Modifier, Style};
 
-use super::paint_line;
+use super::{current_hit, hit, mark_cells, overlaps, paint_line};
 use crate::app::App;
 use crate::app::reader::Row;
 
@@ -34,6 +34,7 @@ pub fn render(app: &App, buf: &mut Buffer) {
     }
     for (i, row) in app.rows.iter().enumerate().take(usize::from(text.height)) {
         let Row::Line {
+            paragraph,
             layout,
             line,
             heading,
@@ -49,6 +50,17 @@ pub fn render(app: &App, buf: &mut Buffer) {
         } else {
             Style::new()
         };
-        paint_line(buf, text.x, text.y + i as u16, text.width, &visual, style);
+        let y = text.y + i as u16;
+        paint_line(buf, text.x, y, text.width, &visual, style);
+        // Search hits, found in logical text, marked on the cells that show them.
+        let hits: Vec<(&std::ops::Range<usize>, bool)> = app.hits_in(*paragraph).collect();
+        if !hits.is_empty() {
+            mark_cells(buf, text.x, y, text.width, &visual, |source| {
+                hits.iter()
+                    .filter(|(range, _)| overlaps(range, source))
+                    .map(|&(_, current)| if current { current_hit() } else { hit() })
+                    .next()
+            });
+        }
     }
 }

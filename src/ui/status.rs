@@ -27,9 +27,23 @@ pub fn render(app: &App, buf: &mut Buffer) {
         let place = if app.panes.reader.is_some() {
             format!(" {:>3}% ¶ {}/{} ", p.percent, p.paragraph, p.paragraphs)
         } else {
-            format!(" {}/{} ", app.selected + 1, app.library.documents.len())
+            let at = app
+                .list
+                .iter()
+                .position(|&d| d == app.selected)
+                .map_or(0, |i| i + 1);
+            format!(" {}/{} ", at, app.list.len())
         };
         put(buf, &mut x, &place, bar);
+        if !app.search.query.is_empty() {
+            let hits = app.search.hits.len();
+            let found = match app.search.current {
+                _ if hits == 0 => " no hits ".to_string(),
+                Some(k) => format!(" hit {} of {hits} ", k + 1),
+                None => format!(" {hits} hits "),
+            };
+            put(buf, &mut x, &found, bar.add_modifier(Modifier::BOLD));
+        }
         // The title, laid out like the text (shaped, in visual order).
         if let Some(title) = &app.status_title
             && let Some(line) = title.line(0)

@@ -1,0 +1,55 @@
+//! The input bar above the status bar: the list filter or the document
+//! search. The text is laid out by the engine (Arabic reads right to left)
+//! with a block cursor at its logical end.
+
+use ratatui::buffer::Buffer;
+use ratatui::style::{Modifier, Style};
+
+use super::paint_line;
+use crate::app::{App, BAR_PROMPT_WIDTH, Bar};
+
+pub fn render(app: &App, buf: &mut Buffer) {
+    let (Some(area), Some((bar, layout))) = (app.panes.bar, app.bar.as_ref()) else {
+        return;
+    };
+    let editing = match bar {
+        Bar::Filter => app.filter.editing,
+        Bar::Search => app.search.editing,
+    };
+    let prompt = match bar {
+        Bar::Filter => "Filter: ",
+        Bar::Search => "Search: ",
+    };
+    let style = if editing {
+        Style::new()
+    } else {
+        Style::new().add_modifier(Modifier::DIM)
+    };
+    buf.set_stringn(
+        area.x,
+        area.y,
+        prompt,
+        usize::from(area.width),
+        style.add_modifier(Modifier::BOLD),
+    );
+    let x = area.x + BAR_PROMPT_WIDTH.min(area.width);
+    let width = area.right().saturating_sub(x + 1);
+    if width == 0 {
+        return;
+    }
+    // The end of the text is what is being typed: show its last line.
+    let Some(line) = layout.line(layout.line_count() - 1) else {
+        return;
+    };
+    // A right-to-left query sits at the right, after a cell for the cursor.
+    let (text_x, cursor_x) = if layout.is_rtl() {
+        let text_x = x + 1;
+        (text_x, text_x + line.indent(usize::from(width)) as u16 - 1)
+    } else {
+        (x, x + line.width() as u16)
+    };
+    paint_line(buf, text_x, area.y, width, &line, style);
+    if editing {
+        buf[(cursor_x, area.y)].set_style(Style::new().add_modifier(Modifier::REVERSED));
+    }
+}
