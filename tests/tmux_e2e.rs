@@ -291,3 +291,83 @@ fn a_closed_terminal_ends_qari() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// Whether `needle`'s characters occur in order in `haystack` (what a fuzzy
+/// match requires).
+fn subsequence(needle: &str, haystack: &str) -> bool {
+    let mut chars = haystack.chars();
+    needle.chars().all(|n| chars.any(|h| h == n))
+}
+
+#[test]
+fn filter_the_list_and_search_a_document() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    let library = Library::bundled();
+    tmux.keys(&[qari(), "Enter"]);
+    tmux.wait_for("Documents: 5", "the document list");
+
+    // `/` then الامن without hamza: the documents whose folded title or
+    // path hold its letters in order stay, the others go.
+    let query = "الامن";
+    let fold = qari::text::fold::fold_query;
+    let expected: Vec<&qari::library::Document> = library
+        .documents
+        .iter()
+        .filter(|d| subsequence(query, &fold(&d.title)) || subsequence(query, &fold(&d.name)))
+        .collect();
+    assert!(
+        !expected.is_empty() && expected.len() < 5,
+        "the query separates the documents"
+    );
+    tmux.keys(&["/"]);
+    tmux.keys(&["-l", query]);
+    let header = format!("Documents: {} of 5", expected.len());
+    let screen = tmux.wait_for(&header, "the filtered list");
+    let list: Vec<&str> = screen
+        .lines()
+        .map(|l| l.split('│').next_back().unwrap_or(l))
+        .collect();
+    let list = list.join("\n");
+    for doc in &library.documents {
+        let first = visual(&words(&doc.title, 1));
+        let kept = expected.iter().any(|e| e.name == doc.name);
+        assert_eq!(
+            list.contains(&first),
+            kept,
+            "{} listed: {kept}\n{screen}",
+            doc.name
+        );
+    }
+    // The query itself shows in the bar, shaped and in visual order.
+    assert!(screen.contains(&visual(query)), "{screen}");
+
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("Documents: 5", "every document back");
+
+    // In the document that names روبيو: `/`, the word, Enter, then n.
+    let doc = library
+        .documents
+        .iter()
+        .position(|d| d.text.contains("روبيو"))
+        .expect("a bundled document names روبيو");
+    tmux.keys(&["g"]);
+    for _ in 0..doc {
+        tmux.keys(&["j"]);
+    }
+    tmux.keys(&["Enter", "/"]);
+    tmux.keys(&["-l", "روبيو"]);
+    let screen = tmux.wait_for("hit 1 of ", "the first hit");
+    let total: usize = screen
+        .split("hit 1 of ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .expect("a hit count");
+    assert!(total >= 2, "several hits to move between");
+    tmux.keys(&["Enter", "n"]);
+    tmux.wait_for(&format!("hit 2 of {total}"), "the next hit");
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}

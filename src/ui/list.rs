@@ -23,13 +23,11 @@ pub fn render(app: &App, buf: &mut Buffer) {
         }
     }
     let count = app.library.documents.len();
-    let mut header = format!(" Documents: {count}");
-    if app.library.binary_skipped > 0 {
-        header.push_str(&format!(
-            " ({} binary left out)",
-            app.library.binary_skipped
-        ));
-    }
+    let header = if app.list.len() == count {
+        format!(" Documents: {count}")
+    } else {
+        format!(" Documents: {} of {count}", app.list.len())
+    };
     buf.set_stringn(
         rows.x,
         pane.y,
