@@ -12,11 +12,11 @@ fn library() -> Library {
         .map(|i| format!("الفقرة رقم {i} فيها كلمات كثيرة تكفي لتلتف على أكثر من سطر واحد في العرض الضيق.\n\n"))
         .collect();
     Library {
-        documents: vec![
+        documents: std::sync::Arc::new(vec![
             Document::new("a.txt", format!("عنوان الأول\n{long}")),
             Document::new("b.txt", "عنوان الثاني\nنص قصير.\n".into()),
             Document::new("c.txt", "Third title\nShort English text.\n".into()),
-        ],
+        ]),
         ..Library::default()
     }
 }
@@ -335,4 +335,46 @@ fn search_in_a_document_with_next_and_previous_hits() {
     ch(&mut app, '/');
     key(&mut app, KeyCode::Esc);
     assert!(app.search.hits.is_empty());
+}
+
+#[test]
+fn library_search_finds_paragraphs_with_every_word_and_opens_at_one() {
+    let mut app = app(100, 30);
+    ctrl(&mut app, 'f');
+    assert_eq!(app.context(), qari::app::keymap::Context::Library);
+    for c in "سطر الفقرة 7".chars() {
+        ch(&mut app, c);
+    }
+    app.settle_search();
+    // "الفقرة" and "7" are in paragraphs 7, 17, 27 and 37; "سطر" is in all.
+    let found: Vec<(usize, usize)> = app
+        .library_search
+        .hits
+        .iter()
+        .map(|h| (h.doc, h.paragraph))
+        .collect();
+    assert_eq!(found, [(0, 7), (0, 17), (0, 27), (0, 37)]);
+    assert!(app.library_search.done);
+    assert!(!app.results.is_empty(), "rows are laid out");
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.library_search.open);
+    assert_eq!(app.focus, Focus::Reader);
+    assert_eq!(app.open_document(), Some(0));
+    assert_eq!(app.anchor().map(|a| a.paragraph), Some(17));
+    assert!(
+        !app.search.hits.is_empty(),
+        "the hit is marked in the document"
+    );
+    // Typing again replaces the results; Esc closes them.
+    ctrl(&mut app, 'f');
+    ctrl(&mut app, 'u');
+    for c in "English".chars() {
+        ch(&mut app, c);
+    }
+    app.settle_search();
+    let found: Vec<usize> = app.library_search.hits.iter().map(|h| h.doc).collect();
+    assert_eq!(found, [2]);
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.library_search.open);
 }

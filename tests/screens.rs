@@ -203,3 +203,14 @@ fn search_hits_are_marked_in_the_reading_pane() {
     let status: String = (0..100).map(|x| buffer[(x, 29)].symbol()).collect();
     assert!(status.contains("hit 1 of "), "{status}");
 }
+
+#[test]
+fn library_search_results() {
+    let mut app = app(100, 30);
+    app.handle_key(&KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL));
+    for c in "التعاون الدولي".chars() {
+        press(&mut app, c);
+    }
+    app.settle_search();
+    insta::assert_snapshot!("library_search_100x30", draw(&app).backend());
+}

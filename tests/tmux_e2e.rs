@@ -180,7 +180,7 @@ fn browse_read_and_quit() {
 
     // The list shows the five Arabic titles (their first word, shaped).
     let screen = tmux.wait_for("Documents: 5", "the document list");
-    for doc in docs {
+    for doc in docs.iter() {
         let first = visual(&words(&doc.title, 1));
         assert!(
             screen.contains(&first),
@@ -330,7 +330,7 @@ fn filter_the_list_and_search_a_document() {
         .map(|l| l.split('│').next_back().unwrap_or(l))
         .collect();
     let list = list.join("\n");
-    for doc in &library.documents {
+    for doc in library.documents.iter() {
         let first = visual(&words(&doc.title, 1));
         let kept = expected.iter().any(|e| e.name == doc.name);
         assert_eq!(

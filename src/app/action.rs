@@ -44,6 +44,8 @@ pub enum Action {
     ClearFilter,
     /// Opens the search bar for the open document.
     OpenSearch,
+    /// Opens full-text search across the library.
+    OpenLibrarySearch,
     /// Jumps to the next search hit.
     NextHit,
     /// Jumps to the previous search hit.

@@ -21,6 +21,8 @@ pub struct Panes {
     pub reader: Option<Rect>,
     /// Where the reading pane's text goes (inside its margins).
     pub text: Option<Rect>,
+    /// The library search results, when open (in place of both panes).
+    pub results: Option<Rect>,
     /// The input bar (filter or search) above the status bar, when open.
     pub bar: Option<Rect>,
     /// The status bar.
@@ -32,7 +34,14 @@ pub struct Panes {
 /// Splits `area`. `list_right` mirrors the screen (list on the right, as
 /// Arabic interfaces do); `reader_focused` picks the one pane shown on a
 /// narrow screen; `bar` makes room for an input bar above the status bar.
-pub fn panes(area: Rect, list_right: bool, reader_focused: bool, bar: bool) -> Panes {
+/// `results` shows the library search results in place of both panes.
+pub fn panes(
+    area: Rect,
+    list_right: bool,
+    reader_focused: bool,
+    bar: bool,
+    results: bool,
+) -> Panes {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return Panes {
             status: area,
@@ -44,6 +53,14 @@ pub fn panes(area: Rect, list_right: bool, reader_focused: bool, bar: bool) -> P
     let bar_rows = u16::from(bar);
     let bar = bar.then(|| Rect::new(area.x, area.bottom() - 2, area.width, 1));
     let body = Rect::new(area.x, area.y, area.width, area.height - 1 - bar_rows);
+    if results {
+        return Panes {
+            results: Some(body),
+            bar,
+            status,
+            ..Panes::default()
+        };
+    }
     let (list, reader) = if area.width < TWO_PANE_MIN_WIDTH {
         if reader_focused {
             (None, Some(body))
@@ -92,6 +109,7 @@ pub fn panes(area: Rect, list_right: bool, reader_focused: bool, bar: bool) -> P
         list_rows,
         reader,
         text,
+        results: None,
         bar,
         status,
         too_small: false,
@@ -104,7 +122,7 @@ mod tests {
 
     #[test]
     fn wide_screens_show_both_panes_mirrored_when_asked() {
-        let p = panes(Rect::new(0, 0, 100, 30), true, false, false);
+        let p = panes(Rect::new(0, 0, 100, 30), true, false, false, false);
         let (list, reader) = (p.list.unwrap(), p.reader.unwrap());
         assert!(list.x > reader.x, "list on the right");
         assert_eq!(list.width + reader.width, 100);
@@ -113,16 +131,16 @@ mod tests {
 
     #[test]
     fn narrow_screens_show_the_focused_pane() {
-        let p = panes(Rect::new(0, 0, 40, 12), true, true, false);
+        let p = panes(Rect::new(0, 0, 40, 12), true, true, false, false);
         assert!(p.list.is_none());
         assert_eq!(p.reader.unwrap().width, 40);
-        let p = panes(Rect::new(0, 0, 40, 12), true, false, true);
+        let p = panes(Rect::new(0, 0, 40, 12), true, false, true, false);
         assert!(p.reader.is_none());
     }
 
     #[test]
     fn tiny_screens_are_too_small() {
-        assert!(panes(Rect::new(0, 0, 19, 10), false, false, false).too_small);
-        assert!(!panes(Rect::new(0, 0, 20, 5), false, false, true).too_small);
+        assert!(panes(Rect::new(0, 0, 19, 10), false, false, false, false).too_small);
+        assert!(!panes(Rect::new(0, 0, 20, 5), false, false, true, false).too_small);
     }
 }

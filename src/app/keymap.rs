@@ -16,6 +16,8 @@ pub enum Context {
     Filter,
     /// The search bar over the open document is open.
     Search,
+    /// The library search results are open.
+    Library,
     /// Editing keys shared by the filter and search bars.
     Input,
     /// The help overlay is open.
@@ -32,7 +34,8 @@ impl Context {
             Context::Reader => "Reading pane",
             Context::Filter => "Filter bar (list)",
             Context::Search => "Search bar (document)",
-            Context::Input => "Filter and search bars",
+            Context::Library => "Library search",
+            Context::Input => "All bars",
             Context::Help => "Help",
             Context::Global => "Anywhere",
         }
@@ -97,7 +100,7 @@ const fn bind(
     }
 }
 
-use Context::{Filter, Global, Help, Input, List, Reader, Search};
+use Context::{Filter, Global, Help, Input, Library, List, Reader, Search};
 use KeyCode::{Backspace, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
 
 /// Every key qari understands.
@@ -112,10 +115,12 @@ pub static KEYMAP: &[Binding] = &[
     bind(List, &[plain(Esc)], Action::ClearFilter, "show all documents", None),
     bind(Filter, &[plain(Enter)], Action::AcceptInput, "open the selection", Some("open")),
     bind(Filter, &[plain(Esc)], Action::CancelInput, "cancel, show all", Some("cancel")),
-    bind(Filter, &[plain(Down), ctrl('n')], Action::SelectNext, "next match", None),
-    bind(Filter, &[plain(Up), ctrl('p')], Action::SelectPrevious, "previous match", None),
     bind(Search, &[plain(Enter)], Action::AcceptInput, "keep the hits", Some("done")),
     bind(Search, &[plain(Esc)], Action::CancelInput, "cancel the search", Some("cancel")),
+    bind(Library, &[plain(Enter)], Action::AcceptInput, "open at the paragraph", Some("open")),
+    bind(Library, &[plain(Esc)], Action::CancelInput, "close the results", Some("close")),
+    bind(Input, &[plain(Down), ctrl('n')], Action::SelectNext, "next match or hit", None),
+    bind(Input, &[plain(Up), ctrl('p')], Action::SelectPrevious, "previous one", None),
     bind(Input, &[plain(Backspace)], Action::DeleteChar, "delete a character", None),
     bind(Input, &[ctrl('w')], Action::DeleteWord, "delete a word", None),
     bind(Input, &[ctrl('u')], Action::ClearInput, "clear", None),
@@ -134,6 +139,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(Reader, &[ch('N')], Action::PreviousHit, "previous hit", None),
     bind(Reader, &[ch('h'), plain(Esc), plain(Left)], Action::Back, "back to the list", Some("list")),
     bind(Help, &[ch('?'), plain(Esc), ch('q')], Action::ToggleHelp, "close help", Some("close")),
+    bind(Global, &[ctrl('f'), ch('F')], Action::OpenLibrarySearch, "search all documents", Some("search all")),
     bind(Global, &[plain(Tab)], Action::SwitchFocus, "switch pane", Some("pane")),
     bind(Global, &[ch('?')], Action::ToggleHelp, "help", Some("help")),
     bind(Global, &[ch('q'), ctrl('c')], Action::Quit, "quit", Some("quit")),
@@ -174,15 +180,17 @@ pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
         Context::Help => find(Help).or_else(|| find(Global).filter(|a| *a == Action::Quit)),
         // In a bar, unbound characters are text (Arabic from an Arabic
         // keyboard layout arrives as characters too); Ctrl-c still quits.
-        Context::Filter | Context::Search => find(context).or_else(|| find(Input)).or(match key {
-            Key {
-                code: KeyCode::Char(c),
-                modifiers,
-            } if !modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
-                Some(Action::Insert(c))
-            }
-            _ => find(Global).filter(|a| *a == Action::Quit && key.code != KeyCode::Char('q')),
-        }),
+        Context::Filter | Context::Search | Context::Library => {
+            find(context).or_else(|| find(Input)).or(match key {
+                Key {
+                    code: KeyCode::Char(c),
+                    modifiers,
+                } if !modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+                    Some(Action::Insert(c))
+                }
+                _ => find(Global).filter(|a| *a == Action::Quit && key.code != KeyCode::Char('q')),
+            })
+        }
         _ => find(context).or_else(|| find(Global)),
     }
 }
@@ -218,7 +226,10 @@ pub fn key_name(key: &Key) -> String {
 /// Status-bar hints for a context: `key action` pairs, from the table.
 pub fn hints(context: Context) -> Vec<(String, &'static str)> {
     let own = KEYMAP.iter().filter(|b| b.context == context);
-    let modal = matches!(context, Context::Help | Context::Filter | Context::Search);
+    let modal = matches!(
+        context,
+        Context::Help | Context::Filter | Context::Search | Context::Library
+    );
     let global = KEYMAP.iter().filter(|b| b.context == Global && !modal);
     own.chain(global)
         .filter_map(|b| b.hint.map(|hint| (key_name(&b.keys[0]), hint)))

@@ -22,6 +22,7 @@ use ratatui::layout::Rect;
 use crate::library::Library;
 use crate::search::document::{self, DocHit};
 use crate::search::filter::{Candidate, Field, FilterWorker, Hit};
+use crate::search::library::{Found, LibrarySearcher, SearchHit, word_ranges};
 use crate::text::{BaseDirection, Direction, Layout, LayoutOptions};
 use action::Action;
 use geometry::Panes;
@@ -74,6 +75,37 @@ pub struct DocSearch {
     pub current: Option<usize>,
 }
 
+/// Full-text search across the library.
+#[derive(Debug, Default)]
+pub struct LibrarySearch {
+    /// The results view is open (its bar has the keyboard).
+    pub open: bool,
+    /// The query as typed.
+    pub query: String,
+    /// Paragraphs holding every word, in library order, as they stream in.
+    pub hits: Vec<SearchHit>,
+    /// The selected result.
+    pub selected: usize,
+    /// The first result shown.
+    pub offset: usize,
+    /// The search for the current query has finished.
+    pub done: bool,
+    generation: u64,
+}
+
+/// A result row laid out for the results view.
+#[derive(Debug, Clone)]
+pub struct ResultRow {
+    /// Index into the hits.
+    pub hit: usize,
+    /// The document's title.
+    pub title: Rc<Layout>,
+    /// Part of the paragraph around the first matched word.
+    pub snippet: Rc<Layout>,
+    /// Matched words, as byte ranges of the snippet's text.
+    pub marks: Vec<Range<usize>>,
+}
+
 /// Which input bar shows above the status bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bar {
@@ -81,6 +113,8 @@ pub enum Bar {
     Filter,
     /// The document search.
     Search,
+    /// The library search.
+    Library,
 }
 
 /// Matched characters of a list row, as original byte ranges.
@@ -140,6 +174,11 @@ pub struct App {
     pub search: DocSearch,
     /// The bar shown above the status bar, and its text laid out.
     pub bar: Option<(Bar, Rc<Layout>)>,
+    /// Full-text search across the library.
+    pub library_search: LibrarySearch,
+    /// The visible rows of the library search results.
+    pub results: Vec<ResultRow>,
+    searcher: Option<LibrarySearcher>,
     candidates: Arc<Vec<Candidate>>,
     worker: Option<FilterWorker>,
     reader: Option<Reader>,
@@ -184,6 +223,9 @@ impl App {
             filter: ListFilter::default(),
             search: DocSearch::default(),
             bar: None,
+            library_search: LibrarySearch::default(),
+            results: Vec::new(),
+            searcher: None,
             candidates: Arc::new(candidates),
             worker: None,
             status_title: None,
@@ -201,6 +243,8 @@ impl App {
     pub fn context(&self) -> Context {
         if self.help {
             Context::Help
+        } else if self.library_search.open {
+            Context::Library
         } else if self.search.editing {
             Context::Search
         } else if self.filter.editing {
@@ -215,22 +259,135 @@ impl App {
 
     /// Whether an answer from the filter thread is still to come.
     pub fn pending(&self) -> bool {
-        self.worker
+        let filtering = self
+            .worker
             .as_ref()
-            .is_some_and(|w| w.generation() > self.filter.applied)
+            .is_some_and(|w| w.generation() > self.filter.applied);
+        let searching = self.library_search.open
+            && !self.library_search.done
+            && !self.library_search.query.trim().is_empty();
+        filtering || searching
     }
 
     /// Takes in what background work has produced; returns whether the
     /// screen changed.
     pub fn poll_background(&mut self) -> bool {
         let response = self.worker.as_ref().and_then(FilterWorker::try_latest);
-        match response {
+        let mut changed = match response {
             Some(response) if response.generation > self.filter.applied => {
                 self.apply_filter(response.generation, response.hits);
                 true
             }
             _ => false,
+        };
+        let found = self
+            .searcher
+            .as_ref()
+            .map(LibrarySearcher::drain)
+            .unwrap_or_default();
+        if !found.is_empty() {
+            changed |= self.take_found(found);
+            self.sync();
         }
+        changed
+    }
+
+    /// Adds streamed library results of the current search; returns
+    /// whether anything changed.
+    fn take_found(&mut self, found: Vec<Found>) -> bool {
+        let mut changed = false;
+        for message in found {
+            match message {
+                Found::Hits(generation, hits) if generation == self.library_search.generation => {
+                    self.library_search.hits.extend(hits);
+                    changed = true;
+                }
+                Found::Done(generation) if generation == self.library_search.generation => {
+                    self.library_search.done = true;
+                    changed = true;
+                }
+                _ => {}
+            }
+        }
+        changed
+    }
+
+    fn request_library_search(&mut self) {
+        let search = &mut self.library_search;
+        search.hits.clear();
+        search.selected = 0;
+        search.offset = 0;
+        search.done = search.query.trim().is_empty();
+        if search.done {
+            return;
+        }
+        let documents = Arc::clone(&self.library.documents);
+        let searcher = self
+            .searcher
+            .get_or_insert_with(|| LibrarySearcher::spawn(documents));
+        self.library_search.generation = searcher.request(&self.library_search.query);
+    }
+
+    /// Opens the selected library result: its document, at its paragraph,
+    /// with the query's longest word searched and marked.
+    fn open_result(&mut self) {
+        let Some(&hit) = self.library_search.hits.get(self.library_search.selected) else {
+            return;
+        };
+        let word = crate::text::fold::fold_query(&self.library_search.query)
+            .split_whitespace()
+            .max_by_key(|w| w.len())
+            .map(str::to_string)
+            .unwrap_or_default();
+        self.library_search.open = false;
+        if !self.list.contains(&hit.doc) {
+            self.filter.query.clear();
+            self.filter.editing = false;
+            self.list = (0..self.library.documents.len()).collect();
+            self.filter.hits = None;
+        }
+        self.selected = hit.doc;
+        self.positions.insert(
+            hit.doc,
+            Anchor {
+                paragraph: hit.paragraph,
+                offset: 0,
+                gap: false,
+            },
+        );
+        if let Some(reader) = self.reader.as_mut().filter(|r| r.doc == hit.doc) {
+            reader.anchor = Anchor {
+                paragraph: hit.paragraph,
+                offset: 0,
+                gap: false,
+            };
+        }
+        self.open(hit.doc);
+        self.focus = Focus::Reader;
+        self.search.query = word;
+        self.run_search(false);
+        self.search.current = self
+            .search
+            .hits
+            .iter()
+            .position(|h| h.paragraph >= hit.paragraph);
+    }
+
+    /// Waits until the running library search has finished (for tests).
+    pub fn settle_search(&mut self) {
+        while self.pending() && self.library_search.open {
+            let message = self
+                .searcher
+                .as_ref()
+                .and_then(|s| s.wait(Duration::from_secs(10)));
+            match message {
+                Some(message) => {
+                    self.take_found(vec![message]);
+                }
+                None => break,
+            }
+        }
+        self.sync();
     }
 
     /// Waits until the filter thread has answered the newest query (for
@@ -387,7 +544,10 @@ impl App {
 
     /// Edits the open bar's text.
     fn edit(&mut self, edit: impl FnOnce(&mut String)) {
-        if self.search.editing {
+        if self.library_search.open {
+            edit(&mut self.library_search.query);
+            self.request_library_search();
+        } else if self.search.editing {
             edit(&mut self.search.query);
             self.run_search(true);
         } else if self.filter.editing {
@@ -459,7 +619,45 @@ impl App {
     /// Applies an action, then lays out what the screen will show.
     pub fn update(&mut self, action: Action) {
         let height = self.text_height() as isize;
+        if self.library_search.open {
+            let search = &mut self.library_search;
+            match action {
+                Action::SelectNext => {
+                    search.selected =
+                        (search.selected + 1).min(search.hits.len().saturating_sub(1));
+                    self.sync();
+                    return;
+                }
+                Action::SelectPrevious => {
+                    search.selected = search.selected.saturating_sub(1);
+                    self.sync();
+                    return;
+                }
+                Action::AcceptInput => {
+                    self.open_result();
+                    self.sync();
+                    return;
+                }
+                Action::CancelInput => {
+                    search.open = false;
+                    self.sync();
+                    return;
+                }
+                _ => {}
+            }
+        }
+        // In the document search bar, ↓ and ↑ move between hits.
+        let action = match action {
+            Action::SelectNext if self.search.editing => Action::NextHit,
+            Action::SelectPrevious if self.search.editing => Action::PreviousHit,
+            other => other,
+        };
         match action {
+            Action::OpenLibrarySearch => {
+                self.library_search.open = true;
+                self.search.editing = false;
+                self.filter.editing = false;
+            }
             Action::SelectNext => self.select_by(1),
             Action::SelectPrevious => self.select_by(-1),
             Action::SelectFirst => self.select(0),
@@ -553,7 +751,9 @@ impl App {
     /// Lays out what the screen shows now: panes, reading rows, list titles
     /// and the status figures. Drawing only reads what this leaves.
     pub fn sync(&mut self) {
-        let bar = if self.search.editing {
+        let bar = if self.library_search.open {
+            Some(Bar::Library)
+        } else if self.search.editing {
             Some(Bar::Search)
         } else if self.filter.editing || !self.filter.query.is_empty() {
             Some(Bar::Filter)
@@ -565,12 +765,14 @@ impl App {
             self.list_right,
             self.focus == Focus::Reader,
             bar.is_some(),
+            self.library_search.open,
         );
         self.bar = bar.and_then(|bar| {
             let width = self.panes.bar?.width.saturating_sub(BAR_PROMPT_WIDTH + 1);
             let text = match bar {
                 Bar::Filter => &self.filter.query,
                 Bar::Search => &self.search.query,
+                Bar::Library => &self.library_search.query,
             };
             let options = LayoutOptions {
                 width: usize::from(width).max(1),
@@ -610,7 +812,74 @@ impl App {
             };
         }
         self.sync_list();
+        self.sync_results();
         self.sync_status_title();
+    }
+
+    /// Lays out the visible library search results.
+    fn sync_results(&mut self) {
+        self.results.clear();
+        let Some(area) = self.panes.results else {
+            return;
+        };
+        let search = &mut self.library_search;
+        let visible = usize::from(area.height.saturating_sub(1)).max(1);
+        if search.selected < search.offset {
+            search.offset = search.selected;
+        } else if search.selected >= search.offset + visible {
+            search.offset = search.selected + 1 - visible;
+        }
+        let (title_width, snippet_width) = result_widths(usize::from(area.width));
+        let end = (search.offset + visible).min(search.hits.len());
+        for index in search.offset..end {
+            let hit = search.hits[index];
+            let document = &self.library.documents[hit.doc];
+            let paragraph = document.paragraph(hit.paragraph);
+            let options = LayoutOptions {
+                fallback: document.direction,
+                ..self.options
+            };
+            // Start a little before the first matched word, at a word start.
+            let marks = word_ranges(paragraph, &search.query);
+            let first = marks.first().map_or(0, |r| r.start);
+            let lead = paragraph[..first]
+                .char_indices()
+                .rev()
+                .take(snippet_width / 4)
+                .last()
+                .map_or(first, |(i, _)| i);
+            let start = paragraph[lead..first]
+                .find(' ')
+                .map_or(lead, |i| lead + i + 1)
+                .min(first);
+            let snippet = Layout::new(
+                &paragraph[start..],
+                &LayoutOptions {
+                    width: snippet_width.max(1),
+                    ..options
+                },
+            );
+            let shown = snippet.line(0).map_or(0..0, |l| l.source());
+            let marks = marks
+                .iter()
+                .filter(|r| r.start >= start)
+                .map(|r| r.start - start..r.end - start)
+                .filter(|r| r.start < shown.end)
+                .collect();
+            let title = Layout::new(
+                &document.title,
+                &LayoutOptions {
+                    width: title_width.max(1),
+                    ..options
+                },
+            );
+            self.results.push(ResultRow {
+                hit: index,
+                title: Rc::new(title),
+                snippet: Rc::new(snippet),
+                marks,
+            });
+        }
     }
 
     /// Lays out the open document's title for the status bar: a third of
@@ -698,6 +967,12 @@ impl App {
             });
         }
     }
+}
+
+/// Cells of a result row given to the title and to the snippet.
+pub fn result_widths(row_width: usize) -> (usize, usize) {
+    let title = (row_width / 4).clamp(1, 30);
+    (title, row_width.saturating_sub(title + 3))
 }
 
 /// Cells of a list row given to the title: two thirds, after a margin cell

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::text::{Direction, dominant_direction};
 
@@ -64,8 +65,9 @@ pub struct Document {
 /// The documents qari was asked to open.
 #[derive(Debug, Clone, Default)]
 pub struct Library {
-    /// Readable text documents, in the order found.
-    pub documents: Vec<Document>,
+    /// Readable text documents, in the order found (shared with the
+    /// search threads).
+    pub documents: Arc<Vec<Document>>,
     /// Files left out because they look binary (a NUL in the first 8 KB).
     pub binary_skipped: usize,
     /// Paths that could not be read, with the reason.
@@ -218,10 +220,12 @@ impl Library {
     /// The documents bundled in the binary.
     pub fn bundled() -> Library {
         Library {
-            documents: BUNDLED
-                .iter()
-                .map(|(name, text)| Document::new(*name, (*text).to_string()))
-                .collect(),
+            documents: Arc::new(
+                BUNDLED
+                    .iter()
+                    .map(|(name, text)| Document::new(*name, (*text).to_string()))
+                    .collect(),
+            ),
             ..Library::default()
         }
     }
@@ -261,7 +265,7 @@ impl Library {
             return;
         }
         let decoded = decode_utf8(bytes);
-        self.documents.push(Document::new(name, decoded.text));
+        Arc::make_mut(&mut self.documents).push(Document::new(name, decoded.text));
     }
 
     fn add_path(&mut self, root: &Path, path: &Path, seen: &mut HashSet<PathBuf>) {
@@ -343,7 +347,7 @@ mod tests {
         let library = Library::bundled();
         assert_eq!(library.documents.len(), 5);
         assert!(library.mostly_rtl());
-        for doc in &library.documents {
+        for doc in library.documents.iter() {
             assert!(!doc.title.is_empty());
             assert!(
                 doc.title

@@ -4,3 +4,4 @@
 
 pub mod document;
 pub mod filter;
+pub mod library;

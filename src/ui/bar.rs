@@ -15,10 +15,12 @@ pub fn render(app: &App, buf: &mut Buffer) {
     let editing = match bar {
         Bar::Filter => app.filter.editing,
         Bar::Search => app.search.editing,
+        Bar::Library => app.library_search.open,
     };
     let prompt = match bar {
         Bar::Filter => "Filter: ",
         Bar::Search => "Search: ",
+        Bar::Library => "All:    ",
     };
     let style = if editing {
         Style::new()

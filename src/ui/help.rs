@@ -27,13 +27,14 @@ pub fn group(context: Context) -> Vec<Line<'static>> {
 
 /// Every context, in the order the overlay lists them (the title says how
 /// to close it).
-const ALL: [Context; 6] = [
+const ALL: [Context; 7] = [
     Context::List,
+    Context::Global,
     Context::Filter,
     Context::Search,
-    Context::Input,
+    Context::Library,
     Context::Reader,
-    Context::Global,
+    Context::Input,
 ];
 
 /// Cells per column of the overlay.

@@ -5,6 +5,7 @@ mod bar;
 mod help;
 mod list;
 mod reading;
+mod results;
 mod status;
 
 use ratatui::buffer::Buffer;
@@ -29,6 +30,7 @@ impl Widget for &App {
         }
         list::render(self, buf);
         reading::render(self, buf);
+        results::render(self, buf);
         bar::render(self, buf);
         status::render(self, buf);
         if self.help {

@@ -1,0 +1,74 @@
+//! The library search results: one row per matching paragraph, its
+//! document's title beside a snippet laid out like the text, with the
+//! matched words marked on their cells.
+
+use ratatui::buffer::Buffer;
+use ratatui::style::{Modifier, Style};
+
+use super::{hit, mark_cells, overlaps, paint_line};
+use crate::app::{App, result_widths};
+
+pub fn render(app: &App, buf: &mut Buffer) {
+    let Some(area) = app.panes.results else {
+        return;
+    };
+    let search = &app.library_search;
+    let dim = Style::new().add_modifier(Modifier::DIM);
+    let count = search.hits.len();
+    let header = match (search.query.trim().is_empty(), search.done, count) {
+        (true, _, _) => {
+            " Search every document: type words (all must be in one paragraph)".to_string()
+        }
+        (false, false, _) => format!(" {count} paragraphs so far…"),
+        (false, true, 0) => " No paragraph holds every word".to_string(),
+        (false, true, 1) => " 1 paragraph".to_string(),
+        (false, true, _) => format!(" {count} paragraphs"),
+    };
+    buf.set_stringn(
+        area.x,
+        area.y,
+        &header,
+        usize::from(area.width),
+        Style::new().add_modifier(Modifier::BOLD),
+    );
+    let (title_w, snippet_w) = result_widths(usize::from(area.width));
+    let (title_w, snippet_w) = (title_w as u16, snippet_w as u16);
+    for (i, row) in app.results.iter().enumerate() {
+        let y = area.y + 1 + i as u16;
+        if y >= area.bottom() {
+            break;
+        }
+        let selected = row.hit == search.selected;
+        let style = if selected {
+            Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::new()
+        };
+        if selected {
+            for x in area.x..area.right() {
+                buf[(x, y)].set_style(style);
+            }
+        }
+        // Mirrored like the rest of the screen: the title on the reading side.
+        let (title_x, snippet_x) = if app.list_right {
+            (area.right() - 1 - title_w, area.x + 1)
+        } else {
+            (area.x + 1, area.x + 2 + title_w)
+        };
+        if let Some(line) = row.title.line(0) {
+            paint_line(buf, title_x, y, title_w, &line, style.patch(dim));
+        }
+        let separator = if app.list_right {
+            title_x - 1
+        } else {
+            snippet_x - 1
+        };
+        buf[(separator, y)].set_symbol("│").set_style(dim);
+        if let Some(line) = row.snippet.line(0) {
+            paint_line(buf, snippet_x, y, snippet_w, &line, style);
+            mark_cells(buf, snippet_x, y, snippet_w, &line, |source| {
+                row.marks.iter().any(|r| overlaps(r, source)).then(hit)
+            });
+        }
+    }
+}
