@@ -16,7 +16,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use memchr::memmem;
 
 use crate::library::Document;
-use crate::text::fold::{fold, fold_query};
+use crate::text::fold::{fold, fold_into, fold_query};
 
 /// A paragraph that holds every word of the query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,16 +38,39 @@ pub struct LibraryIndex {
 }
 
 impl LibraryIndex {
-    /// Folds every paragraph of every document.
+    /// Folds every paragraph of every document, on every core.
     pub fn build(documents: &[Document]) -> LibraryIndex {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = documents.len().div_ceil(threads).max(1);
+        let parts: Vec<LibraryIndex> = std::thread::scope(|scope| {
+            let handles: Vec<_> = documents
+                .chunks(chunk)
+                .enumerate()
+                .map(|(i, part)| scope.spawn(move || Self::build_part(part, i * chunk)))
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        let mut index = LibraryIndex {
+            text: String::with_capacity(parts.iter().map(|p| p.text.len()).sum()),
+            ..LibraryIndex::default()
+        };
+        for part in parts {
+            let base = index.text.len();
+            index.text.push_str(&part.text);
+            index.starts.extend(part.starts.iter().map(|s| s + base));
+            index.owners.extend(part.owners);
+        }
+        index
+    }
+
+    /// The index of some documents, the first being document `first`.
+    fn build_part(documents: &[Document], first: usize) -> LibraryIndex {
         let mut index = LibraryIndex::default();
         for (doc, document) in documents.iter().enumerate() {
             for (paragraph, p) in document.paragraphs.iter().enumerate() {
                 index.starts.push(index.text.len());
-                index.owners.push((doc as u32, paragraph as u32));
-                index
-                    .text
-                    .push_str(&fold(&document.text[p.range.clone()]).text);
+                index.owners.push(((first + doc) as u32, paragraph as u32));
+                fold_into(&document.text[p.range.clone()], &mut index.text);
                 index.text.push('\n');
             }
         }
@@ -231,6 +254,16 @@ mod tests {
         assert_eq!(all(&index, "الامن"), [(0, 0), (1, 0), (1, 1)]);
         assert_eq!(all(&index, "وحده الاستقرار"), Vec::<(usize, usize)>::new());
         assert_eq!(all(&index, "  "), Vec::<(usize, usize)>::new());
+    }
+
+    #[test]
+    fn the_index_built_on_many_cores_is_the_one_built_on_one() {
+        let documents: Vec<Document> = (0..7).flat_map(|_| documents()).collect();
+        let index = LibraryIndex::build(&documents);
+        let serial = LibraryIndex::build_part(&documents, 0);
+        assert_eq!(index.text, serial.text);
+        assert_eq!(index.starts, serial.starts);
+        assert_eq!(index.owners, serial.owners);
     }
 
     #[test]

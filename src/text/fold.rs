@@ -98,41 +98,57 @@ pub fn fold(text: &str) -> Folded {
         text: String::with_capacity(text.len()),
         source: Vec::with_capacity(text.len()),
     };
+    fold_with(text, &mut out.text, |range| out.source.push(range));
+    out
+}
+
+/// Appends the folded `text` to `out`, without a map (for indexes).
+pub fn fold_into(text: &str, out: &mut String) {
+    fold_with(text, out, |_| {});
+}
+
+/// Folds a query: the same folding, without the map.
+pub fn fold_query(query: &str) -> String {
+    let mut out = String::with_capacity(query.len());
+    fold_into(query, &mut out);
+    out
+}
+
+/// The folding itself: appends to `out`, and calls `source` with the
+/// original byte range of each character appended.
+fn fold_with(text: &str, out: &mut String, mut source: impl FnMut(Range<u32>)) {
     for (i, c) in text.char_indices() {
         let range = i as u32..(i + c.len_utf8()) as u32;
-        if dropped(c) {
-            continue;
-        }
         let mut push = |c: char| {
             if c.is_ascii() {
-                out.text.push(c.to_ascii_lowercase());
-                out.source.push(range.clone());
+                out.push(c.to_ascii_lowercase());
+                source(range.clone());
             } else if ('\u{0590}'..='\u{08FF}').contains(&c) {
                 // Hebrew and Arabic have no case.
                 if !dropped(c) {
-                    out.text.push(fold_letter(c));
-                    out.source.push(range.clone());
+                    out.push(fold_letter(c));
+                    source(range.clone());
                 }
-            } else {
+            } else if !dropped(c) {
                 for lower in fold_letter(c).to_lowercase() {
-                    out.text.push(lower);
-                    out.source.push(range.clone());
+                    out.push(lower);
+                    source(range.clone());
                 }
             }
         };
-        if let Some(&(alef, _, _)) = LAM_ALEF.iter().find(|&&(_, iso, fin)| iso == c || fin == c) {
+        if c.is_ascii() {
+            push(c);
+        } else if let Some(&(alef, _, _)) = ('\u{FEF5}'..='\u{FEFC}')
+            .contains(&c)
+            .then(|| LAM_ALEF.iter().find(|&&(_, iso, fin)| iso == c || fin == c))
+            .flatten()
+        {
             push('ل');
             push(alef);
         } else {
             push(unshaped(c).unwrap_or(c));
         }
     }
-    out
-}
-
-/// Folds a query: the same folding, without the map.
-pub fn fold_query(query: &str) -> String {
-    fold(query).text
 }
 
 #[cfg(test)]
