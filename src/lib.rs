@@ -2,6 +2,15 @@
 //!
 //! The crate is split so that the hard part can be tested without a terminal:
 
+// mimalloc for every binary built on this crate (qari, its tests and
+// benches). With glibc's allocator, two threads that allocate while they
+// score or lay out text in parallel often both run at half speed: the
+// second thread's arena grows and trims its heap, and each trim takes the
+// process-wide memory map lock the other thread needs on its next page
+// fault. mimalloc keeps per-thread pages and does not stall the other core.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The pure text core: sanitising, bidi levels, shaping, line breaking and
 /// per-line reordering into terminal cells. No terminal, no I/O.
 pub mod text;

@@ -214,3 +214,25 @@ fn library_search_results() {
     app.settle_search();
     insta::assert_snapshot!("library_search_100x30", draw(&app).backend());
 }
+
+#[test]
+fn a_filter_with_no_match_says_so() {
+    let mut app = app(100, 30);
+    press(&mut app, '/');
+    for c in "ظظظغغغ".chars() {
+        press(&mut app, c);
+    }
+    app.settle();
+    assert!(app.list.is_empty());
+    let terminal = draw(&app);
+    let buffer = terminal.backend().buffer();
+    let rows = app.panes.list_rows.expect("list shown");
+    let line: String = (rows.x..rows.right())
+        .map(|x| buffer[(x, rows.y)].symbol())
+        .collect();
+    assert!(line.contains("no document matches the filter"), "{line:?}");
+    let header: String = (rows.x..rows.right())
+        .map(|x| buffer[(x, rows.y - 1)].symbol())
+        .collect();
+    assert!(header.contains("Documents: 0 of 5"), "{header:?}");
+}

@@ -63,18 +63,23 @@ impl Tmux {
         String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "0"]).stdout).into_owned()
     }
 
-    /// Polls the screen until `needle` shows (up to 10 s); returns the screen.
+    /// Polls the screen until `needle` shows and the screen holds still
+    /// (up to 10 s); returns the screen.
     fn wait_for(&self, needle: &str, what: &str) -> String {
         self.wait_until(|s| s.contains(needle), what)
     }
 
+    /// Polls until `ok` holds for a screen that is the same on two captures
+    /// in a row: a capture can land while a frame is half written.
     fn wait_until(&self, ok: impl Fn(&str) -> bool, what: &str) -> String {
         let start = Instant::now();
+        let mut last = String::new();
         loop {
             let screen = self.screen();
-            if ok(&screen) {
+            if ok(&screen) && screen == last {
                 return screen;
             }
+            last = screen.clone();
             assert!(
                 start.elapsed() < Duration::from_secs(10),
                 "timed out waiting for {what}; the screen was:\n{screen}"
@@ -210,10 +215,11 @@ fn browse_read_and_quit() {
     // ]: the next document, from its start.
     tmux.keys(&["]"]);
     let third = visual(&words(&docs[2].text, 3));
-    let screen = tmux.wait_for(&third, "the third document");
-    assert!(
-        screen.contains("¶ 1/"),
-        "opened at its first paragraph:\n{screen}"
+    // The status bar is the last row a frame writes: wait for both, so a
+    // capture taken mid-frame is not mistaken for the wrong paragraph.
+    tmux.wait_until(
+        |s| s.contains(&third) && s.contains("¶ 1/"),
+        "the third document, opened at its first paragraph",
     );
 
     tmux.keys(&["q"]);

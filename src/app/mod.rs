@@ -21,7 +21,7 @@ use ratatui::layout::Rect;
 
 use crate::library::Library;
 use crate::search::document::{self, DocHit};
-use crate::search::filter::{Candidate, Field, FilterWorker, Hit};
+use crate::search::filter::{Candidate, Field, FilterWorker, Hit, Response};
 use crate::search::library::{Found, LibrarySearcher, SearchHit, word_ranges};
 use crate::text::{BaseDirection, Direction, Layout, LayoutOptions};
 use action::Action;
@@ -57,7 +57,9 @@ pub struct ListFilter {
     /// The filter bar has the keyboard.
     pub editing: bool,
     /// Matching documents, best first; `None` while every document shows.
-    pub hits: Option<Vec<Hit>>,
+    pub hits: Option<Arc<Vec<Hit>>>,
+    /// The folded query the hits answer (their marks are found with it).
+    matched: String,
     /// Generation of the answer shown.
     applied: u64,
 }
@@ -275,7 +277,7 @@ impl App {
         let response = self.worker.as_ref().and_then(FilterWorker::try_latest);
         let mut changed = match response {
             Some(response) if response.generation > self.filter.applied => {
-                self.apply_filter(response.generation, response.hits);
+                self.apply_filter(response);
                 true
             }
             _ => false,
@@ -401,17 +403,18 @@ impl App {
             .as_ref()
             .and_then(|w| w.wait_latest(Duration::from_secs(10)));
         if let Some(response) = response {
-            self.apply_filter(response.generation, response.hits);
+            self.apply_filter(response);
         }
     }
 
-    fn apply_filter(&mut self, generation: u64, hits: Option<Vec<Hit>>) {
-        self.filter.applied = generation;
-        self.list = match &hits {
+    fn apply_filter(&mut self, response: Response) {
+        self.filter.applied = response.generation;
+        self.list = match &response.hits {
             Some(hits) => hits.iter().map(|h| h.doc).collect(),
             None => (0..self.library.documents.len()).collect(),
         };
-        self.filter.hits = hits;
+        self.filter.hits = response.hits;
+        self.filter.matched = response.folded;
         // The selection stays on its document while it is listed.
         if !self.list.contains(&self.selected)
             && let Some(&first) = self.list.first()
@@ -924,26 +927,23 @@ impl App {
         let name_width = name_width(row_width);
         let end = (self.list_offset + visible).min(self.list.len());
         self.marks.clear();
-        for &index in &self.list[self.list_offset..end] {
-            if let Some(hit) = self
+        for (at, &index) in self.list[self.list_offset..end].iter().enumerate() {
+            // While filtered, the list is the hits in order.
+            let hit = self
                 .filter
                 .hits
                 .as_ref()
-                .and_then(|hits| hits.iter().find(|h| h.doc == index))
-            {
-                let candidate = &self.candidates[index];
+                .and_then(|hits| hits.get(self.list_offset + at));
+            if let Some(hit) = hit {
+                let marks = hit.marks(&self.candidates[index], &self.filter.matched);
                 let marks = match hit.field {
                     Field::Title => ListMarks {
-                        title: hit.title_ranges(candidate),
+                        title: marks,
                         name: Vec::new(),
                     },
                     Field::Path => ListMarks {
                         title: Vec::new(),
-                        name: hit
-                            .positions
-                            .iter()
-                            .map(|&i| candidate.path.original(i..i + 1))
-                            .collect(),
+                        name: marks,
                     },
                 };
                 self.marks.insert(index, marks);

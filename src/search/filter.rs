@@ -1,15 +1,26 @@
 //! Fuzzy filtering of the document list: fuzzy-matcher's SkimMatcherV2
 //! over each document's folded title and path.
 //!
-//! Matching is kept cheap enough to re-run on every keystroke: a query that
-//! extends the previous one only re-scores the previous hits (a fuzzy match
-//! of the longer query is a match of the shorter); candidates missing any of
-//! the query's letters are skipped by a 64-bit letter mask before scoring;
-//! and large lists are scored on every core. Nothing here runs on the UI
-//! thread: [`FilterWorker`] owns a thread that always answers the newest
-//! query.
+//! Matching is kept cheap enough to re-run on every keystroke over 100,000
+//! titles:
+//! - a query that extends the previous one only re-scores the previous hits
+//!   (a fuzzy match of the longer query is a match of the shorter), and a
+//!   query that goes back to an earlier prefix (Backspace) is answered from
+//!   that prefix's kept hits without scoring anything;
+//! - a field missing any of the query's letters is skipped by a 64-bit
+//!   letter mask before scoring (an Arabic query never scores a Latin path);
+//! - hits carry only document, score and field; which letters matched is
+//!   worked out by [`Hit::marks`] for the few rows on screen;
+//! - large lists are scored on every core, in small chunks taken in turn so
+//!   that a core slowed by other work does not hold up the answer, and each
+//!   core sorts its own hits before they are merged.
+//!
+//! Nothing here runs on the UI thread: [`FilterWorker`] owns a thread that
+//! always answers the newest query.
 
+use std::ops::Range;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use fuzzy_matcher::FuzzyMatcher;
@@ -24,7 +35,8 @@ pub struct Candidate {
     pub title: Folded,
     /// The folded path, with its map to the original path.
     pub path: Folded,
-    mask: u64,
+    title_mask: u64,
+    path_mask: u64,
 }
 
 impl Candidate {
@@ -32,8 +44,20 @@ impl Candidate {
     pub fn new(title: &str, path: &str) -> Candidate {
         let title = fold(title);
         let path = fold(path);
-        let mask = letter_mask(&title.text) | letter_mask(&path.text);
-        Candidate { title, path, mask }
+        Candidate {
+            title_mask: letter_mask(&title.text),
+            path_mask: letter_mask(&path.text),
+            title,
+            path,
+        }
+    }
+
+    /// The folded text of one field.
+    fn field(&self, field: Field) -> &Folded {
+        match field {
+            Field::Title => &self.title,
+            Field::Path => &self.path,
+        }
     }
 }
 
@@ -47,29 +71,30 @@ pub enum Field {
 }
 
 /// A document that matches the query.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {
     /// Index of the document (and candidate).
     pub doc: usize,
     /// SkimMatcherV2's score; higher is better.
     pub score: i64,
-    /// Where it matched.
+    /// Where it matched (the better scoring field).
     pub field: Field,
-    /// Matched characters, as indices into the folded field's characters.
-    pub positions: Vec<usize>,
 }
 
 impl Hit {
-    /// The matched byte ranges of the original title (empty if the path matched).
-    pub fn title_ranges(&self, candidate: &Candidate) -> Vec<std::ops::Range<usize>> {
-        match self.field {
-            Field::Title => self
-                .positions
-                .iter()
-                .map(|&i| candidate.title.original(i..i + 1))
-                .collect(),
-            Field::Path => Vec::new(),
-        }
+    /// The matched characters, as byte ranges of the original field text
+    /// (title or path, as `field` says), for a `query` already folded.
+    pub fn marks(&self, candidate: &Candidate, query: &str) -> Vec<Range<usize>> {
+        let folded = candidate.field(self.field);
+        matcher()
+            .fuzzy_indices(&folded.text, query)
+            .map(|(_, positions)| {
+                positions
+                    .into_iter()
+                    .map(|i| folded.original(i..i + 1))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -84,6 +109,35 @@ fn letter_mask(text: &str) -> u64 {
 
 /// Candidates below this count are scored on one core.
 const PARALLEL_MIN: usize = 4096;
+/// Candidates a scoring thread takes at a time.
+const CHUNK: usize = 1024;
+
+/// The matcher: SkimMatcherV2, case folded already by [`fold`].
+fn matcher() -> SkimMatcherV2 {
+    SkimMatcherV2::default().ignore_case()
+}
+
+/// The ranking: best score first, ties in library order.
+fn ranked(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    b.score.cmp(&a.score).then(a.doc.cmp(&b.doc))
+}
+
+/// Merges two ranked lists into one.
+fn merge(a: Vec<Hit>, b: Vec<Hit>) -> Vec<Hit> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        let next = if ranked(x, y).is_le() {
+            a.next()
+        } else {
+            b.next()
+        };
+        out.extend(next);
+    }
+    out.extend(a);
+    out.extend(b);
+    out
+}
 
 /// Scores `query` (already folded) against the candidates listed in `within`
 /// (all when `None`); returns the hits best first, ties in library order.
@@ -93,55 +147,138 @@ pub fn filter(
     query: &str,
     threads: usize,
 ) -> Vec<Hit> {
-    let matcher = SkimMatcherV2::default().ignore_case();
+    let matcher = matcher();
     let mask = letter_mask(query);
     let score = |doc: usize| -> Option<Hit> {
         let candidate = &candidates[doc];
-        if candidate.mask & mask != mask {
-            return None;
-        }
-        let title = matcher.fuzzy_indices(&candidate.title.text, query);
-        let path = matcher.fuzzy_indices(&candidate.path.text, query);
-        let (field, (score, positions)) = match (title, path) {
-            (Some(t), Some(p)) if p.0 > t.0 => (Field::Path, p),
-            (Some(t), _) => (Field::Title, t),
-            (None, Some(p)) => (Field::Path, p),
-            (None, None) => return None,
+        let field = |field: Field, field_mask: u64| {
+            (field_mask & mask == mask)
+                .then(|| matcher.fuzzy_indices(&candidate.field(field).text, query))
+                .flatten()
+                .map(|(score, _)| (score, field))
         };
-        Some(Hit {
-            doc,
-            score,
-            field,
-            positions,
-        })
+        let title = field(Field::Title, candidate.title_mask);
+        let path = field(Field::Path, candidate.path_mask);
+        // The title wins a tie: it is what the row shows first.
+        let (score, field) = match (title, path) {
+            (Some(t), Some(p)) => {
+                if p.0 > t.0 {
+                    p
+                } else {
+                    t
+                }
+            }
+            (t, p) => t.or(p)?,
+        };
+        Some(Hit { doc, score, field })
     };
-    let all: Vec<usize>;
-    let docs = match within {
-        Some(docs) => docs,
-        None => {
-            all = (0..candidates.len()).collect();
-            &all
-        }
+    let count = within.map_or(candidates.len(), <[usize]>::len);
+    let doc_at = |i: usize| within.map_or(i, |docs| docs[i]);
+    let score_range = |range: Range<usize>, hits: &mut Vec<Hit>| {
+        hits.extend(range.filter_map(|i| score(doc_at(i))));
     };
-    let mut hits: Vec<Hit> = if threads > 1 && docs.len() >= PARALLEL_MIN {
-        let chunk = docs.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = docs
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(|| part.iter().filter_map(|&d| score(d)).collect::<Vec<_>>())
-                })
-                .collect();
+    if threads <= 1 || count < PARALLEL_MIN {
+        let mut hits = Vec::new();
+        score_range(0..count, &mut hits);
+        hits.sort_unstable_by(ranked);
+        return hits;
+    }
+    // Each thread takes the next chunk until none are left, then sorts
+    // what it found; the sorted parts are merged.
+    let next = AtomicUsize::new(0);
+    let parts: Vec<Vec<Hit>> = std::thread::scope(|scope| {
+        let work = || {
+            let mut hits = Vec::new();
+            loop {
+                let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+                if start >= count {
+                    break;
+                }
+                score_range(start..(start + CHUNK).min(count), &mut hits);
+            }
+            hits.sort_unstable_by(ranked);
+            hits
+        };
+        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut parts = vec![work()];
+        // A panic in a scoring thread is passed on, not turned into
+        // missing hits.
+        parts.extend(
             handles
                 .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        })
-    } else {
-        docs.iter().filter_map(|&d| score(d)).collect()
-    };
-    hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
-    hits
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+        );
+        parts
+    });
+    parts.into_iter().reduce(merge).unwrap_or_default()
+}
+
+/// The documents of `hits` in library order: what the next, longer query
+/// scores. Library order reads the candidates front to back, which keeps
+/// two scoring threads from stalling each other on scattered memory.
+pub fn within(hits: &[Hit]) -> Vec<usize> {
+    let mut docs: Vec<usize> = hits.iter().map(|h| h.doc).collect();
+    docs.sort_unstable();
+    docs
+}
+
+/// Answers queries as they are typed, narrowing from earlier answers.
+///
+/// Keeps a chain of answered queries, each a prefix of the next: typing on
+/// scores only the last answer's hits, and Backspace back to a query of the
+/// chain answers from what was kept, scoring nothing.
+#[derive(Debug)]
+pub struct Narrowing {
+    candidates: Arc<Vec<Candidate>>,
+    threads: usize,
+    chain: Vec<(String, Arc<Vec<Hit>>)>,
+}
+
+/// Queries kept in the chain; a longer typing keeps its last ones.
+const CHAIN_LIMIT: usize = 32;
+
+impl Narrowing {
+    /// Starts with no query answered.
+    pub fn new(candidates: Arc<Vec<Candidate>>, threads: usize) -> Narrowing {
+        Narrowing {
+            candidates,
+            threads,
+            chain: Vec::new(),
+        }
+    }
+
+    /// The hits of `query` (already folded), best first; `None` for an
+    /// empty query (every document shows).
+    pub fn answer(&mut self, query: &str) -> Option<Arc<Vec<Hit>>> {
+        if query.trim().is_empty() {
+            self.chain.clear();
+            return None;
+        }
+        while self
+            .chain
+            .last()
+            .is_some_and(|(q, _)| !query.starts_with(q.as_str()))
+        {
+            self.chain.pop();
+        }
+        if let Some((q, hits)) = self.chain.last()
+            && q == query
+        {
+            return Some(Arc::clone(hits));
+        }
+        let within = self.chain.last().map(|(_, hits)| within(hits));
+        let hits = Arc::new(filter(
+            &self.candidates,
+            within.as_deref(),
+            query,
+            self.threads,
+        ));
+        if self.chain.len() >= CHAIN_LIMIT {
+            self.chain.remove(0);
+        }
+        self.chain.push((query.to_string(), Arc::clone(&hits)));
+        Some(hits)
+    }
 }
 
 /// The answer to one query.
@@ -151,8 +288,10 @@ pub struct Response {
     pub generation: u64,
     /// The query as typed.
     pub query: String,
+    /// The query folded, as it was matched.
+    pub folded: String,
     /// Matching documents, best first; `None` for an empty query (all shown).
-    pub hits: Option<Vec<Hit>>,
+    pub hits: Option<Arc<Vec<Hit>>>,
 }
 
 /// A thread that filters the candidates, always answering the newest query.
@@ -172,8 +311,7 @@ impl FilterWorker {
         let spawned = std::thread::Builder::new()
             .name("filter".into())
             .spawn(move || {
-                // The previous query and its hits, to narrow from.
-                let mut previous: Option<(String, Vec<usize>)> = None;
+                let mut narrowing = Narrowing::new(candidates, threads);
                 while let Ok(mut request) = incoming.recv() {
                     // Only the newest query matters.
                     while let Ok(newer) = incoming.try_recv() {
@@ -181,21 +319,11 @@ impl FilterWorker {
                     }
                     let (generation, query) = request;
                     let folded = fold_query(&query);
-                    let hits = if folded.trim().is_empty() {
-                        previous = None;
-                        None
-                    } else {
-                        let within = previous
-                            .as_ref()
-                            .filter(|(q, _)| folded.starts_with(q.as_str()))
-                            .map(|(_, docs)| docs.as_slice());
-                        let hits = filter(&candidates, within, &folded, threads);
-                        previous = Some((folded, hits.iter().map(|h| h.doc).collect()));
-                        Some(hits)
-                    };
+                    let hits = narrowing.answer(&folded);
                     let response = Response {
                         generation,
                         query,
+                        folded,
                         hits,
                     };
                     if outgoing.send(response).is_err() {
@@ -313,8 +441,9 @@ mod tests {
         let hits = filter(&c, None, &fold_query("الامن"), 1);
         let hit = hits.iter().find(|h| h.doc == 3).expect("الأمن الغذائي");
         let title = "الأمن الغذائي";
+        assert_eq!(hit.field, Field::Title);
         let matched: String = hit
-            .title_ranges(&c[3])
+            .marks(&c[3], &fold_query("الامن"))
             .into_iter()
             .map(|r| &title[r])
             .collect();
@@ -322,6 +451,46 @@ mod tests {
             matched, "الأمن",
             "the hamza letter is highlighted as typed without it"
         );
+    }
+
+    #[test]
+    fn narrowing_answers_every_prefix_as_a_full_search_would() {
+        let c: Vec<Candidate> = (0..PARALLEL_MIN + 500)
+            .map(|i| {
+                let title = match i % 4 {
+                    0 => format!("الأمن الغذائي {i}"),
+                    1 => format!("قمة موسكو {i}"),
+                    2 => format!("Security notes {i}"),
+                    _ => format!("السياسات الأحادية {i}"),
+                };
+                Candidate::new(&title, &format!("dir{}/doc{i}.txt", i / 100))
+            })
+            .collect();
+        let c = Arc::new(c);
+        let mut narrowing = Narrowing::new(Arc::clone(&c), 2);
+        // Typing on, Backspace back, a different word, then the empty query.
+        for query in [
+            "ا", "ال", "الا", "الام", "الا", "ال", "الس", "s", "se", "doc1", "",
+        ] {
+            let folded = fold_query(query);
+            let expected = (!folded.is_empty()).then(|| filter(&c, None, &folded, 1));
+            let got = narrowing.answer(&folded).map(|hits| hits.to_vec());
+            assert_eq!(got, expected, "{query:?}");
+        }
+    }
+
+    #[test]
+    fn path_marks_point_at_the_path() {
+        let c = candidates();
+        let hits = filter(&c, None, "secur", 1);
+        assert_eq!(hits[0].field, Field::Path);
+        let path = "004_security.txt";
+        let marked: String = hits[0]
+            .marks(&c[2], "secur")
+            .into_iter()
+            .map(|r| &path[r])
+            .collect();
+        assert_eq!(marked, "secur");
     }
 
     #[test]

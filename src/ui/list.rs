@@ -35,11 +35,18 @@ pub fn render(app: &App, buf: &mut Buffer) {
         usize::from(rows.width),
         Style::new().add_modifier(Modifier::BOLD),
     );
-    if count == 0 {
+    let empty = if count == 0 {
+        Some("no documents")
+    } else if app.list.is_empty() {
+        Some("no document matches the filter")
+    } else {
+        None
+    };
+    if let Some(message) = empty {
         buf.set_stringn(
             rows.x + 1,
             rows.y,
-            "no documents",
+            message,
             usize::from(rows.width.saturating_sub(1)),
             dim,
         );
