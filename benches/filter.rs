@@ -18,7 +18,9 @@
 //! Criterion reports means and medians; the tail is what a reader feels, so
 //! a timing loop afterwards types every query again and again and prints
 //! p50, p99 and max per keystroke: `filter` on one and two threads, then
-//! `request` and request-to-answer through the worker.
+//! `request` and request-to-answer through the worker, then what the UI
+//! thread of the reader itself spends per keystroke and per answer (update
+//! and a 200×60 frame).
 //!
 //! Under `cargo test --benches` everything runs once on 2,000 titles. With
 //! `--profile-time` criterion runs alone on the full set (for `perf record`).
@@ -31,8 +33,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, black_box};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use qari::app::App;
+use qari::library::{Document, Library};
 use qari::search::filter::{Candidate, FilterWorker, filter, within as within_hits};
+use qari::text::LayoutOptions;
 use qari::text::fold::fold_query;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 
 /// Titles when measuring, and under `cargo test --benches`.
 const TITLES: usize = 100_000;
@@ -141,8 +149,8 @@ fn corpus_words() -> Vec<String> {
     words
 }
 
-/// `n` synthetic documents: titles of 3 to 9 corpus words.
-fn candidates(n: usize) -> Vec<Candidate> {
+/// `n` synthetic documents' titles (3 to 9 corpus words) and paths.
+fn titles(n: usize) -> Vec<(String, String)> {
     let words = corpus_words();
     let mut rng = XorShift(SEED);
     (0..n)
@@ -151,8 +159,15 @@ fn candidates(n: usize) -> Vec<Candidate> {
             let title: Vec<&str> = (0..len)
                 .map(|_| words[rng.below(words.len())].as_str())
                 .collect();
-            Candidate::new(&title.join(" "), &format!("dir{}/doc{i}.txt", i / 1000))
+            (title.join(" "), format!("dir{}/doc{i}.txt", i / 1000))
         })
+        .collect()
+}
+
+fn candidates(titles: &[(String, String)]) -> Vec<Candidate> {
+    titles
+        .iter()
+        .map(|(title, path)| Candidate::new(title, path))
         .collect()
 }
 
@@ -371,6 +386,81 @@ fn time_worker(
     (sent, answered, done)
 }
 
+/// What the UI thread spends, in the reader itself (`App` over a library
+/// of the synthetic documents, drawn at 200×60 on a `TestBackend`): per
+/// keystroke, the key's update and the frame drawn after it; per answer
+/// from the filter thread, taking it in and the frame drawn after it.
+struct UiSamples {
+    keystroke: Vec<Duration>,
+    answer: Vec<Duration>,
+}
+
+fn time_ui(titles: &[(String, String)], queries: &[Typed], reps: usize) -> UiSamples {
+    let documents: Vec<Document> = titles
+        .iter()
+        .map(|(title, path)| Document::new(path.clone(), format!("{title}\n")))
+        .collect();
+    let library = Library {
+        documents: Arc::new(documents),
+        ..Library::default()
+    };
+    let mut app = App::new(library, None, LayoutOptions::default());
+    app.resize(200, 60);
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("a test terminal");
+    let mut draw = |app: &App| {
+        terminal
+            .draw(|frame| frame.render_widget(app, frame.area()))
+            .expect("draw");
+    };
+    let press = |app: &mut App, code: KeyCode, modifiers: KeyModifiers| {
+        app.handle_key(&KeyEvent::new(code, modifiers));
+    };
+    let mut samples = UiSamples {
+        keystroke: Vec::new(),
+        answer: Vec::new(),
+    };
+    press(&mut app, KeyCode::Char('/'), KeyModifiers::NONE);
+    repeat(reps, || {
+        for query in queries {
+            press(&mut app, KeyCode::Char('u'), KeyModifiers::CONTROL);
+            app.settle();
+            for key in &query.keys {
+                let letter = key.prefix.chars().last().expect("a letter");
+                let start = Instant::now();
+                press(&mut app, KeyCode::Char(letter), KeyModifiers::NONE);
+                draw(&app);
+                samples.keystroke.push(start.elapsed());
+                // The answer arrives on the filter thread; the event loop
+                // polls for it. Only the poll that takes it in is timed.
+                let deadline = Instant::now() + ANSWER_TIMEOUT;
+                loop {
+                    let start = Instant::now();
+                    if app.poll_background() {
+                        draw(&app);
+                        samples.answer.push(start.elapsed());
+                        break;
+                    }
+                    assert!(Instant::now() < deadline, "no answer");
+                    std::thread::sleep(Duration::from_micros(200));
+                }
+                // The answer taken in is the newest query's.
+                assert!(!app.pending(), "{:?}", key.prefix);
+            }
+        }
+    });
+    samples
+}
+
+fn report_ui(titles: usize, ui: &UiSamples) {
+    println!();
+    println!(
+        "UI thread, reader over {titles} documents at 200x60 (ms): p50 p99 max\n  \
+         keystroke (update + frame): {}\n  answer taken in (update + frame): {}",
+        stats(&ui.keystroke, ms),
+        stats(&ui.answer, ms)
+    );
+}
+
 /// p50, p99 and max (nearest rank).
 fn percentiles(samples: &mut [Duration]) -> [Duration; 3] {
     samples.sort_unstable();
@@ -496,7 +586,7 @@ fn report(
 }
 
 /// The issue's targets, against the timing loop's numbers.
-fn verdicts(two: &(Samples, usize), worker: &(Samples, Samples, usize)) {
+fn verdicts(two: &(Samples, usize), worker: &(Samples, Samples, usize), ui: &UiSamples) {
     let (sent, answered, _) = worker;
     let [request_p50, request_p99, request_max] = percentiles(&mut pooled(sent, None));
     let [list_p50, list_p99, list_max] = percentiles(&mut pooled(answered, None));
@@ -512,6 +602,17 @@ fn verdicts(two: &(Samples, usize), worker: &(Samples, Samples, usize)) {
         us(request_max),
         yes(request_max < FRAME),
         yes(request_p99 < FRAME / 10)
+    );
+    let [_, key_p99, key_max] = percentiles(&mut ui.keystroke.clone());
+    let [_, answer_p99, answer_max] = percentiles(&mut ui.answer.clone());
+    println!(
+        "target: the UI thread draws each keystroke and each answer within a frame: keystroke \
+         p99 {} ms, max {} ms; answer p99 {} ms, max {} ms: {}",
+        ms(key_p99),
+        ms(key_max),
+        ms(answer_p99),
+        ms(answer_max),
+        yes(key_max < FRAME && answer_max < FRAME)
     );
     println!(
         "target: the full filtered list within {} ms p99 on 2 cores: request-to-answer p50 {} ms, \
@@ -536,7 +637,8 @@ fn main() {
         Mode::Test | Mode::List => TEST_TITLES,
     };
 
-    let candidates = Arc::new(candidates(titles));
+    let titles_and_paths = self::titles(titles);
+    let candidates = Arc::new(candidates(&titles_and_paths));
     let queries = typed(&candidates);
 
     let mut criterion = Criterion::default().configure_from_args();
@@ -553,7 +655,9 @@ fn main() {
     let two = time_filter(&candidates, &queries, 2, reps);
     let worker = time_worker(&candidates, &queries, reps);
     report(titles, &queries, &one, &two, &worker);
+    let ui = time_ui(&titles_and_paths, &queries, reps);
+    report_ui(titles, &ui);
     if mode == Mode::Measure {
-        verdicts(&two, &worker);
+        verdicts(&two, &worker, &ui);
     }
 }
