@@ -299,6 +299,10 @@ impl Library {
                     self.add_path(root, &entry, seen);
                 }
             }
+        } else if !meta.is_file() {
+            // A FIFO, socket or device: reading it could block forever or
+            // never end.
+            self.errors.push((shown, "not a regular file".to_string()));
         } else {
             match std::fs::read(path) {
                 Ok(bytes) => self.add_bytes(shown, bytes),
