@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use crate::text::{BaseDirection, Layout, LayoutOptions, dominant_direction};
+use crate::text::{BaseDirection, Layout, LayoutOptions, Order, dominant_direction};
 
 /// Options of `qari render`.
 #[derive(Debug, Clone, Copy)]
@@ -28,13 +28,10 @@ pub struct RenderOptions {
     pub threads: usize,
 }
 
-/// Splits a document into paragraphs: one per line, CRLF or LF endings.
+/// Splits a document into paragraphs: one per line, whatever its ending
+/// (LF, CRLF or a lone CR).
 pub fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
-    let body = text.strip_suffix('\n').unwrap_or(text);
-    let empty = text.is_empty();
-    body.split('\n')
-        .filter(move |_| !empty)
-        .map(|line| line.strip_suffix('\r').unwrap_or(line))
+    crate::text::lines::lines(text).map(move |range| &text[range])
 }
 
 /// Paragraphs laid out per task when a document is split across cores.
@@ -58,6 +55,7 @@ pub fn render_document<W: Write>(
         harakat: options.harakat,
         direction: options.direction,
         fallback: dominant_direction(text),
+        order: Order::Visual,
     };
     let pad = options.pad.then_some(options.width);
     let threads = match options.threads {

@@ -18,7 +18,7 @@ use std::ops::Range;
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use qari::text::{BaseDirection, Direction, Layout, LayoutOptions};
+use qari::text::{BaseDirection, Direction, Layout, LayoutOptions, Order};
 use unicode_bidi::{BidiClass, Level, ParagraphBidiInfo};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -251,17 +251,28 @@ fn options() -> impl Strategy<Value = LayoutOptions> {
         any::<bool>(),
         base_direction(),
         prop_oneof![Just(Direction::Ltr), Just(Direction::Rtl)],
+        prop_oneof![3 => Just(Order::Visual), 1 => Just(Order::Logical)],
     )
         .prop_map(
-            |(width, wrap, shape, harakat, direction, fallback)| LayoutOptions {
+            |(width, wrap, shape, harakat, direction, fallback, order)| LayoutOptions {
                 width,
                 wrap,
                 shape,
                 harakat,
                 direction,
                 fallback,
+                order,
             },
         )
+}
+
+/// Random options for visual order, the order the rules of UAX #9 L1–L4
+/// describe.
+fn visual_options() -> impl Strategy<Value = LayoutOptions> {
+    options().prop_map(|o| LayoutOptions {
+        order: Order::Visual,
+        ..o
+    })
 }
 
 fn wrapping_options() -> impl Strategy<Value = LayoutOptions> {
@@ -784,7 +795,7 @@ proptest! {
     fn single_direction_lines_keep_or_reverse_order(
         words in prop::collection::vec((any::<bool>(), 1usize..4), 1..12),
         rtl in any::<bool>(),
-        opts in options(),
+        opts in visual_options(),
     ) {
         let mut text = String::new();
         for (i, (latin, n)) in words.iter().enumerate() {
@@ -829,7 +840,7 @@ proptest! {
     /// UAX #9 resolves it to an odd (right-to-left) level (rule L4), whether
     /// or not the paragraph has any right-to-left letter.
     #[test]
-    fn brackets_mirror_at_odd_levels(text in paragraph(), opts in options()) {
+    fn brackets_mirror_at_odd_levels(text in paragraph(), opts in visual_options()) {
         let layout = Layout::new(&text, &opts);
         let (sanitized, origin) = sanitize(&text);
         let level = match expected_direction(&sanitized, &opts) {
@@ -860,7 +871,7 @@ proptest! {
     /// and L2 give them, with levels from `unicode-bidi` (rules P2-I2) and
     /// whole grapheme clusters as the units (so marks stay with their base).
     #[test]
-    fn visual_order_follows_l1_l2(text in paragraph(), opts in options()) {
+    fn visual_order_follows_l1_l2(text in paragraph(), opts in visual_options()) {
         let layout = Layout::new(&text, &opts);
         let (sanitized, _) = sanitize(&text);
         let paragraph = match expected_direction(&sanitized, &opts) {
@@ -896,6 +907,31 @@ proptest! {
                 &shown, &order,
                 "line {} of {:?}, levels {:?}\n{}", i, text, levels, dump(&layout)
             );
+        }
+    }
+
+    /// In logical order (for terminals that reorder), each line's cells are
+    /// its painted graphemes as typed: in the order of the text, brackets
+    /// unmirrored.
+    #[test]
+    fn logical_order_keeps_the_text_order(text in paragraph(), opts in options()) {
+        let opts = LayoutOptions { order: Order::Logical, ..opts };
+        let layout = Layout::new(&text, &opts);
+        for line in layout.lines() {
+            let starts: Vec<usize> = line.cells().map(|c| c.source.start).collect();
+            prop_assert!(
+                starts.windows(2).all(|w| w[0] < w[1]),
+                "cells out of order {:?}\n{}", starts, dump(&layout)
+            );
+            for cell in line.cells() {
+                let written = &text[cell.source.clone()];
+                let mut chars = written.chars();
+                if let (Some(c), None) = (chars.next(), chars.next())
+                    && BRACKETS.contains(&c)
+                {
+                    prop_assert_eq!(cell.text, written, "{}", dump(&layout));
+                }
+            }
         }
     }
 }

@@ -144,35 +144,12 @@ fn first_sentence(paragraph: &str) -> String {
     cut
 }
 
-/// Lines as byte ranges (without `\n` or `\r\n`).
-fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut start = 0;
-    let body_end = text.strip_suffix('\n').map_or(text.len(), str::len);
-    let done = text.is_empty();
-    std::iter::from_fn(move || {
-        if done || start > body_end {
-            return None;
-        }
-        let end = text[start..body_end]
-            .find('\n')
-            .map_or(body_end, |i| start + i);
-        let line_start = start;
-        start = end + 1;
-        let line_end = if text[line_start..end].ends_with('\r') {
-            end - 1
-        } else {
-            end
-        };
-        Some(line_start..line_end)
-    })
-}
-
 impl Document {
     /// Builds a document from its text.
     pub fn new(name: impl Into<String>, text: String) -> Document {
         let mut paragraphs = Vec::new();
         let mut gap = false;
-        for range in lines(&text) {
+        for range in crate::text::lines::lines(&text) {
             let line = &text[range.clone()];
             if line.trim().is_empty() {
                 gap = !paragraphs.is_empty();
@@ -337,6 +314,16 @@ mod tests {
         assert_eq!(gaps, [false, false, false, true]);
         assert!(doc.paragraphs[0].heading);
         assert_eq!(doc.title, "Title");
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_paragraphs_too() {
+        let doc = Document::new("t", "أول\rثان\r\rثالث\r".into());
+        let paragraphs: Vec<&str> = (0..doc.paragraphs.len())
+            .map(|i| doc.paragraph(i))
+            .collect();
+        assert_eq!(paragraphs, ["أول", "ثان", "ثالث"]);
+        assert!(doc.paragraphs[2].gap_before);
     }
 
     #[test]

@@ -43,6 +43,20 @@ pub struct LayoutOptions {
     /// Direction of a paragraph without strong characters under `Auto`
     /// (the document's dominant direction).
     pub fallback: Direction,
+    /// The order cells are painted in.
+    pub order: Order,
+}
+
+/// The order of a line's cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Order {
+    /// Visual order (UAX #9 L1–L4 applied): for terminals that do not
+    /// reorder.
+    #[default]
+    Visual,
+    /// Logical order, nothing mirrored: for a terminal that applies the
+    /// bidi algorithm itself. Lines are still broken and aligned by qari.
+    Logical,
 }
 
 impl Default for LayoutOptions {
@@ -54,6 +68,7 @@ impl Default for LayoutOptions {
             harakat: true,
             direction: BaseDirection::Auto,
             fallback: Direction::Ltr,
+            order: Order::Visual,
         }
     }
 }
@@ -299,7 +314,8 @@ impl Builder {
         if shaped {
             shape::shape(chars, &bidi.levels, &mut self.glyphs);
         }
-        let any_rtl = bidi.has_rtl();
+        // UAX #9 L4 is part of reordering: a terminal that reorders mirrors too.
+        let any_rtl = bidi.has_rtl() && options.order == Order::Visual;
         cluster::cluster_ends(text, chars, &mut self.ends);
         let plain = cluster::is_plain(chars);
 
@@ -411,7 +427,7 @@ impl Builder {
             width: max_width,
         };
         if options.wrap {
-            self.wrap(&mut layout, max_width, paragraph_level);
+            self.wrap(&mut layout, max_width, paragraph_level, options.order);
         } else {
             let n = layout.clusters.len();
             let mut col = 0usize;
@@ -421,13 +437,20 @@ impl Builder {
                 }
                 col += usize::from(c.width);
             }
-            self.finish_line(&mut layout, 0..n, true, usize::MAX, paragraph_level);
+            self.finish_line(
+                &mut layout,
+                0..n,
+                true,
+                usize::MAX,
+                paragraph_level,
+                options.order,
+            );
         }
         layout
     }
 
     /// Greedy line breaking in logical order.
-    fn wrap(&mut self, layout: &mut Layout, max_width: usize, paragraph_level: u8) {
+    fn wrap(&mut self, layout: &mut Layout, max_width: usize, paragraph_level: u8, order: Order) {
         let n = layout.clusters.len();
         let mut start = 0;
         loop {
@@ -463,7 +486,7 @@ impl Builder {
                 }
             }
             let last = end == n;
-            self.finish_line(layout, start..end, last, max_width, paragraph_level);
+            self.finish_line(layout, start..end, last, max_width, paragraph_level, order);
             if last {
                 break;
             }
@@ -472,7 +495,7 @@ impl Builder {
     }
 
     /// Hangs overflowing whitespace, then reorders the line (L1, L2) into
-    /// `layout.visual`.
+    /// `layout.visual` (or keeps it in logical order).
     fn finish_line(
         &mut self,
         layout: &mut Layout,
@@ -480,6 +503,7 @@ impl Builder {
         last: bool,
         max_width: usize,
         paragraph_level: u8,
+        order: Order,
     ) {
         let clusters = &mut layout.clusters[range.clone()];
         // Whitespace at a break hangs; at the paragraph end it shows while it fits.
@@ -509,7 +533,11 @@ impl Builder {
         let painted = |(i, c): (usize, &Cluster)| {
             (c.width > 0 && c.kind != Kind::Control).then_some((range.start + i) as u32)
         };
-        if clusters.iter().all(|c| c.level == paragraph_level) {
+        if order == Order::Logical {
+            layout
+                .visual
+                .extend(clusters.iter().enumerate().filter_map(painted));
+        } else if clusters.iter().all(|c| c.level == paragraph_level) {
             // One level throughout (most lines of prose): L1 changes nothing
             // and L2 reverses the whole line or nothing.
             let start = layout.visual.len();
@@ -578,6 +606,35 @@ mod tests {
         // Seen initial, lam-alef final ligature, meem isolated; reversed for display.
         let out = lines("سلام", 80);
         assert_eq!(out, ["\u{FEE1}\u{FEFC}\u{FEB3}"]);
+    }
+
+    #[test]
+    fn logical_order_keeps_the_text_as_typed_and_unmirrored() {
+        let options = LayoutOptions {
+            width: 12,
+            shape: false,
+            order: Order::Logical,
+            ..LayoutOptions::default()
+        };
+        let text = "مرحبا (2024) بالعالم الواسع";
+        let layout = Layout::new(text, &options);
+        let lines: Vec<String> = layout.lines().map(|l| l.text()).collect();
+        // Broken where visual order breaks it, each line a logical slice
+        // with its brackets as typed; still aligned right.
+        let visual = Layout::new(
+            text,
+            &LayoutOptions {
+                order: Order::Visual,
+                ..options
+            },
+        );
+        assert_eq!(lines.len(), visual.line_count());
+        for (line, vline) in layout.lines().zip(visual.lines()) {
+            assert_eq!(line.source(), vline.source());
+            assert_eq!(line.text(), text[line.source()].trim_end());
+        }
+        assert_eq!(lines[0], "مرحبا (2024)");
+        assert!(layout.is_rtl());
     }
 
     #[test]

@@ -10,10 +10,11 @@ pub mod bidi;
 pub mod cluster;
 pub mod fold;
 pub mod layout;
+pub mod lines;
 pub mod sanitize;
 pub mod shape;
 mod tables;
 pub mod width;
 
 pub use bidi::{BaseDirection, Direction, dominant_direction};
-pub use layout::{Cell, Layout, LayoutOptions, VisualLine};
+pub use layout::{Cell, Layout, LayoutOptions, Order, VisualLine};

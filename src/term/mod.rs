@@ -9,6 +9,8 @@
 //! SIGINT (the event loop checks the flag these set), and when the terminal
 //! hangs up without a signal getting through.
 
+pub mod detect;
+
 use std::io::{self, Stdout, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
