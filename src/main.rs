@@ -196,7 +196,12 @@ fn read(cli: Cli) -> ExitCode {
     }
     let list_right = cli.layout.map(|l| l == ScreenLayout::Rtl);
     let mut app = App::new(library, list_right, LayoutOptions::default());
-    match qari::tui::run(&mut app, !cli.no_mouse) {
+    let setup = qari::term::Setup {
+        mouse: !cli.no_mouse,
+        explicit_bidi: true,
+        tmux: std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
+    };
+    match qari::tui::run(&mut app, setup) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(io::stderr(), "qari: terminal error: {e}");

@@ -17,9 +17,9 @@ const SIGNAL_CHECK: Duration = Duration::from_millis(200);
 const BACKGROUND_CHECK: Duration = Duration::from_millis(5);
 
 /// Runs the reader until the person quits or a stop signal arrives.
-pub fn run(app: &mut App, mouse: bool) -> io::Result<()> {
+pub fn run(app: &mut App, setup: term::Setup) -> io::Result<()> {
     let stop = term::stop_signals()?;
-    let (guard, mut terminal) = term::enter(mouse)?;
+    let (guard, mut terminal) = term::enter(setup)?;
     let mut dirty = true;
     loop {
         if stop.load(Ordering::SeqCst) || app.quit {

@@ -1,15 +1,18 @@
 //! The one owner of the terminal's lifecycle.
 //!
 //! On start: raw mode, the alternate screen, a hidden cursor, mouse reporting
-//! (optional) and bidi explicit mode (`CSI 8 l`, so GNOME Terminal/VTE does
-//! not reorder lines qari already ordered — the terminal-wg "BiDi in
-//! Terminal Emulators" recommendation). Everything is undone, in reverse, on
+//! (optional) and, when qari lays out right-to-left text itself, bidi
+//! explicit mode (`CSI 8 l`, so GNOME Terminal/VTE does not reorder lines
+//! qari already ordered — the terminal-wg "BiDi in Terminal Emulators"
+//! recommendation). Inside tmux the mode is also sent through tmux's
+//! passthrough to the outer terminal, which tmux does not otherwise tell. Everything is undone, in reverse, on
 //! a normal exit, from a `Drop` guard, from a chained panic hook (the panic
 //! message prints after the terminal is back), and after SIGTERM, SIGHUP or
 //! SIGINT (the event loop checks the flag these set), and when the terminal
 //! hangs up without a signal getting through.
 
 pub mod detect;
+pub mod probe;
 
 use std::io::{self, Stdout, Write};
 use std::sync::Arc;
@@ -29,11 +32,29 @@ use ratatui::backend::CrosstermBackend;
 const BIDI_EXPLICIT: &str = "\x1b[8l";
 /// ECMA-48 BDSM: back to the terminal's implicit bidi mode.
 const BIDI_IMPLICIT: &str = "\x1b[8h";
+/// The same, wrapped for tmux to pass to the outer terminal (tmux drops it
+/// unless `allow-passthrough` is on).
+const TMUX_BIDI_EXPLICIT: &str = "\x1bPtmux;\x1b\x1b[8l\x1b\\";
+const TMUX_BIDI_IMPLICIT: &str = "\x1bPtmux;\x1b\x1b[8h\x1b\\";
 
 /// Whether the terminal is in qari's modes now (so restoring twice is harmless).
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// Whether mouse reporting was turned on.
 static MOUSE: AtomicBool = AtomicBool::new(false);
+/// Whether explicit bidi mode was asked for (and how: inside tmux too).
+static EXPLICIT: AtomicBool = AtomicBool::new(false);
+static TMUX: AtomicBool = AtomicBool::new(false);
+
+/// What to turn on besides raw mode and the alternate screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Setup {
+    /// Mouse reporting (the wheel scrolls).
+    pub mouse: bool,
+    /// Bidi explicit mode: qari sends lines already in visual order.
+    pub explicit_bidi: bool,
+    /// Inside tmux: send the bidi mode to the outer terminal as well.
+    pub tmux: bool,
+}
 
 /// The terminal qari draws on.
 pub type Tui = Terminal<CrosstermBackend<Stdout>>;
@@ -49,17 +70,24 @@ impl Drop for Guard {
 }
 
 /// Puts the terminal into qari's modes.
-pub fn enter(mouse: bool) -> io::Result<(Guard, Tui)> {
+pub fn enter(setup: Setup) -> io::Result<(Guard, Tui)> {
     install_panic_hook();
     watch_for_hang_up();
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
-    MOUSE.store(mouse, Ordering::SeqCst);
+    MOUSE.store(setup.mouse, Ordering::SeqCst);
+    EXPLICIT.store(setup.explicit_bidi, Ordering::SeqCst);
+    TMUX.store(setup.tmux, Ordering::SeqCst);
     let guard = Guard(());
     let mut out = io::stdout();
     execute!(out, EnterAlternateScreen, Hide)?;
-    out.write_all(BIDI_EXPLICIT.as_bytes())?;
-    if mouse {
+    if setup.explicit_bidi {
+        out.write_all(BIDI_EXPLICIT.as_bytes())?;
+        if setup.tmux {
+            out.write_all(TMUX_BIDI_EXPLICIT.as_bytes())?;
+        }
+    }
+    if setup.mouse {
         execute!(out, EnableMouseCapture)?;
     }
     out.flush()?;
@@ -77,7 +105,12 @@ pub fn restore() {
     if MOUSE.load(Ordering::SeqCst) {
         let _ = queue!(out, DisableMouseCapture);
     }
-    let _ = out.write_all(BIDI_IMPLICIT.as_bytes());
+    if EXPLICIT.load(Ordering::SeqCst) {
+        let _ = out.write_all(BIDI_IMPLICIT.as_bytes());
+        if TMUX.load(Ordering::SeqCst) {
+            let _ = out.write_all(TMUX_BIDI_IMPLICIT.as_bytes());
+        }
+    }
     let _ = queue!(out, Show, LeaveAlternateScreen);
     let _ = out.flush();
     let _ = disable_raw_mode();
