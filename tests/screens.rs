@@ -236,3 +236,45 @@ fn a_filter_with_no_match_says_so() {
         .collect();
     assert!(header.contains("Documents: 0 of 5"), "{header:?}");
 }
+
+/// Every cell of a screen with search hits, the filter bar and the status
+/// bar: with colour, hits have a background; without (NO_COLOR), no cell
+/// has a colour and hits are still reversed and underlined.
+#[test]
+fn colour_and_no_colour() {
+    use qari::ui::theme::{Theme, ThemeKind};
+    use ratatui::style::Color;
+    for color in [true, false] {
+        let mut app = app(100, 30);
+        app.theme = Theme::new(ThemeKind::Dark, color);
+        app.handle_key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        press(&mut app, '/');
+        for c in "الدولي".chars() {
+            press(&mut app, c);
+        }
+        let terminal = draw(&app);
+        let buffer = terminal.backend().buffer();
+        let cells: Vec<&ratatui::buffer::Cell> = buffer.content.iter().collect();
+        let text = app.panes.text.expect("reading pane");
+        let hits: Vec<&ratatui::buffer::Cell> = (text.y..text.bottom())
+            .flat_map(|y| (text.x..text.right()).map(move |x| (x, y)))
+            .map(|at| &buffer[at])
+            .filter(|c| c.modifier.contains(Modifier::UNDERLINED))
+            .collect();
+        assert!(!hits.is_empty());
+        if color {
+            assert!(
+                hits.iter().all(|c| c.bg != Color::Reset),
+                "hits have a background"
+            );
+        } else {
+            assert!(
+                cells
+                    .iter()
+                    .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+                "no colour anywhere"
+            );
+            assert!(hits.iter().all(|c| c.modifier.contains(Modifier::REVERSED)));
+        }
+    }
+}

@@ -180,6 +180,8 @@ pub struct App {
     pub library_search: LibrarySearch,
     /// The visible rows of the library search results.
     pub results: Vec<ResultRow>,
+    /// The colours and attributes the screen is drawn with.
+    pub theme: crate::ui::theme::Theme,
     searcher: Option<LibrarySearcher>,
     candidates: Arc<Vec<Candidate>>,
     worker: Option<FilterWorker>,
@@ -227,6 +229,7 @@ impl App {
             bar: None,
             library_search: LibrarySearch::default(),
             results: Vec::new(),
+            theme: crate::ui::theme::Theme::default(),
             searcher: None,
             candidates: Arc::new(candidates),
             worker: None,

@@ -143,9 +143,17 @@ mod tests {
     #[test]
     fn reads_each_bdsm_answer_and_the_attributes() {
         let cases = [
-            (&b"\x1b[8;1$y\x1b[?62;22c"[..], Some(BdsmReport::Implicit), true),
+            (
+                &b"\x1b[8;1$y\x1b[?62;22c"[..],
+                Some(BdsmReport::Implicit),
+                true,
+            ),
             (b"\x1b[8;2$y\x1b[?1;2c", Some(BdsmReport::Explicit), true),
-            (b"\x1b[8;4$y\x1b[?64c", Some(BdsmReport::AlwaysExplicit), true),
+            (
+                b"\x1b[8;4$y\x1b[?64c",
+                Some(BdsmReport::AlwaysExplicit),
+                true,
+            ),
             (b"\x1b[8;0$y\x1b[?6c", Some(BdsmReport::Unknown), true),
             (b"\x1b[?65;1;9c", None, true),
             (b"\x1b[8;1$y", Some(BdsmReport::Implicit), false),
@@ -166,9 +174,6 @@ mod tests {
     fn other_input_around_the_answers_is_skipped() {
         // A key typed during the wait, and another mode's report.
         let bytes = b"j\x1b[2004;2$y\x1b[8;2$y\x1b[?62c";
-        assert_eq!(
-            parse_replies(bytes),
-            (Some(BdsmReport::Explicit), true)
-        );
+        assert_eq!(parse_replies(bytes), (Some(BdsmReport::Explicit), true));
     }
 }

@@ -3,7 +3,7 @@
 //! with a block cursor at its logical end.
 
 use ratatui::buffer::Buffer;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 
 use super::paint_line;
 use crate::app::{App, BAR_PROMPT_WIDTH, Bar};
@@ -22,17 +22,13 @@ pub fn render(app: &App, buf: &mut Buffer) {
         Bar::Search => "Search: ",
         Bar::Library => "All:    ",
     };
-    let style = if editing {
-        Style::new()
-    } else {
-        Style::new().add_modifier(Modifier::DIM)
-    };
+    let style = if editing { Style::new() } else { app.theme.dim };
     buf.set_stringn(
         area.x,
         area.y,
         prompt,
         usize::from(area.width),
-        style.add_modifier(Modifier::BOLD),
+        style.patch(app.theme.prompt),
     );
     let x = area.x + BAR_PROMPT_WIDTH.min(area.width);
     let width = area.right().saturating_sub(x + 1);
@@ -52,6 +48,6 @@ pub fn render(app: &App, buf: &mut Buffer) {
     };
     paint_line(buf, text_x, area.y, width, &line, style);
     if editing {
-        buf[(cursor_x, area.y)].set_style(Style::new().add_modifier(Modifier::REVERSED));
+        buf[(cursor_x, area.y)].set_style(app.theme.cursor);
     }
 }

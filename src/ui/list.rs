@@ -2,16 +2,17 @@
 //! right-aligned and shaped), file names dimmed beside them.
 
 use ratatui::buffer::Buffer;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 
-use super::{hit, mark_cells, overlaps, paint_line};
+use super::{mark_cells, overlaps, paint_line};
 use crate::app::{App, Focus, name_width, title_width};
 
 pub fn render(app: &App, buf: &mut Buffer) {
     let (Some(pane), Some(rows)) = (app.panes.list, app.panes.list_rows) else {
         return;
     };
-    let dim = Style::new().add_modifier(Modifier::DIM);
+    let theme = &app.theme;
+    let dim = theme.dim;
     if app.panes.reader.is_some() {
         let x = if app.list_right {
             pane.x
@@ -33,7 +34,7 @@ pub fn render(app: &App, buf: &mut Buffer) {
         pane.y,
         &header,
         usize::from(rows.width),
-        Style::new().add_modifier(Modifier::BOLD),
+        theme.header,
     );
     let empty = if count == 0 {
         Some("no documents")
@@ -66,9 +67,9 @@ pub fn render(app: &App, buf: &mut Buffer) {
         let style = if index != app.selected {
             Style::new()
         } else if focused {
-            Style::new().add_modifier(Modifier::REVERSED)
+            theme.selected
         } else {
-            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+            theme.selected_idle
         };
         if index == app.selected {
             for x in rows.x..rows.right() {
@@ -90,7 +91,11 @@ pub fn render(app: &App, buf: &mut Buffer) {
             paint_line(buf, title_x, y, title_w, &line, style);
             if let Some(marks) = marks.filter(|m| !m.title.is_empty()) {
                 mark_cells(buf, title_x, y, title_w, &line, |source| {
-                    marks.title.iter().any(|r| overlaps(r, source)).then(hit)
+                    marks
+                        .title
+                        .iter()
+                        .any(|r| overlaps(r, source))
+                        .then_some(theme.hit)
                 });
             }
             if entry.title.line_count() > 1 {
@@ -109,7 +114,11 @@ pub fn render(app: &App, buf: &mut Buffer) {
             paint_line(buf, name_x, y, name_w, &line, style.patch(dim));
             if let Some(marks) = marks.filter(|m| !m.name.is_empty()) {
                 mark_cells(buf, name_x, y, name_w, &line, |source| {
-                    marks.name.iter().any(|r| overlaps(r, source)).then(hit)
+                    marks
+                        .name
+                        .iter()
+                        .any(|r| overlaps(r, source))
+                        .then_some(theme.hit)
                 });
             }
         }

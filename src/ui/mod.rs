@@ -7,10 +7,11 @@ mod list;
 mod reading;
 mod results;
 mod status;
+pub mod theme;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::widgets::Widget;
 
 use crate::app::App;
@@ -97,16 +98,4 @@ pub fn mark_cells(
 /// Whether two byte ranges share a byte.
 pub fn overlaps(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
-}
-
-/// How a match is marked: reversed and underlined, which reads without colour.
-pub fn hit() -> Style {
-    Style::new()
-        .add_modifier(Modifier::REVERSED)
-        .add_modifier(Modifier::UNDERLINED)
-}
-
-/// How the current search hit is marked.
-pub fn current_hit() -> Style {
-    hit().fg(Color::Yellow).add_modifier(Modifier::BOLD)
 }

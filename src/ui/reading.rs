@@ -1,9 +1,9 @@
 //! The reading pane: the rows `App::sync` laid out, painted cell by cell.
 
 use ratatui::buffer::Buffer;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 
-use super::{current_hit, hit, mark_cells, overlaps, paint_line};
+use super::{mark_cells, overlaps, paint_line};
 use crate::app::App;
 use crate::app::reader::Row;
 
@@ -11,7 +11,8 @@ pub fn render(app: &App, buf: &mut Buffer) {
     let Some(text) = app.panes.text else {
         return;
     };
-    let dim = Style::new().add_modifier(Modifier::DIM);
+    let theme = &app.theme;
+    let dim = theme.dim;
     let Some(doc) = app.open_document() else {
         buf.set_stringn(
             text.x,
@@ -46,7 +47,7 @@ pub fn render(app: &App, buf: &mut Buffer) {
             continue;
         };
         let style = if *heading {
-            Style::new().add_modifier(Modifier::BOLD)
+            theme.heading
         } else {
             Style::new()
         };
@@ -58,7 +59,13 @@ pub fn render(app: &App, buf: &mut Buffer) {
             mark_cells(buf, text.x, y, text.width, &visual, |source| {
                 hits.iter()
                     .filter(|(range, _)| overlaps(range, source))
-                    .map(|&(_, current)| if current { current_hit() } else { hit() })
+                    .map(|&(_, current)| {
+                        if current {
+                            theme.current_hit
+                        } else {
+                            theme.hit
+                        }
+                    })
                     .next()
             });
         }

@@ -3,9 +3,9 @@
 //! matched words marked on their cells.
 
 use ratatui::buffer::Buffer;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 
-use super::{hit, mark_cells, overlaps, paint_line};
+use super::{mark_cells, overlaps, paint_line};
 use crate::app::{App, result_widths};
 
 pub fn render(app: &App, buf: &mut Buffer) {
@@ -13,7 +13,8 @@ pub fn render(app: &App, buf: &mut Buffer) {
         return;
     };
     let search = &app.library_search;
-    let dim = Style::new().add_modifier(Modifier::DIM);
+    let theme = &app.theme;
+    let dim = theme.dim;
     let count = search.hits.len();
     let header = match (search.query.trim().is_empty(), search.done, count) {
         (true, _, _) => {
@@ -29,7 +30,7 @@ pub fn render(app: &App, buf: &mut Buffer) {
         area.y,
         &header,
         usize::from(area.width),
-        Style::new().add_modifier(Modifier::BOLD),
+        theme.header,
     );
     let (title_w, snippet_w) = result_widths(usize::from(area.width));
     let (title_w, snippet_w) = (title_w as u16, snippet_w as u16);
@@ -40,7 +41,7 @@ pub fn render(app: &App, buf: &mut Buffer) {
         }
         let selected = row.hit == search.selected;
         let style = if selected {
-            Style::new().add_modifier(Modifier::REVERSED)
+            theme.selected
         } else {
             Style::new()
         };
@@ -67,7 +68,10 @@ pub fn render(app: &App, buf: &mut Buffer) {
         if let Some(line) = row.snippet.line(0) {
             paint_line(buf, snippet_x, y, snippet_w, &line, style);
             mark_cells(buf, snippet_x, y, snippet_w, &line, |source| {
-                row.marks.iter().any(|r| overlaps(r, source)).then(hit)
+                row.marks
+                    .iter()
+                    .any(|r| overlaps(r, source))
+                    .then_some(theme.hit)
             });
         }
     }

@@ -10,7 +10,7 @@ use crate::app::keymap;
 
 pub fn render(app: &App, buf: &mut Buffer) {
     let area = app.panes.status;
-    let bar = Style::new().add_modifier(Modifier::REVERSED);
+    let bar = app.theme.status;
     for x in area.x..area.right() {
         buf[(x, area.y)].set_symbol(" ").set_style(bar);
     }
