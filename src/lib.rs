@@ -33,5 +33,8 @@ pub mod term;
 /// The event loop.
 pub mod tui;
 
+/// The settings file and the setting types shared with the command line.
+pub mod config;
+
 /// Command-line entry points that print to stdout (`qari render`).
 pub mod render;
