@@ -242,11 +242,12 @@ fn a_filter_with_no_match_says_so() {
 /// has a colour and hits are still reversed and underlined.
 #[test]
 fn colour_and_no_colour() {
-    use qari::ui::theme::{Theme, ThemeKind};
+    use qari::config::ThemeName;
+    use qari::ui::theme::Theme;
     use ratatui::style::Color;
     for color in [true, false] {
         let mut app = app(100, 30);
-        app.theme = Theme::new(ThemeKind::Dark, color);
+        app.theme = Theme::new(ThemeName::Dark, color);
         app.handle_key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
         press(&mut app, '/');
         for c in "الدولي".chars() {

@@ -8,6 +8,8 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::config::ThemeName;
+
 /// The styles the panes paint with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Theme {
@@ -37,22 +39,12 @@ pub struct Theme {
     pub cursor: Style,
 }
 
-/// A theme by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ThemeKind {
-    /// Light text on a dark background.
-    #[default]
-    Dark,
-    /// Dark text on a light background.
-    Light,
-}
-
 impl Theme {
     /// The built-in theme of that kind; without colour when `color` is false.
-    pub fn new(kind: ThemeKind, color: bool) -> Theme {
+    pub fn new(kind: ThemeName, color: bool) -> Theme {
         let theme = match kind {
-            ThemeKind::Dark => Theme::dark(),
-            ThemeKind::Light => Theme::light(),
+            ThemeName::Dark => Theme::dark(),
+            ThemeName::Light => Theme::light(),
         };
         if color { theme } else { theme.without_color() }
     }
@@ -220,7 +212,7 @@ mod tests {
 
     #[test]
     fn without_colour_no_style_has_one_and_hits_still_stand_out() {
-        for kind in [ThemeKind::Dark, ThemeKind::Light] {
+        for kind in [ThemeName::Dark, ThemeName::Light] {
             let theme = Theme::new(kind, false);
             for style in theme.styles() {
                 assert_eq!((style.fg, style.bg), (None, None), "{style:?}");

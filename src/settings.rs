@@ -1,0 +1,179 @@
+//! The settings qari runs with: the command line over the config file over
+//! the defaults, with `auto` resolved for the terminal at hand.
+//!
+//! Resolving is pure (the terminal detection and `NO_COLOR` come in as
+//! values), so every combination can be tested without a terminal.
+
+use crate::config::{BidiSetting, Config, LayoutSetting, ShapeSetting, ThemeName};
+use crate::term::detect::{BidiMode, Detection};
+use crate::text::Order;
+
+/// Choices given on the command line (`None`: not given).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// `--layout`.
+    pub layout: Option<LayoutSetting>,
+    /// `--bidi`.
+    pub bidi: Option<BidiSetting>,
+    /// `--shape`.
+    pub shape: Option<ShapeSetting>,
+    /// `--no-harakat` (Some(false)).
+    pub harakat: Option<bool>,
+    /// `--theme`.
+    pub theme: Option<ThemeName>,
+}
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The command line.
+    CommandLine,
+    /// The config file.
+    Config,
+    /// Chosen for this terminal (`auto`).
+    Auto,
+    /// The built-in default.
+    Default,
+}
+
+impl Source {
+    /// Words for `--check-terminal`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Source::CommandLine => "from the command line",
+            Source::Config => "from the config file",
+            Source::Auto => "chosen for this terminal",
+            Source::Default => "the default",
+        }
+    }
+}
+
+/// Everything the reader needs to know about how to draw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// The list on the right (`Some(true)`), on the left, or by the
+    /// documents' direction (`None`).
+    pub list_right: Option<bool>,
+    /// Who lays out right-to-left text.
+    pub bidi: BidiMode,
+    /// Where `bidi` came from.
+    pub bidi_source: Source,
+    /// Arabic presentation forms.
+    pub shape: bool,
+    /// Where `shape` came from.
+    pub shape_source: Source,
+    /// Arabic vowel marks shown.
+    pub harakat: bool,
+    /// The theme.
+    pub theme: ThemeName,
+    /// Colour on (false under `NO_COLOR`).
+    pub color: bool,
+    /// What was found about the terminal.
+    pub detection: Detection,
+}
+
+impl Settings {
+    /// The order lines are painted in.
+    pub fn order(&self) -> Order {
+        match self.bidi {
+            BidiMode::App => Order::Visual,
+            BidiMode::Terminal => Order::Logical,
+        }
+    }
+}
+
+/// Resolves the settings: command line first, then the config file, then
+/// `auto` (for bidi: the detected terminal's mode; for shaping: on when qari
+/// does the bidi).
+pub fn resolve(cli: &Overrides, config: &Config, detection: Detection, color: bool) -> Settings {
+    fn pick<T: Copy>(cli: Option<T>, config: Option<T>) -> Option<(T, Source)> {
+        cli.map(|v| (v, Source::CommandLine))
+            .or(config.map(|v| (v, Source::Config)))
+    }
+    let list_right = match pick(cli.layout, config.layout) {
+        Some((LayoutSetting::Rtl, _)) => Some(true),
+        Some((LayoutSetting::Ltr, _)) => Some(false),
+        Some((LayoutSetting::Auto, _)) | None => None,
+    };
+    let (bidi, bidi_source) = match pick(cli.bidi, config.bidi) {
+        Some((BidiSetting::App, source)) => (BidiMode::App, source),
+        Some((BidiSetting::Terminal, source)) => (BidiMode::Terminal, source),
+        Some((BidiSetting::Auto, _)) | None => (detection.mode, Source::Auto),
+    };
+    let (shape, shape_source) = match pick(cli.shape, config.shape) {
+        Some((ShapeSetting::On, source)) => (true, source),
+        Some((ShapeSetting::Off, source)) => (false, source),
+        Some((ShapeSetting::Auto, _)) | None => (bidi == BidiMode::App, Source::Auto),
+    };
+    Settings {
+        list_right,
+        bidi,
+        bidi_source,
+        shape,
+        shape_source,
+        harakat: cli.harakat.or(config.harakat).unwrap_or(true),
+        theme: pick(cli.theme, config.theme).map_or(ThemeName::Dark, |(t, _)| t),
+        color,
+        detection,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::term::detect::detect;
+
+    fn mlterm() -> Detection {
+        detect(|name| (name == "MLTERM").then(|| "3.9".to_string()))
+    }
+
+    fn xterm() -> Detection {
+        detect(|name| (name == "TERM").then(|| "xterm-256color".to_string()))
+    }
+
+    #[test]
+    fn auto_follows_the_terminal_and_shaping_follows_the_mode() {
+        let s = resolve(&Overrides::default(), &Config::default(), mlterm(), true);
+        assert_eq!((s.bidi, s.bidi_source), (BidiMode::Terminal, Source::Auto));
+        assert!(!s.shape, "a terminal that reorders also shapes");
+        assert_eq!(s.order(), Order::Logical);
+        let s = resolve(&Overrides::default(), &Config::default(), xterm(), true);
+        assert_eq!((s.bidi, s.shape), (BidiMode::App, true));
+        assert_eq!(s.order(), Order::Visual);
+        assert_eq!((s.list_right, s.harakat, s.theme), (None, true, ThemeName::Dark));
+    }
+
+    #[test]
+    fn the_command_line_wins_over_the_config_which_wins_over_auto() {
+        let config = Config {
+            bidi: Some(BidiSetting::App),
+            shape: Some(ShapeSetting::Off),
+            layout: Some(LayoutSetting::Ltr),
+            harakat: Some(false),
+            theme: Some(ThemeName::Light),
+        };
+        let s = resolve(&Overrides::default(), &config, mlterm(), true);
+        assert_eq!((s.bidi, s.bidi_source), (BidiMode::App, Source::Config));
+        assert_eq!((s.shape, s.shape_source), (false, Source::Config));
+        assert_eq!((s.list_right, s.harakat, s.theme), (Some(false), false, ThemeName::Light));
+        let cli = Overrides {
+            bidi: Some(BidiSetting::Terminal),
+            shape: Some(ShapeSetting::Auto),
+            layout: Some(LayoutSetting::Rtl),
+            harakat: None,
+            theme: Some(ThemeName::Dark),
+        };
+        let s = resolve(&cli, &config, xterm(), false);
+        assert_eq!((s.bidi, s.bidi_source), (BidiMode::Terminal, Source::CommandLine));
+        assert_eq!((s.shape, s.shape_source), (false, Source::Auto));
+        assert_eq!((s.list_right, s.harakat, s.theme), (Some(true), false, ThemeName::Dark));
+        assert!(!s.color);
+        // `auto` on the command line hands the choice back to the terminal.
+        let cli = Overrides {
+            bidi: Some(BidiSetting::Auto),
+            ..Overrides::default()
+        };
+        let s = resolve(&cli, &config, mlterm(), true);
+        assert_eq!((s.bidi, s.bidi_source), (BidiMode::Terminal, Source::Auto));
+    }
+}
