@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use qari::app::App;
-use qari::library::{Library, decode_utf8};
+use qari::library::Library;
+use qari::library::decode::decode;
 use qari::render::{RenderOptions, render_document};
 use qari::text::sanitize::printable;
 use qari::text::{BaseDirection, LayoutOptions};
@@ -141,10 +142,11 @@ fn render(args: RenderArgs) -> ExitCode {
                 continue;
             }
         };
-        let decoded = decode_utf8(bytes);
+        let decoded = decode(bytes, None);
         if decoded.had_invalid {
             eprintln!(
-                "qari: warning: {name} is not valid UTF-8; invalid bytes are shown as U+FFFD"
+                "qari: warning: {name} is not valid {}; invalid bytes are shown as U+FFFD",
+                decoded.encoding.name()
             );
         }
         let result = render_document(&decoded.text, &options, &mut out);

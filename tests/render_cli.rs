@@ -156,16 +156,37 @@ fn neutral_paragraphs_follow_the_documents_direction() {
 fn bom_is_skipped_and_invalid_utf8_warned() {
     let dir = TempDir::new("bom");
     let bom = dir.file("bom.txt", b"\xEF\xBB\xBFabc\n");
-    let bad = dir.file("bad.txt", b"a\xFFb\n");
+    // Four Arabic letters and one stray byte: still UTF-8, with U+FFFD.
+    let mut damaged = "سلام ".as_bytes().to_vec();
+    damaged.extend_from_slice(b"\xFF abc\n");
+    let bad = dir.file("bad.txt", &damaged);
+    let repaired = dir.file("repaired.txt", "سلام \u{FFFD} abc\n".as_bytes());
     let out = qari(&["render", &bom, &bad], None);
     assert!(out.status.success());
-    assert_eq!(stdout(&out), "abc\na\u{FFFD}b\n");
+    let expected = qari(&["render", &repaired], None);
+    assert_eq!(stdout(&out), format!("abc\n{}", stdout(&expected)));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("bad.txt") && err.contains("UTF-8"),
         "warning names the file: {err}"
     );
     assert!(!err.contains("bom.txt"));
+}
+
+#[test]
+fn legacy_arabic_renders_like_utf8() {
+    let dir = TempDir::new("legacy");
+    let text = "كان الصباح هادئا في المدينة القديمة، والشمس تشرق ببطء فوق الأسطح. \
+        خرج الناس إلى الأسواق يحملون سلالهم، وتعالت أصوات الباعة في الأزقة.\n";
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1256.encode(text);
+    assert!(!unmappable, "fixture fits windows-1256");
+    let legacy = dir.file("legacy.txt", &bytes);
+    let utf8 = dir.file("utf8.txt", text.as_bytes());
+    let out = qari(&["render", "--width", "40", &legacy], None);
+    assert!(out.status.success());
+    assert!(out.stderr.is_empty(), "no warning for a clean legacy file");
+    let expected = qari(&["render", "--width", "40", &utf8], None);
+    assert_eq!(stdout(&out), stdout(&expected));
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! The documents a reader browses: finding and decoding files, and each
 //! document's paragraph index, title and direction.
 
+pub mod decode;
+
 use std::collections::HashSet;
 use std::io::Read;
 use std::ops::Range;
@@ -8,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::text::{Direction, dominant_direction};
+use decode::{decode, looks_binary};
 
 /// The documents bundled in the binary, shown when qari gets no path.
 const BUNDLED: &[(&str, &str)] = &[
@@ -32,9 +35,6 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../assets/004_f21490c66d4b5500.txt"),
     ),
 ];
-
-/// How many bytes are looked at to tell a binary file (one with a NUL).
-const BINARY_PROBE: usize = 8 * 1024;
 
 /// One paragraph of a document: a non-blank input line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,38 +72,6 @@ pub struct Library {
     pub binary_skipped: usize,
     /// Paths that could not be read, with the reason.
     pub errors: Vec<(String, String)>,
-}
-
-/// Decoded input: the text and whether invalid UTF-8 was replaced.
-#[derive(Debug)]
-pub struct Decoded {
-    /// The text, without a byte order mark.
-    pub text: String,
-    /// Whether some bytes were not valid UTF-8 (now U+FFFD).
-    pub had_invalid: bool,
-}
-
-/// Decodes UTF-8 input: a BOM is skipped, invalid bytes become U+FFFD.
-pub fn decode_utf8(bytes: Vec<u8>) -> Decoded {
-    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => rest.to_vec(),
-        None => bytes,
-    };
-    match String::from_utf8(bytes) {
-        Ok(text) => Decoded {
-            text,
-            had_invalid: false,
-        },
-        Err(e) => Decoded {
-            text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            had_invalid: true,
-        },
-    }
-}
-
-/// Whether bytes look binary: a NUL in the first 8 KB.
-pub fn looks_binary(bytes: &[u8]) -> bool {
-    bytes[..bytes.len().min(BINARY_PROBE)].contains(&0)
 }
 
 /// Whether a line reads like a heading: short, and not ending a sentence.
@@ -237,11 +205,11 @@ impl Library {
     }
 
     fn add_bytes(&mut self, name: String, bytes: Vec<u8>) {
-        if looks_binary(&bytes) {
+        if looks_binary(&bytes, None) {
             self.binary_skipped += 1;
             return;
         }
-        let decoded = decode_utf8(bytes);
+        let decoded = decode(bytes, None);
         Arc::make_mut(&mut self.documents).push(Document::new(name, decoded.text));
     }
 
@@ -349,15 +317,15 @@ mod tests {
     }
 
     #[test]
-    fn bom_is_skipped_and_invalid_bytes_replaced() {
-        let d = decode_utf8(b"\xEF\xBB\xBFab\xFFc".to_vec());
-        assert_eq!(d.text, "ab\u{FFFD}c");
-        assert!(d.had_invalid);
-    }
-
-    #[test]
-    fn binary_is_detected() {
-        assert!(looks_binary(b"abc\0def"));
-        assert!(!looks_binary("نص".as_bytes()));
+    fn added_bytes_are_decoded_or_skipped_as_binary() {
+        let text = "هذه جملة أولى طويلة بما يكفي. وهذه ثانية، وفيها كلام عن الكتب والقراءة.\n";
+        let (bytes, _, unmappable) = encoding_rs::WINDOWS_1256.encode(text);
+        assert!(!unmappable, "fixture fits windows-1256");
+        let mut library = Library::default();
+        library.add_bytes("arabic.txt".into(), bytes.into_owned());
+        library.add_bytes("binary.bin".into(), b"\x7fELF\0\0\x01".to_vec());
+        assert_eq!(library.documents.len(), 1);
+        assert_eq!(library.documents[0].text, text);
+        assert_eq!(library.binary_skipped, 1);
     }
 }

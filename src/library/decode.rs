@@ -1,0 +1,494 @@
+//! Turning a document's bytes into text: the one place qari picks an
+//! encoding.
+//!
+//! The encoding is chosen in this order: one forced by the user; a byte
+//! order mark (UTF-8, UTF-16LE, UTF-16BE); valid UTF-8, whose buffer becomes
+//! the text without a copy; UTF-8 with a few corrupt bytes, which keeps its
+//! meaning with U+FFFD in their place; and otherwise chardetng's guess among
+//! the legacy encodings (for Arabic, windows-1256 or ISO-8859-6). Malformed
+//! bytes never fail a decode: they become U+FFFD and are reported.
+//!
+//! UTF-16 without a byte order mark is not detected: its NUL bytes make it
+//! look binary, so it is left out of the library unless forced.
+
+use std::borrow::Cow;
+
+use chardetng::EncodingDetector;
+use encoding_rs::{Encoding, REPLACEMENT, UTF_8, UTF_16BE, UTF_16LE};
+
+/// How many bytes are looked at to tell a binary file (one with a NUL).
+const BINARY_PROBE: usize = 8 * 1024;
+
+/// How many bytes chardetng sees: a mebibyte of legacy Arabic is over a
+/// hundred thousand words, far more than its scores need to settle, and it
+/// takes tens of milliseconds where a 200 MB file would take seconds.
+const DETECTION_PREFIX: usize = 1 << 20;
+
+/// Well-formed multi-byte UTF-8 sequences needed per invalid one for input
+/// to be read as damaged UTF-8. In legacy Arabic text nearly every letter is
+/// a byte from 0xC1 up followed by another such byte, which UTF-8 rejects;
+/// only a letter before one of the few 0x80–0xBF characters (،, ؟, ؛, پ, ک…)
+/// pairs up by chance. The bundled documents in windows-1256 or ISO-8859-6
+/// have about one such pair per 200 invalid sequences, while real UTF-8 has
+/// to lose more than a fifth of its non-ASCII characters to fall under the
+/// ratio.
+const UTF8_PER_INVALID: usize = 4;
+
+/// How a document's bytes were turned into text.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The text, without a byte order mark.
+    pub text: String,
+    /// The encoding that was used.
+    pub encoding: &'static Encoding,
+    /// Whether some bytes were malformed in that encoding (now U+FFFD).
+    pub had_invalid: bool,
+}
+
+/// Decodes bytes: `forced` wins; else a BOM; else UTF-8, intact or mostly
+/// so; else chardetng's guess.
+pub fn decode(bytes: Vec<u8>, forced: Option<&'static Encoding>) -> Decoded {
+    if let Some(encoding) = forced {
+        return decode_as(bytes, encoding);
+    }
+    if let Some((encoding, _)) = Encoding::for_bom(&bytes) {
+        return decode_as(bytes, encoding);
+    }
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => {
+            return Decoded {
+                text,
+                encoding: UTF_8,
+                had_invalid: false,
+            };
+        }
+        Err(e) => e.into_bytes(),
+    };
+    let encoding = if mostly_utf8(&bytes) {
+        UTF_8
+    } else {
+        guess(&bytes)
+    };
+    decode_as(bytes, encoding)
+}
+
+/// Decodes bytes with `encoding`, dropping a BOM only if it names that
+/// encoding.
+fn decode_as(mut bytes: Vec<u8>, encoding: &'static Encoding) -> Decoded {
+    let bom = match Encoding::for_bom(&bytes) {
+        Some((named, len)) if named == encoding => len,
+        _ => 0,
+    };
+    let owned = match encoding.decode_without_bom_handling(&bytes[bom..]) {
+        (Cow::Owned(text), had_invalid) => Some((text, had_invalid)),
+        (Cow::Borrowed(_), _) => None,
+    };
+    let (text, had_invalid) = match owned {
+        Some(decoded) => decoded,
+        // A borrowed result is the input itself, already valid UTF-8, so
+        // its buffer becomes the text; dropping the BOM moves the bytes
+        // within that buffer instead of allocating another.
+        None => {
+            bytes.drain(..bom);
+            match String::from_utf8(bytes) {
+                Ok(text) => (text, false),
+                Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+            }
+        }
+    };
+    Decoded {
+        text,
+        encoding,
+        had_invalid,
+    }
+}
+
+/// Whether invalid UTF-8 is still UTF-8 with a few corrupt bytes: see
+/// [`UTF8_PER_INVALID`].
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let mut multibyte = 0;
+    let mut invalid = 0;
+    let mut seen = 0;
+    for chunk in bytes.utf8_chunks() {
+        // In valid UTF-8 each byte from 0xC0 up leads a multi-byte sequence.
+        multibyte += chunk.valid().bytes().filter(|&b| b >= 0xC0).count();
+        seen += chunk.valid().len() + chunk.invalid().len();
+        if !chunk.invalid().is_empty() {
+            invalid += 1;
+            // Legacy text is settled early: even if every byte left formed
+            // a two-byte sequence, the ratio could not be reached.
+            let most_left = (bytes.len() - seen) / 2;
+            if multibyte + most_left < UTF8_PER_INVALID * invalid {
+                return false;
+            }
+        }
+    }
+    multibyte >= UTF8_PER_INVALID * invalid
+}
+
+/// The legacy encoding chardetng finds likeliest for the first
+/// [`DETECTION_PREFIX`] bytes.
+fn guess(bytes: &[u8]) -> &'static Encoding {
+    let sample = &bytes[..bytes.len().min(DETECTION_PREFIX)];
+    let mut detector = EncodingDetector::new();
+    // The stream only ends here if the sample is the whole input.
+    detector.feed(sample, sample.len() == bytes.len());
+    detector.guess(None, false)
+}
+
+/// Whether bytes are binary: a NUL in the first 8 KB, unless they start
+/// with a UTF-16 BOM or `forced` is UTF-16.
+pub fn looks_binary(bytes: &[u8], forced: Option<&'static Encoding>) -> bool {
+    let utf16 = |encoding| encoding == UTF_16LE || encoding == UTF_16BE;
+    if forced.is_some_and(utf16) || Encoding::for_bom(bytes).is_some_and(|(e, _)| utf16(e)) {
+        return false;
+    }
+    bytes[..bytes.len().min(BINARY_PROBE)].contains(&0)
+}
+
+/// Returns the encoding a WHATWG label names (case-insensitive), or a
+/// message listing a few accepted names.
+pub fn encoding_for_label(name: &str) -> Result<&'static Encoding, String> {
+    match Encoding::for_label(name.as_bytes()) {
+        // The replacement encoding turns any input into one U+FFFD.
+        Some(encoding) if encoding != REPLACEMENT => Ok(encoding),
+        _ => Err(format!(
+            "unknown encoding {name:?}: try utf-8, windows-1256, iso-8859-6, \
+             utf-16le or utf-16be (any WHATWG label works)"
+        )),
+    }
+}
+
+/// Returns a short name for the status bar: none for UTF-8.
+pub fn display_name(encoding: &'static Encoding) -> Option<&'static str> {
+    if encoding == UTF_8 {
+        return None;
+    }
+    Some(match encoding.name() {
+        "windows-874" => "Windows-874",
+        "windows-1250" => "Windows-1250",
+        "windows-1251" => "Windows-1251",
+        "windows-1252" => "Windows-1252",
+        "windows-1253" => "Windows-1253",
+        "windows-1254" => "Windows-1254",
+        "windows-1255" => "Windows-1255",
+        "windows-1256" => "Windows-1256",
+        "windows-1257" => "Windows-1257",
+        "windows-1258" => "Windows-1258",
+        "gb18030" => "GB18030",
+        "macintosh" => "Mac Roman",
+        "x-mac-cyrillic" => "Mac Cyrillic",
+        name => name,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use encoding_rs::{ISO_8859_6, WINDOWS_1252, WINDOWS_1256};
+
+    /// Arabic prose written with letters every Arabic code page has.
+    const PROSE: &str = "كان الصباح هادئا في المدينة القديمة، والشمس تشرق ببطء فوق \
+        الأسطح. خرج الناس إلى الأسواق يحملون سلالهم، وتعالت أصوات الباعة في \
+        الأزقة الضيقة. جلس الشيخ عند باب المكتبة يقرأ كتابا قديما عن تاريخ \
+        البلاد، ويرفع رأسه بين حين وآخر ليحيي المارة. سأله صبي صغير: ماذا \
+        تقرأ يا جدي؟ فابتسم الشيخ وقال: أقرأ عن الذين بنوا هذه المدينة بالصبر \
+        والعلم. ثم أغلق الكتاب ونظر إلى السماء الصافية، وتذكر أيام شبابه حين \
+        كان يسافر بين المدن طلبا للمعرفة.\n";
+
+    /// Persian prose as windows-1256 spells it (ي for ی), with the letters
+    /// that code page keeps below 0xC0.
+    const PERSIAN: &str = "اين کتاب را پدرم سال‌ها پيش از بازار کهنه شهر خريد. \
+        هر شب پيش از خواب چند صفحه از آن را براي ما مي‌خواند و ما گوش \
+        مي‌داديم. حالا که بزرگ شده‌ام، گاهي همان صفحه‌ها را دوباره مي‌خوانم \
+        و صداي گرم او را به ياد مي‌آورم. چه کسي مي‌داند که کتاب‌ها چه \
+        چيزهايي را در خود نگه مي‌دارند؟\n";
+
+    /// Encodes `text` in a legacy encoding, checking that every character
+    /// has a byte there.
+    fn legacy(encoding: &'static Encoding, text: &str) -> Vec<u8> {
+        let (bytes, used, unmappable) = encoding.encode(text);
+        assert_eq!(used, encoding, "fixture encoded in {}", encoding.name());
+        assert!(!unmappable, "fixture fits {}", encoding.name());
+        bytes.into_owned()
+    }
+
+    /// A byte order mark followed by `text` in UTF-16 code units.
+    fn utf16(text: &str, little_endian: bool) -> Vec<u8> {
+        let mut bytes = if little_endian {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
+        for unit in text.encode_utf16() {
+            let pair = if little_endian {
+                unit.to_le_bytes()
+            } else {
+                unit.to_be_bytes()
+            };
+            bytes.extend_from_slice(&pair);
+        }
+        bytes
+    }
+
+    #[test]
+    fn utf8_without_bom_round_trips() {
+        let d = decode(PROSE.as_bytes().to_vec(), None);
+        assert_eq!(d.text, PROSE);
+        assert_eq!(d.encoding, UTF_8);
+        assert!(!d.had_invalid);
+    }
+
+    #[test]
+    fn valid_utf8_becomes_text_without_a_copy() {
+        let bytes = PROSE.as_bytes().to_vec();
+        let start = bytes.as_ptr();
+        let d = decode(bytes, None);
+        assert_eq!(d.text.as_ptr(), start);
+
+        let bytes = PROSE.as_bytes().to_vec();
+        let start = bytes.as_ptr();
+        let d = decode(bytes, Some(UTF_8));
+        assert_eq!(d.text.as_ptr(), start);
+
+        // ASCII read as windows-1256 is the same bytes, so also kept.
+        let bytes = b"plain ASCII text".to_vec();
+        let start = bytes.as_ptr();
+        let d = decode(bytes, Some(WINDOWS_1256));
+        assert_eq!(d.text.as_ptr(), start);
+        assert_eq!(d.text, "plain ASCII text");
+    }
+
+    #[test]
+    fn utf8_bom_is_dropped_in_place() {
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend_from_slice(PROSE.as_bytes());
+        let start = bytes.as_ptr();
+        let d = decode(bytes, None);
+        assert_eq!(d.text, PROSE);
+        assert_eq!(d.text.as_ptr(), start);
+        assert_eq!(d.encoding, UTF_8);
+        assert!(!d.had_invalid);
+    }
+
+    #[test]
+    fn utf16_with_bom_round_trips() {
+        for (little_endian, encoding) in [(true, UTF_16LE), (false, UTF_16BE)] {
+            let d = decode(utf16(PROSE, little_endian), None);
+            assert_eq!(d.text, PROSE);
+            assert_eq!(d.encoding, encoding);
+            assert!(!d.had_invalid);
+        }
+    }
+
+    #[test]
+    fn utf16_cut_mid_unit_ends_in_replacement() {
+        let mut bytes = utf16("سلام", true);
+        bytes.push(0x41);
+        let d = decode(bytes, None);
+        assert_eq!(d.text, "سلام\u{FFFD}");
+        assert!(d.had_invalid);
+    }
+
+    #[test]
+    fn windows_1256_arabic_is_detected() {
+        let d = decode(legacy(WINDOWS_1256, PROSE), None);
+        assert_eq!(d.encoding, WINDOWS_1256);
+        assert_eq!(d.text, PROSE);
+        assert!(!d.had_invalid);
+    }
+
+    #[test]
+    fn windows_1256_persian_is_detected() {
+        let bytes = legacy(WINDOWS_1256, PERSIAN);
+        assert!(std::str::from_utf8(&bytes).is_err());
+        let d = decode(bytes, None);
+        assert_eq!(d.encoding, WINDOWS_1256);
+        assert_eq!(d.text, PERSIAN);
+    }
+
+    #[test]
+    fn iso_8859_6_arabic_is_detected() {
+        let d = decode(legacy(ISO_8859_6, PROSE), None);
+        assert_eq!(d.encoding, ISO_8859_6);
+        assert_eq!(d.text, PROSE);
+        assert!(!d.had_invalid);
+    }
+
+    #[test]
+    fn invalid_bytes_after_a_utf8_bom_become_replacements() {
+        let d = decode(b"\xEF\xBB\xBFab\xFFc".to_vec(), None);
+        assert_eq!(d.text, "ab\u{FFFD}c");
+        assert_eq!(d.encoding, UTF_8);
+        assert!(d.had_invalid);
+    }
+
+    #[test]
+    fn utf8_with_a_corrupt_byte_stays_utf8() {
+        let cut = PROSE.find("المدينة").expect("the prose names the city");
+        let mut bytes = PROSE.as_bytes().to_vec();
+        bytes.insert(cut, 0xFF);
+        let d = decode(bytes, None);
+        assert_eq!(d.encoding, UTF_8);
+        assert!(d.had_invalid);
+        let expected = format!("{}\u{FFFD}{}", &PROSE[..cut], &PROSE[cut..]);
+        assert_eq!(d.text, expected);
+    }
+
+    #[test]
+    fn utf8_cut_mid_character_stays_utf8() {
+        let mut bytes = PROSE.trim_end().as_bytes().to_vec();
+        bytes.extend_from_slice(&"ب".as_bytes()[..1]);
+        let d = decode(bytes, None);
+        assert_eq!(d.encoding, UTF_8);
+        assert_eq!(d.text, format!("{}\u{FFFD}", PROSE.trim_end()));
+    }
+
+    #[test]
+    fn utf8_needs_four_sequences_per_invalid_one() {
+        // Two invalid bytes, each after four letters: exactly the ratio.
+        let at_ratio = b"\xD8\xA8\xD8\xA8\xD8\xA8\xD8\xA8\xFF \xD8\xA8\xD8\xA8\xD8\xA8\xD8\xA8\xFF";
+        assert_eq!(decode(at_ratio.to_vec(), None).encoding, UTF_8);
+        // One letter fewer falls short of it.
+        let below = b"\xD8\xA8\xD8\xA8\xD8\xA8\xFF \xD8\xA8\xD8\xA8\xD8\xA8\xD8\xA8\xFF";
+        let d = decode(below.to_vec(), None);
+        assert_ne!(d.encoding, UTF_8);
+        assert_eq!(d.text, d.encoding.decode_without_bom_handling(below).0);
+    }
+
+    #[test]
+    fn corruption_at_the_start_is_weighed_against_the_whole_file() {
+        let mut bytes = vec![0xFF; 8];
+        bytes.extend_from_slice(PROSE.as_bytes());
+        let d = decode(bytes, None);
+        assert_eq!(d.encoding, UTF_8);
+        assert_eq!(d.text, format!("{}{PROSE}", "\u{FFFD}".repeat(8)));
+    }
+
+    #[test]
+    fn ascii_with_stray_bytes_goes_to_detection() {
+        let bytes = b"caf\xE9 au lait, cr\xE8me br\xFBl\xE9e".to_vec();
+        let d = decode(bytes.clone(), None);
+        assert_ne!(d.encoding, UTF_8);
+        assert_eq!(d.text, d.encoding.decode_without_bom_handling(&bytes).0);
+        assert_eq!(d.encoding, WINDOWS_1252);
+    }
+
+    #[test]
+    fn detection_reads_a_prefix_but_decodes_everything() {
+        let mut text = String::new();
+        while text.len() <= DETECTION_PREFIX {
+            text.push_str(PROSE);
+        }
+        text.push_str("آخر سطر\n");
+        let d = decode(legacy(WINDOWS_1256, &text), None);
+        assert_eq!(d.encoding, WINDOWS_1256);
+        assert_eq!(d.text, text);
+    }
+
+    #[test]
+    fn forced_encoding_wins_over_detection() {
+        let bytes = PROSE.as_bytes().to_vec();
+        let d = decode(bytes.clone(), Some(WINDOWS_1256));
+        assert_eq!(d.encoding, WINDOWS_1256);
+        assert_eq!(d.text, WINDOWS_1256.decode_without_bom_handling(&bytes).0);
+        assert_ne!(d.text, PROSE);
+
+        let bytes = legacy(ISO_8859_6, PROSE);
+        let d = decode(bytes, Some(ISO_8859_6));
+        assert_eq!(d.text, PROSE);
+    }
+
+    #[test]
+    fn forced_encoding_drops_only_its_own_bom() {
+        let d = decode(utf16(PROSE, false), Some(UTF_16BE));
+        assert_eq!(d.text, PROSE);
+        assert!(!d.had_invalid);
+
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend_from_slice(&legacy(WINDOWS_1256, "سلام"));
+        let d = decode(bytes.clone(), Some(WINDOWS_1256));
+        assert_eq!(d.text, WINDOWS_1256.decode_without_bom_handling(&bytes).0);
+        assert!(d.text.ends_with("سلام"));
+        assert_ne!(d.text, "سلام");
+    }
+
+    #[test]
+    fn forced_utf8_replaces_invalid_bytes() {
+        let bytes = legacy(WINDOWS_1256, "سلام");
+        let d = decode(bytes.clone(), Some(UTF_8));
+        assert_eq!(d.encoding, UTF_8);
+        assert!(d.had_invalid);
+        assert!(d.text.contains('\u{FFFD}'));
+        assert_eq!(d.text, String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn empty_input_is_empty_utf8() {
+        let d = decode(Vec::new(), None);
+        assert_eq!(d.text, "");
+        assert_eq!(d.encoding, UTF_8);
+        assert!(!d.had_invalid);
+    }
+
+    #[test]
+    fn nul_bytes_look_binary() {
+        assert!(looks_binary(b"abc\0def", None));
+        assert!(looks_binary(b"abc\0def", Some(WINDOWS_1256)));
+        assert!(!looks_binary(PROSE.as_bytes(), None));
+        assert!(!looks_binary(b"", None));
+        // Only the first 8 KB are probed.
+        let mut late = vec![b'a'; BINARY_PROBE];
+        late.push(0);
+        assert!(!looks_binary(&late, None));
+        late.insert(0, 0);
+        assert!(looks_binary(&late, None));
+    }
+
+    #[test]
+    fn utf16_is_not_binary_with_a_bom_or_forced() {
+        for little_endian in [true, false] {
+            assert!(!looks_binary(&utf16("abc", little_endian), None));
+        }
+        let units: Vec<u8> = "abc".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert!(looks_binary(&units, None));
+        assert!(!looks_binary(&units, Some(UTF_16LE)));
+        assert!(!looks_binary(&units, Some(UTF_16BE)));
+        assert_eq!(decode(units, Some(UTF_16LE)).text, "abc");
+    }
+
+    #[test]
+    fn labels_name_encodings() {
+        let cases = [
+            ("windows-1256", WINDOWS_1256),
+            ("CP1256", WINDOWS_1256),
+            ("iso-8859-6", ISO_8859_6),
+            ("Arabic", ISO_8859_6),
+            ("utf-16le", UTF_16LE),
+            ("UTF-16BE", UTF_16BE),
+            ("utf8", UTF_8),
+            (" utf-8 ", UTF_8),
+        ];
+        for (label, encoding) in cases {
+            assert_eq!(encoding_for_label(label), Ok(encoding), "{label}");
+        }
+    }
+
+    #[test]
+    fn unknown_labels_list_accepted_names() {
+        for label in ["klingon", "", "iso-2022-kr", "utf 8"] {
+            let message = encoding_for_label(label).expect_err("not an encoding label");
+            assert!(message.contains("windows-1256"), "{message}");
+            assert!(message.contains(&format!("{label:?}")), "{message}");
+        }
+    }
+
+    #[test]
+    fn display_names_are_short_and_skip_utf8() {
+        assert_eq!(display_name(UTF_8), None);
+        assert_eq!(display_name(WINDOWS_1256), Some("Windows-1256"));
+        assert_eq!(display_name(ISO_8859_6), Some("ISO-8859-6"));
+        assert_eq!(display_name(UTF_16LE), Some("UTF-16LE"));
+        assert_eq!(display_name(UTF_16BE), Some("UTF-16BE"));
+    }
+}
