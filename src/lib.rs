@@ -21,6 +21,9 @@ pub mod library;
 /// Finding things: fuzzy filter, in-document and library search.
 pub mod search;
 
+/// The settings qari runs with: command line, config file, terminal.
+pub mod settings;
+
 /// Application state, actions and the key table; never touches the terminal.
 pub mod app;
 

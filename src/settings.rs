@@ -140,7 +140,10 @@ mod tests {
         let s = resolve(&Overrides::default(), &Config::default(), xterm(), true);
         assert_eq!((s.bidi, s.shape), (BidiMode::App, true));
         assert_eq!(s.order(), Order::Visual);
-        assert_eq!((s.list_right, s.harakat, s.theme), (None, true, ThemeName::Dark));
+        assert_eq!(
+            (s.list_right, s.harakat, s.theme),
+            (None, true, ThemeName::Dark)
+        );
     }
 
     #[test]
@@ -155,7 +158,10 @@ mod tests {
         let s = resolve(&Overrides::default(), &config, mlterm(), true);
         assert_eq!((s.bidi, s.bidi_source), (BidiMode::App, Source::Config));
         assert_eq!((s.shape, s.shape_source), (false, Source::Config));
-        assert_eq!((s.list_right, s.harakat, s.theme), (Some(false), false, ThemeName::Light));
+        assert_eq!(
+            (s.list_right, s.harakat, s.theme),
+            (Some(false), false, ThemeName::Light)
+        );
         let cli = Overrides {
             bidi: Some(BidiSetting::Terminal),
             shape: Some(ShapeSetting::Auto),
@@ -164,9 +170,15 @@ mod tests {
             theme: Some(ThemeName::Dark),
         };
         let s = resolve(&cli, &config, xterm(), false);
-        assert_eq!((s.bidi, s.bidi_source), (BidiMode::Terminal, Source::CommandLine));
+        assert_eq!(
+            (s.bidi, s.bidi_source),
+            (BidiMode::Terminal, Source::CommandLine)
+        );
         assert_eq!((s.shape, s.shape_source), (false, Source::Auto));
-        assert_eq!((s.list_right, s.harakat, s.theme), (Some(true), false, ThemeName::Dark));
+        assert_eq!(
+            (s.list_right, s.harakat, s.theme),
+            (Some(true), false, ThemeName::Dark)
+        );
         assert!(!s.color);
         // `auto` on the command line hands the choice back to the terminal.
         let cli = Overrides {
