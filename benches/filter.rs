@@ -400,10 +400,7 @@ fn time_ui(titles: &[(String, String)], queries: &[Typed], reps: usize) -> UiSam
         .iter()
         .map(|(title, path)| Document::new(path.clone(), format!("{title}\n")))
         .collect();
-    let library = Library {
-        documents: Arc::new(documents),
-        ..Library::default()
-    };
+    let library = Library::from_documents(documents);
     let mut app = App::new(library, None, LayoutOptions::default());
     app.resize(200, 60);
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("a test terminal");

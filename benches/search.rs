@@ -21,7 +21,7 @@ fn document_count() -> usize {
     }
 }
 
-fn library() -> Vec<Document> {
+fn library() -> Vec<Arc<Document>> {
     let bundled = Library::bundled();
     let mut one = String::new();
     for doc in bundled.documents.iter() {
@@ -29,7 +29,7 @@ fn library() -> Vec<Document> {
         one.push('\n');
     }
     (0..document_count())
-        .map(|i| Document::new(format!("doc{i}.txt"), one.clone()))
+        .map(|i| Arc::new(Document::new(format!("doc{i}.txt"), one.clone())))
         .collect()
 }
 

@@ -39,5 +39,8 @@ pub mod tui;
 /// The settings file and the setting types shared with the command line.
 pub mod config;
 
+/// `qari --check-terminal`: the terminal, the mode chosen, sample lines.
+pub mod check;
+
 /// Command-line entry points that print to stdout (`qari render`).
 pub mod render;

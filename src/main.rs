@@ -1,4 +1,5 @@
-//! The `qari` command: argument parsing, then the reader or `render`.
+//! The `qari` command: argument parsing, then the reader, `render` or
+//! `--check-terminal`.
 
 use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
@@ -7,11 +8,15 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use qari::app::App;
+use qari::config::{self, BidiSetting, Config, LayoutSetting, ShapeSetting, ThemeName};
 use qari::library::Library;
-use qari::library::decode::decode;
+use qari::library::decode::{decode, display_name, encoding_for_label};
 use qari::render::{RenderOptions, render_document};
+use qari::settings::{Overrides, Settings, resolve};
+use qari::term::detect::{BidiMode, detect_from_environment};
 use qari::text::sanitize::printable;
 use qari::text::{BaseDirection, LayoutOptions};
+use qari::ui::theme::{Theme, no_color};
 
 /// A terminal reader for right-to-left documents.
 ///
@@ -23,19 +28,40 @@ struct Cli {
     command: Option<Command>,
     /// Files and folders to open (folders recursively); `-` reads standard input
     paths: Vec<PathBuf>,
-    /// Screen layout: rtl puts the list on the right [default: rtl when most
-    /// documents are right to left]
+    /// Screen layout: rtl puts the list on the right [default: auto, rtl
+    /// when most documents are right to left]
     #[arg(long, value_enum)]
-    layout: Option<ScreenLayout>,
+    layout: Option<LayoutSetting>,
+    /// Who lays out right-to-left text: qari (app) or the terminal
+    /// [default: auto, chosen for the terminal; see --check-terminal]
+    #[arg(long, value_enum)]
+    bidi: Option<BidiSetting>,
+    /// Arabic presentation forms [default: auto, on with --bidi app]
+    #[arg(long, value_enum)]
+    shape: Option<ShapeSetting>,
+    /// Hide harakat (Arabic vowel marks)
+    #[arg(long)]
+    no_harakat: bool,
+    /// Colour theme [default: dark]
+    #[arg(long, value_enum)]
+    theme: Option<ThemeName>,
+    /// Decode every file with this encoding (e.g. windows-1256, iso-8859-6,
+    /// utf-16le) instead of detecting it
+    #[arg(long, value_name = "NAME")]
+    encoding: Option<String>,
+    /// Read settings from this file instead of the default config file
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Neither read nor save reading positions and bookmarks
+    #[arg(long)]
+    no_state: bool,
     /// Do not capture the mouse (the wheel then scrolls nothing)
     #[arg(long)]
     no_mouse: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ScreenLayout {
-    Rtl,
-    Ltr,
+    /// Print what qari detects about the terminal, the mode it picks and
+    /// why, and a sample line in each mode; then exit
+    #[arg(long)]
+    check_terminal: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,6 +104,9 @@ struct RenderArgs {
     /// Hide harakat (Arabic vowel marks)
     #[arg(long)]
     no_harakat: bool,
+    /// Decode input with this encoding instead of detecting it
+    #[arg(long, value_name = "NAME")]
+    encoding: Option<String>,
     /// Files to print; `-` or nothing reads standard input
     files: Vec<PathBuf>,
 }
@@ -109,7 +138,22 @@ fn read_input(path: &PathBuf) -> io::Result<Vec<u8>> {
     }
 }
 
+/// The encoding `--encoding` names, or the message and exit code for a bad name.
+fn forced_encoding(name: Option<&str>) -> Result<Option<&'static encoding_rs::Encoding>, ExitCode> {
+    match name.map(encoding_for_label).transpose() {
+        Ok(encoding) => Ok(encoding),
+        Err(message) => {
+            eprintln!("qari: --encoding: {}", printable(&message));
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
 fn render(args: RenderArgs) -> ExitCode {
+    let forced = match forced_encoding(args.encoding.as_deref()) {
+        Ok(forced) => forced,
+        Err(code) => return code,
+    };
     let options = RenderOptions {
         width: args.width.map_or_else(terminal_width, usize::from),
         wrap: !args.no_wrap,
@@ -142,8 +186,9 @@ fn render(args: RenderArgs) -> ExitCode {
                 continue;
             }
         };
-        let decoded = decode(bytes, None);
+        let decoded = decode(bytes, forced);
         if decoded.had_invalid {
+            let _ = out.flush();
             eprintln!(
                 "qari: warning: {name} is not valid {}; invalid bytes are shown as U+FFFD",
                 decoded.encoding.name()
@@ -173,7 +218,66 @@ fn write_error(e: &io::Error) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Reads the config (the file `--config` names, else the default one) and
+/// resolves the settings; an invalid config is reported and ends qari.
+fn settings(cli: &Cli) -> Result<(Settings, Option<PathBuf>), ExitCode> {
+    let (path, explicit) = match &cli.config {
+        Some(path) => (Some(path.clone()), true),
+        None => (config::default_path(), false),
+    };
+    let config = match &path {
+        Some(path) => match config::load(path, explicit) {
+            Ok(config) => config.unwrap_or_default(),
+            Err(e) => {
+                eprintln!("{}", printable(&e.to_string()));
+                return Err(ExitCode::from(2));
+            }
+        },
+        None => Config::default(),
+    };
+    let overrides = Overrides {
+        layout: cli.layout,
+        bidi: cli.bidi,
+        shape: cli.shape,
+        harakat: cli.no_harakat.then_some(false),
+        theme: cli.theme,
+    };
+    let color = !no_color(std::env::var_os("NO_COLOR"));
+    let settings = resolve(&overrides, &config, detect_from_environment(), color);
+    Ok((settings, path))
+}
+
+fn check_terminal(cli: &Cli) -> ExitCode {
+    let (settings, path) = match settings(cli) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let interactive =
+        io::IsTerminal::is_terminal(&io::stdin()) && io::IsTerminal::is_terminal(&io::stdout());
+    let bdsm = if interactive {
+        qari::term::probe::query_bdsm(std::time::Duration::from_millis(1500))
+            .unwrap_or(qari::term::probe::BdsmReport::NoAnswer)
+    } else {
+        qari::term::probe::BdsmReport::NoAnswer
+    };
+    match qari::check::run(&settings, bdsm, path.as_deref()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => write_error(&e),
+    }
+}
+
 fn read(cli: Cli) -> ExitCode {
+    if cli.check_terminal {
+        return check_terminal(&cli);
+    }
+    let (settings, _) = match settings(&cli) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let forced = match forced_encoding(cli.encoding.as_deref()) {
+        Ok(forced) => forced,
+        Err(code) => return code,
+    };
     if !io::IsTerminal::is_terminal(&io::stdout()) {
         let _ = writeln!(
             io::stderr(),
@@ -184,24 +288,34 @@ fn read(cli: Cli) -> ExitCode {
     let library = if cli.paths.is_empty() {
         Library::bundled()
     } else {
-        Library::open(&cli.paths)
+        Library::open(&cli.paths, forced)
     };
-    if library.documents.is_empty() && !library.errors.is_empty() {
-        for (name, error) in &library.errors {
+    if library.all_unreadable() {
+        for document in library.documents.iter() {
+            let error = document.error.as_deref().unwrap_or_default();
             let _ = writeln!(
                 io::stderr(),
-                "qari: cannot read {}: {error}",
-                printable(name)
+                "qari: cannot read {}: {}",
+                printable(&document.name),
+                printable(error)
             );
         }
         return ExitCode::from(2);
     }
-    let list_right = cli.layout.map(|l| l == ScreenLayout::Rtl);
-    let mut app = App::new(library, list_right, LayoutOptions::default());
+    let options = LayoutOptions {
+        shape: settings.shape,
+        harakat: settings.harakat,
+        order: settings.order(),
+        ..LayoutOptions::default()
+    };
+    let mut app = App::new(library, settings.list_right, options);
+    app.theme = Theme::new(settings.theme, settings.color);
+    app.one_pane = settings.bidi == BidiMode::Terminal;
+    let _ = display_name;
     let setup = qari::term::Setup {
         mouse: !cli.no_mouse,
-        explicit_bidi: true,
-        tmux: std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
+        explicit_bidi: settings.bidi == BidiMode::App,
+        tmux: settings.detection.multiplexer == Some("tmux"),
     };
     match qari::tui::run(&mut app, setup) {
         Ok(()) => ExitCode::SUCCESS,

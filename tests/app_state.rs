@@ -11,14 +11,11 @@ fn library() -> Library {
     let long: String = (1..=40)
         .map(|i| format!("الفقرة رقم {i} فيها كلمات كثيرة تكفي لتلتف على أكثر من سطر واحد في العرض الضيق.\n\n"))
         .collect();
-    Library {
-        documents: std::sync::Arc::new(vec![
-            Document::new("a.txt", format!("عنوان الأول\n{long}")),
-            Document::new("b.txt", "عنوان الثاني\nنص قصير.\n".into()),
-            Document::new("c.txt", "Third title\nShort English text.\n".into()),
-        ]),
-        ..Library::default()
-    }
+    Library::from_documents(vec![
+        Document::new("a.txt", format!("عنوان الأول\n{long}")),
+        Document::new("b.txt", "عنوان الثاني\nنص قصير.\n".into()),
+        Document::new("c.txt", "Third title\nShort English text.\n".into()),
+    ])
 }
 
 fn app(width: u16, height: u16) -> App {
@@ -213,7 +210,7 @@ fn folders_open_recursively_skipping_hidden_and_binary_files() {
     std::fs::write(dir.join("sub/b"), "Title B\ntext.\n").expect("write");
     std::fs::write(dir.join(".hidden/c.txt"), "hidden\n").expect("write");
     std::fs::write(dir.join("bin.dat"), b"\x7fELF\0\0\x01").expect("write");
-    let library = Library::open(std::slice::from_ref(&dir));
+    let library = Library::open(std::slice::from_ref(&dir), None);
     let names: Vec<&str> = library.documents.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(names, ["a.md", "sub/b"]);
     assert_eq!(library.binary_skipped, 1);

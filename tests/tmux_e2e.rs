@@ -318,7 +318,7 @@ fn filter_the_list_and_search_a_document() {
     // path hold its letters in order stay, the others go.
     let query = "الامن";
     let fold = qari::text::fold::fold_query;
-    let expected: Vec<&qari::library::Document> = library
+    let expected: Vec<&std::sync::Arc<qari::library::Document>> = library
         .documents
         .iter()
         .filter(|d| subsequence(query, &fold(&d.title)) || subsequence(query, &fold(&d.name)))

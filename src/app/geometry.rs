@@ -31,17 +31,32 @@ pub struct Panes {
     pub too_small: bool,
 }
 
-/// Splits `area`. `list_right` mirrors the screen (list on the right, as
-/// Arabic interfaces do); `reader_focused` picks the one pane shown on a
-/// narrow screen; `bar` makes room for an input bar above the status bar.
-/// `results` shows the library search results in place of both panes.
-pub fn panes(
-    area: Rect,
-    list_right: bool,
-    reader_focused: bool,
-    bar: bool,
-    results: bool,
-) -> Panes {
+/// What the screen is to make room for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Arrangement {
+    /// Mirror the screen: the list on the right, as Arabic interfaces do.
+    pub list_right: bool,
+    /// The reading pane has the keyboard (it is the one pane shown when
+    /// only one fits).
+    pub reader_focused: bool,
+    /// An input bar above the status bar.
+    pub bar: bool,
+    /// The library search results, in place of both panes.
+    pub results: bool,
+    /// One pane at a time whatever the width: a terminal that reorders
+    /// each row itself would mix two panes' text on one row.
+    pub one_pane: bool,
+}
+
+/// Splits `area` as `want` asks.
+pub fn panes(area: Rect, want: Arrangement) -> Panes {
+    let Arrangement {
+        list_right,
+        reader_focused,
+        bar,
+        results,
+        one_pane,
+    } = want;
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return Panes {
             status: area,
@@ -61,7 +76,7 @@ pub fn panes(
             ..Panes::default()
         };
     }
-    let (list, reader) = if area.width < TWO_PANE_MIN_WIDTH {
+    let (list, reader) = if one_pane || area.width < TWO_PANE_MIN_WIDTH {
         if reader_focused {
             (None, Some(body))
         } else {
@@ -120,9 +135,18 @@ pub fn panes(
 mod tests {
     use super::*;
 
+    fn want(list_right: bool, reader_focused: bool, bar: bool) -> Arrangement {
+        Arrangement {
+            list_right,
+            reader_focused,
+            bar,
+            ..Arrangement::default()
+        }
+    }
+
     #[test]
     fn wide_screens_show_both_panes_mirrored_when_asked() {
-        let p = panes(Rect::new(0, 0, 100, 30), true, false, false, false);
+        let p = panes(Rect::new(0, 0, 100, 30), want(true, false, false));
         let (list, reader) = (p.list.unwrap(), p.reader.unwrap());
         assert!(list.x > reader.x, "list on the right");
         assert_eq!(list.width + reader.width, 100);
@@ -131,16 +155,33 @@ mod tests {
 
     #[test]
     fn narrow_screens_show_the_focused_pane() {
-        let p = panes(Rect::new(0, 0, 40, 12), true, true, false, false);
+        let p = panes(Rect::new(0, 0, 40, 12), want(true, true, false));
         assert!(p.list.is_none());
         assert_eq!(p.reader.unwrap().width, 40);
-        let p = panes(Rect::new(0, 0, 40, 12), true, false, true, false);
+        let p = panes(Rect::new(0, 0, 40, 12), want(true, false, true));
         assert!(p.reader.is_none());
     }
 
     #[test]
+    fn one_pane_at_a_time_when_asked_whatever_the_width() {
+        let one = |reader_focused| {
+            panes(
+                Rect::new(0, 0, 200, 50),
+                Arrangement {
+                    one_pane: true,
+                    ..want(true, reader_focused, false)
+                },
+            )
+        };
+        let p = one(false);
+        assert_eq!((p.list.map(|l| l.width), p.reader), (Some(200), None));
+        let p = one(true);
+        assert_eq!((p.list, p.reader.map(|r| r.width)), (None, Some(200)));
+    }
+
+    #[test]
     fn tiny_screens_are_too_small() {
-        assert!(panes(Rect::new(0, 0, 19, 10), false, false, false, false).too_small);
-        assert!(!panes(Rect::new(0, 0, 20, 5), false, false, true, false).too_small);
+        assert!(panes(Rect::new(0, 0, 19, 10), want(false, false, false)).too_small);
+        assert!(!panes(Rect::new(0, 0, 20, 5), want(false, false, true)).too_small);
     }
 }

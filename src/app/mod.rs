@@ -154,6 +154,9 @@ pub struct App {
     pub quit: bool,
     /// The list pane sits on the right (right-to-left screen).
     pub list_right: bool,
+    /// Only one pane at a time, whatever the width (the terminal reorders
+    /// rows itself).
+    pub one_pane: bool,
     /// The screen size.
     pub area: Rect,
     /// Where each pane is.
@@ -217,6 +220,7 @@ impl App {
             help: false,
             quit: false,
             list_right,
+            one_pane: false,
             area: Rect::default(),
             panes: Panes::default(),
             rows: Vec::new(),
@@ -768,10 +772,13 @@ impl App {
         };
         self.panes = geometry::panes(
             self.area,
-            self.list_right,
-            self.focus == Focus::Reader,
-            bar.is_some(),
-            self.library_search.open,
+            geometry::Arrangement {
+                list_right: self.list_right,
+                reader_focused: self.focus == Focus::Reader,
+                bar: bar.is_some(),
+                results: self.library_search.open,
+                one_pane: self.one_pane,
+            },
         );
         self.bar = bar.and_then(|bar| {
             let width = self.panes.bar?.width.saturating_sub(BAR_PROMPT_WIDTH + 1);

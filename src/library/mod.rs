@@ -9,8 +9,10 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use encoding_rs::{Encoding, UTF_8};
+
 use crate::text::{Direction, dominant_direction};
-use decode::{decode, looks_binary};
+use decode::{Decoded, decode, looks_binary};
 
 /// The documents bundled in the binary, shown when qari gets no path.
 const BUNDLED: &[(&str, &str)] = &[
@@ -47,11 +49,26 @@ pub struct Paragraph {
     pub heading: bool,
 }
 
+/// Where a document's text came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Built into qari.
+    Bundled,
+    /// A file, by the path it was found at.
+    File(PathBuf),
+    /// Standard input.
+    Stdin,
+    /// Text handed over in memory (tests, benchmarks).
+    Memory,
+}
+
 /// A document: its text, paragraphs, title and direction.
 #[derive(Debug, Clone)]
 pub struct Document {
     /// Where it came from, as shown beside its title.
     pub name: String,
+    /// Where its text came from (and can be read again).
+    pub origin: Origin,
     /// Its first heading-like line, or else the first sentence.
     pub title: String,
     /// The decoded text.
@@ -60,18 +77,27 @@ pub struct Document {
     pub paragraphs: Vec<Paragraph>,
     /// The dominant direction of its strong characters.
     pub direction: Direction,
+    /// The encoding its bytes were decoded from.
+    pub encoding: &'static Encoding,
+    /// Some bytes were not valid in that encoding (they show as U+FFFD).
+    pub had_invalid: bool,
+    /// Why it could not be read; it is listed all the same.
+    pub error: Option<String>,
+    /// xxh3 of the text: the key its reading position is kept under.
+    pub hash: u64,
 }
 
 /// The documents qari was asked to open.
 #[derive(Debug, Clone, Default)]
 pub struct Library {
-    /// Readable text documents, in the order found (shared with the
-    /// search threads).
-    pub documents: Arc<Vec<Document>>,
+    /// The documents, in the order found, unreadable ones included (shared
+    /// with the search threads; each document is shared too, so replacing
+    /// one copies pointers, not texts).
+    pub documents: Arc<Vec<Arc<Document>>>,
     /// Files left out because they look binary (a NUL in the first 8 KB).
     pub binary_skipped: usize,
-    /// Paths that could not be read, with the reason.
-    pub errors: Vec<(String, String)>,
+    /// The encoding `--encoding` forces on every file, if any.
+    pub forced: Option<&'static Encoding>,
 }
 
 /// Whether a line reads like a heading: short, and not ending a sentence.
@@ -113,8 +139,60 @@ fn first_sentence(paragraph: &str) -> String {
 }
 
 impl Document {
-    /// Builds a document from its text.
+    /// Builds a document from UTF-8 text in memory.
     pub fn new(name: impl Into<String>, text: String) -> Document {
+        Document::decoded(
+            name.into(),
+            Origin::Memory,
+            Decoded {
+                text,
+                encoding: UTF_8,
+                had_invalid: false,
+            },
+        )
+    }
+
+    /// A document that could not be read: listed under its name, with why.
+    pub fn unreadable(name: String, origin: Origin, error: String) -> Document {
+        let mut document = Document::new(name, String::new());
+        document.title = document.name.clone();
+        document.origin = origin;
+        document.error = Some(error);
+        document
+    }
+
+    /// Reads a file again (or for the first time): `Err` says why it cannot
+    /// be shown, `Ok(None)` that it is binary. Only a path named by the
+    /// person (`named`) may be a FIFO or device: one met in a folder could
+    /// block forever or never end.
+    pub fn load(
+        name: String,
+        path: &Path,
+        forced: Option<&'static Encoding>,
+        named: bool,
+    ) -> Result<Option<Document>, String> {
+        let meta = std::fs::metadata(path).map_err(|e| error_text(&e))?;
+        if meta.is_dir() {
+            return Err("is a folder".to_string());
+        }
+        if !meta.is_file() && !named {
+            return Err("not a regular file".to_string());
+        }
+        let bytes = std::fs::read(path).map_err(|e| error_text(&e))?;
+        if looks_binary(&bytes, forced) {
+            return Ok(None);
+        }
+        let origin = Origin::File(path.to_path_buf());
+        Ok(Some(Document::decoded(name, origin, decode(bytes, forced))))
+    }
+
+    /// Builds a document from decoded text.
+    fn decoded(name: String, origin: Origin, decoded: Decoded) -> Document {
+        let Decoded {
+            text,
+            encoding,
+            had_invalid,
+        } = decoded;
         let mut paragraphs = Vec::new();
         let mut gap = false;
         for range in crate::text::lines::lines(&text) {
@@ -147,11 +225,30 @@ impl Document {
             })
             .unwrap_or_default();
         Document {
-            name: name.into(),
+            name,
+            origin,
             direction: dominant_direction(&text),
             title,
+            hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
             text,
             paragraphs,
+            encoding,
+            had_invalid,
+            error: None,
+        }
+    }
+
+    /// The path its position is remembered under when its text changes:
+    /// the file's absolute path, `bundled:NAME`, or `(stdin)`.
+    pub fn place_key(&self) -> String {
+        match &self.origin {
+            Origin::File(path) => std::path::absolute(path)
+                .unwrap_or_else(|_| path.clone())
+                .to_string_lossy()
+                .into_owned(),
+            Origin::Bundled => format!("bundled:{}", self.name),
+            Origin::Stdin => "(stdin)".to_string(),
+            Origin::Memory => format!("memory:{}", self.name),
         }
     }
 
@@ -168,30 +265,55 @@ impl Library {
             documents: Arc::new(
                 BUNDLED
                     .iter()
-                    .map(|(name, text)| Document::new(*name, (*text).to_string()))
+                    .map(|(name, text)| {
+                        let mut document = Document::new(*name, (*text).to_string());
+                        document.origin = Origin::Bundled;
+                        Arc::new(document)
+                    })
                     .collect(),
             ),
             ..Library::default()
         }
     }
 
+    /// A library of documents already in memory.
+    pub fn from_documents(documents: Vec<Document>) -> Library {
+        Library {
+            documents: Arc::new(documents.into_iter().map(Arc::new).collect()),
+            ..Library::default()
+        }
+    }
+
     /// Opens files and folders (recursively; hidden folders and files are
-    /// skipped); `-` reads one document from standard input.
-    pub fn open(paths: &[PathBuf]) -> Library {
-        let mut library = Library::default();
+    /// skipped); `-` reads one document from standard input. `forced`
+    /// decodes every file with that encoding.
+    pub fn open(paths: &[PathBuf], forced: Option<&'static Encoding>) -> Library {
+        let mut library = Library {
+            forced,
+            ..Library::default()
+        };
         let mut seen = HashSet::new();
         for path in paths {
             if path.as_os_str() == "-" {
                 let mut bytes = Vec::new();
                 match std::io::stdin().lock().read_to_end(&mut bytes) {
-                    Ok(_) => library.add_bytes("(stdin)".to_string(), bytes),
-                    Err(e) => library.errors.push(("(stdin)".to_string(), e.to_string())),
+                    Ok(_) => library.add_bytes("(stdin)".to_string(), Origin::Stdin, bytes),
+                    Err(e) => library.push(Document::unreadable(
+                        "(stdin)".to_string(),
+                        Origin::Stdin,
+                        error_text(&e),
+                    )),
                 }
             } else {
                 library.add_path(path, path, &mut seen);
             }
         }
         library
+    }
+
+    /// Whether every document failed to load (nothing to read at all).
+    pub fn all_unreadable(&self) -> bool {
+        !self.documents.is_empty() && self.documents.iter().all(|d| d.error.is_some())
     }
 
     /// Whether most documents are right to left (the screen then mirrors).
@@ -204,21 +326,33 @@ impl Library {
         rtl * 2 > self.documents.len()
     }
 
-    fn add_bytes(&mut self, name: String, bytes: Vec<u8>) {
-        if looks_binary(&bytes, None) {
+    /// Replaces document `index` (after it was read again).
+    pub fn replace(&mut self, index: usize, document: Document) {
+        if let Some(slot) = Arc::make_mut(&mut self.documents).get_mut(index) {
+            *slot = Arc::new(document);
+        }
+    }
+
+    fn push(&mut self, document: Document) {
+        Arc::make_mut(&mut self.documents).push(Arc::new(document));
+    }
+
+    fn add_bytes(&mut self, name: String, origin: Origin, bytes: Vec<u8>) {
+        if looks_binary(&bytes, self.forced) {
             self.binary_skipped += 1;
             return;
         }
-        let decoded = decode(bytes, None);
-        Arc::make_mut(&mut self.documents).push(Document::new(name, decoded.text));
+        let decoded = decode(bytes, self.forced);
+        self.push(Document::decoded(name, origin, decoded));
     }
 
     fn add_path(&mut self, root: &Path, path: &Path, seen: &mut HashSet<PathBuf>) {
         let shown = display_name(root, path);
+        let origin = Origin::File(path.to_path_buf());
         let meta = match std::fs::metadata(path) {
             Ok(meta) => meta,
             Err(e) => {
-                self.errors.push((shown, e.to_string()));
+                self.push(Document::unreadable(shown, origin, error_text(&e)));
                 return;
             }
         };
@@ -231,7 +365,7 @@ impl Library {
             let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
                 Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
                 Err(e) => {
-                    self.errors.push((shown, e.to_string()));
+                    self.push(Document::unreadable(shown, origin, error_text(&e)));
                     return;
                 }
             };
@@ -244,16 +378,28 @@ impl Library {
                     self.add_path(root, &entry, seen);
                 }
             }
-        } else if !meta.is_file() {
-            // A FIFO, socket or device: reading it could block forever or
-            // never end.
-            self.errors.push((shown, "not a regular file".to_string()));
-        } else {
-            match std::fs::read(path) {
-                Ok(bytes) => self.add_bytes(shown, bytes),
-                Err(e) => self.errors.push((shown, e.to_string())),
-            }
+            return;
         }
+        match Document::load(shown.clone(), path, self.forced, path == root) {
+            Ok(Some(document)) => self.push(document),
+            Ok(None) => self.binary_skipped += 1,
+            Err(error) => self.push(Document::unreadable(shown, origin, error)),
+        }
+    }
+}
+
+/// An I/O error as a person reads it: "permission denied", not
+/// "Permission denied (os error 13)".
+fn error_text(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = match text.find(" (os error") {
+        Some(at) => &text[..at],
+        None => &text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text.to_string(),
     }
 }
 
@@ -322,8 +468,12 @@ mod tests {
         let (bytes, _, unmappable) = encoding_rs::WINDOWS_1256.encode(text);
         assert!(!unmappable, "fixture fits windows-1256");
         let mut library = Library::default();
-        library.add_bytes("arabic.txt".into(), bytes.into_owned());
-        library.add_bytes("binary.bin".into(), b"\x7fELF\0\0\x01".to_vec());
+        library.add_bytes("arabic.txt".into(), Origin::Memory, bytes.into_owned());
+        library.add_bytes(
+            "binary.bin".into(),
+            Origin::Memory,
+            b"\x7fELF\0\0\x01".to_vec(),
+        );
         assert_eq!(library.documents.len(), 1);
         assert_eq!(library.documents[0].text, text);
         assert_eq!(library.binary_skipped, 1);

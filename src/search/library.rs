@@ -39,7 +39,7 @@ pub struct LibraryIndex {
 
 impl LibraryIndex {
     /// Folds every paragraph of every document, on every core.
-    pub fn build(documents: &[Document]) -> LibraryIndex {
+    pub fn build(documents: &[Arc<Document>]) -> LibraryIndex {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let chunk = documents.len().div_ceil(threads).max(1);
         let parts: Vec<LibraryIndex> = std::thread::scope(|scope| {
@@ -64,7 +64,7 @@ impl LibraryIndex {
     }
 
     /// The index of some documents, the first being document `first`.
-    fn build_part(documents: &[Document], first: usize) -> LibraryIndex {
+    fn build_part(documents: &[Arc<Document>], first: usize) -> LibraryIndex {
         let mut index = LibraryIndex::default();
         for (doc, document) in documents.iter().enumerate() {
             for (paragraph, p) in document.paragraphs.iter().enumerate() {
@@ -178,7 +178,7 @@ pub struct LibrarySearcher {
 
 impl LibrarySearcher {
     /// Starts the thread; it folds the library into its index first.
-    pub fn spawn(documents: Arc<Vec<Document>>) -> LibrarySearcher {
+    pub fn spawn(documents: Arc<Vec<Arc<Document>>>) -> LibrarySearcher {
         let (requests, incoming) = channel::<(u64, String)>();
         let (outgoing, results) = channel();
         let latest = Arc::new(AtomicU64::new(0));
@@ -234,10 +234,13 @@ impl LibrarySearcher {
 mod tests {
     use super::*;
 
-    fn documents() -> Vec<Document> {
+    fn documents() -> Vec<Arc<Document>> {
         vec![
-            Document::new("a", "الأمن والاستقرار في المنطقة\nلا شيء\n".into()),
-            Document::new("b", "الاستقرار ثم الأمن\nالأمن وحده\n".into()),
+            Arc::new(Document::new(
+                "a",
+                "الأمن والاستقرار في المنطقة\nلا شيء\n".into(),
+            )),
+            Arc::new(Document::new("b", "الاستقرار ثم الأمن\nالأمن وحده\n".into())),
         ]
     }
 
@@ -258,7 +261,7 @@ mod tests {
 
     #[test]
     fn the_index_built_on_many_cores_is_the_one_built_on_one() {
-        let documents: Vec<Document> = (0..7).flat_map(|_| documents()).collect();
+        let documents: Vec<Arc<Document>> = (0..7).flat_map(|_| documents()).collect();
         let index = LibraryIndex::build(&documents);
         let serial = LibraryIndex::build_part(&documents, 0);
         assert_eq!(index.text, serial.text);
