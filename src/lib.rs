@@ -18,6 +18,10 @@ pub mod text;
 /// Documents: finding and decoding files, paragraphs, titles.
 pub mod library;
 
+/// Where the reader left off, saved across runs and shared safely between
+/// qari processes: positions, bookmarks, notices shown.
+pub mod state;
+
 /// Finding things: fuzzy filter, in-document and library search.
 pub mod search;
 
