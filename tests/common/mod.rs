@@ -2,6 +2,9 @@
 //! oracle tools, and skipping loudly when they are missing.
 #![allow(dead_code)]
 
+pub mod fixtures;
+pub mod pty;
+
 use std::io::Write as _;
 use std::path::PathBuf;
 
