@@ -4,15 +4,17 @@
 use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use qari::app::App;
 use qari::config::{self, BidiSetting, Config, LayoutSetting, ShapeSetting, ThemeName};
 use qari::library::Library;
-use qari::library::decode::{decode, display_name, encoding_for_label};
+use qari::library::decode::{decode, encoding_for_label};
 use qari::render::{RenderOptions, render_document};
 use qari::settings::{Overrides, Settings, resolve};
+use qari::state::Store;
 use qari::term::detect::{BidiMode, detect_from_environment};
 use qari::text::sanitize::printable;
 use qari::text::{BaseDirection, LayoutOptions};
@@ -311,13 +313,32 @@ fn read(cli: Cli) -> ExitCode {
     let mut app = App::new(library, settings.list_right, options);
     app.theme = Theme::new(settings.theme, settings.color);
     app.one_pane = settings.bidi == BidiMode::Terminal;
-    let _ = display_name;
+    // Reading positions and bookmarks, saved on quit, on a stop signal, on
+    // a hang-up and every few seconds while idle.
+    let dir = if cli.no_state {
+        None
+    } else {
+        Store::default_dir()
+    };
+    let (store, warning) = Store::open(dir);
+    let store = Arc::new(Mutex::new(store));
+    let on_hang_up = Arc::clone(&store);
+    qari::term::on_hang_up(Box::new(move || {
+        let _ = qari::app::places::lock(&on_hang_up).save();
+    }));
+    let hint = settings.detection.hint.map(|h| (h.id, h.text));
+    app.attach_store(store, warning.map(|w| printable(&w).into_owned()), hint);
     let setup = qari::term::Setup {
         mouse: !cli.no_mouse,
         explicit_bidi: settings.bidi == BidiMode::App,
         tmux: settings.detection.multiplexer == Some("tmux"),
     };
-    match qari::tui::run(&mut app, setup) {
+    let result = qari::tui::run(&mut app, setup);
+    // The terminal is back; a failure to save can be read now.
+    if let Err(message) = app.save_state() {
+        let _ = writeln!(io::stderr(), "qari: {}", printable(&message));
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(io::stderr(), "qari: terminal error: {e}");

@@ -15,12 +15,15 @@ use crate::term;
 const SIGNAL_CHECK: Duration = Duration::from_millis(200);
 /// How often it wakes while background work is under way.
 const BACKGROUND_CHECK: Duration = Duration::from_millis(5);
+/// How often the open document's file is checked for changes.
+const FILE_CHECK: Duration = Duration::from_secs(2);
 
 /// Runs the reader until the person quits or a stop signal arrives.
 pub fn run(app: &mut App, setup: term::Setup) -> io::Result<()> {
     let stop = term::stop_signals()?;
     let (guard, mut terminal) = term::enter(setup)?;
     let mut dirty = true;
+    let mut file_checked = std::time::Instant::now();
     loop {
         if stop.load(Ordering::SeqCst) || app.quit {
             break;
@@ -43,6 +46,11 @@ pub fn run(app: &mut App, setup: term::Setup) -> io::Result<()> {
         };
         if !event::poll(wait)? {
             dirty |= app.poll_background();
+            app.save_state_if_due();
+            if file_checked.elapsed() >= FILE_CHECK {
+                file_checked = std::time::Instant::now();
+                dirty |= app.check_open_file();
+            }
             continue;
         }
         loop {

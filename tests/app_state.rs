@@ -375,3 +375,143 @@ fn library_search_finds_paragraphs_with_every_word_and_opens_at_one() {
     key(&mut app, KeyCode::Esc);
     assert!(!app.library_search.open);
 }
+
+/// A fresh state folder for one test.
+fn state_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("qari-state-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn with_store(mut app: App, dir: &std::path::Path) -> App {
+    let (store, warning) = qari::state::Store::open(Some(dir.to_path_buf()));
+    assert!(warning.is_none(), "{warning:?}");
+    app.attach_store(
+        std::sync::Arc::new(std::sync::Mutex::new(store)),
+        None,
+        None,
+    );
+    app
+}
+
+#[test]
+fn the_next_start_reopens_the_last_document_at_its_place() {
+    let dir = state_dir("reopen");
+    let mut first = with_store(app(100, 30), &dir);
+    key(&mut first, KeyCode::Enter);
+    for _ in 0..3 {
+        key(&mut first, KeyCode::PageDown);
+    }
+    let place = first.anchor().expect("a document is open");
+    let top = top_line(&first);
+    assert!(place.paragraph > 0);
+    // And a glance at another document in the list does not replace it.
+    ch(&mut first, 'h');
+    first.save_state().expect("saved");
+    drop(first);
+
+    let second = with_store(app(100, 30), &dir);
+    assert_eq!(second.open_document(), Some(0));
+    assert_eq!(second.anchor(), Some(place));
+    assert_eq!(top_line(&second), top);
+    assert_eq!(second.focus, Focus::Reader);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bookmarks_in_a_document_and_across_documents() {
+    let dir = state_dir("marks");
+    let mut app = with_store(app(100, 30), &dir);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::PageDown);
+    let marked = app.anchor().expect("open");
+    ch(&mut app, 'm');
+    assert_eq!(app.context(), qari::app::keymap::Context::Mark);
+    ch(&mut app, 'a');
+    assert_eq!(app.notice.as_deref(), Some("bookmark a set"));
+    ch(&mut app, 'm');
+    ch(&mut app, 'Q');
+    key(&mut app, KeyCode::PageDown);
+    key(&mut app, KeyCode::PageDown);
+    assert_ne!(app.anchor(), Some(marked));
+    ch(&mut app, '\'');
+    ch(&mut app, 'a');
+    assert_eq!(app.anchor(), Some(marked), "back at bookmark a");
+    // A letter with no bookmark says so and moves nothing.
+    ch(&mut app, '\'');
+    ch(&mut app, 'z');
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("no bookmark z in this document")
+    );
+    assert_eq!(app.anchor(), Some(marked));
+    // Esc after `m` sets nothing.
+    ch(&mut app, 'm');
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.context(), qari::app::keymap::Context::Reader);
+    // An upper-case bookmark opens its document from anywhere.
+    ch(&mut app, ']');
+    assert_eq!(app.open_document(), Some(1));
+    ch(&mut app, '\'');
+    ch(&mut app, 'Q');
+    assert_eq!(app.open_document(), Some(0));
+    assert_eq!(app.anchor(), Some(marked));
+    // Kept for the next start.
+    app.save_state().expect("saved");
+    let mut again = with_store(self::app(100, 30), &dir);
+    ch(&mut again, ']');
+    ch(&mut again, '\'');
+    ch(&mut again, 'Q');
+    assert_eq!(again.anchor(), Some(marked));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn reading_a_changed_file_again_keeps_the_place_or_says_it_is_gone() {
+    let dir = state_dir("reload");
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let file = dir.join("doc.txt");
+    let paragraphs: Vec<String> = (1..=60)
+        .map(|i| format!("الفقرة {i}: نص يكفي ليملأ سطرا أو سطرين في العرض الضيق."))
+        .collect();
+    std::fs::write(&file, paragraphs.join("\n")).expect("write");
+    let library = Library::open(std::slice::from_ref(&file), None);
+    let mut app = App::new(library, None, LayoutOptions::default());
+    app.resize(100, 30);
+    key(&mut app, KeyCode::Enter);
+    for _ in 0..3 {
+        key(&mut app, KeyCode::PageDown);
+    }
+    let before = app.anchor().expect("open");
+    let text_before = app.library.documents[0]
+        .paragraph(before.paragraph)
+        .to_string();
+    let top = top_line(&app);
+
+    // Two paragraphs are added at the start.
+    let mut changed = vec!["مقدمة جديدة".to_string(), "وسطر آخر".to_string()];
+    changed.extend(paragraphs.iter().cloned());
+    std::fs::write(&file, changed.join("\n")).expect("write");
+    assert!(app.check_open_file(), "the change is noticed");
+    ch(&mut app, 'r');
+    assert_eq!(
+        app.notice.as_deref(),
+        Some("read again; your place is kept")
+    );
+    let after = app.anchor().expect("open");
+    assert_eq!(after.paragraph, before.paragraph + 2);
+    assert_eq!(
+        app.library.documents[0].paragraph(after.paragraph),
+        text_before
+    );
+    assert_eq!(top_line(&app), top, "the same words at the top");
+    assert_eq!(app.library.documents[0].paragraphs.len(), 62);
+
+    // Deleted: the text stays on screen and qari says the file is gone.
+    std::fs::remove_file(&file).expect("remove");
+    ch(&mut app, 'r');
+    let notice = app.notice.clone().unwrap_or_default();
+    assert!(notice.starts_with("the file is gone"), "{notice}");
+    assert_eq!(top_line(&app), top);
+    let _ = std::fs::remove_dir_all(&dir);
+}

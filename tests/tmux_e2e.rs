@@ -10,9 +10,11 @@ use std::time::{Duration, Instant};
 use qari::library::Library;
 use qari::text::{Layout, LayoutOptions};
 
-/// A private tmux server running one session of 100×30.
+/// A private tmux server running one session of 100×30, with a home folder
+/// of its own (qari keeps its state and reads its config under it).
 struct Tmux {
     socket: String,
+    home: std::path::PathBuf,
 }
 
 static SESSIONS: AtomicUsize = AtomicUsize::new(0);
@@ -26,17 +28,16 @@ impl Tmux {
         let n = SESSIONS.fetch_add(1, Ordering::SeqCst);
         let tmux = Tmux {
             socket: format!("qari-e2e-{}-{n}", std::process::id()),
+            home: std::env::temp_dir().join(format!("qari-e2e-home-{}-{n}", std::process::id())),
         };
+        let _ = std::fs::remove_dir_all(&tmux.home);
+        std::fs::create_dir_all(&tmux.home).expect("a home folder");
+        let shell = format!(
+            "env -i PATH=/usr/bin:/bin TERM=xterm-256color HOME={} bash --norc --noprofile",
+            tmux.home.display()
+        );
         let ok = tmux
-            .cmd(&[
-                "new-session",
-                "-d",
-                "-x",
-                "100",
-                "-y",
-                "30",
-                "env -i PATH=/usr/bin:/bin TERM=xterm-256color HOME=/tmp bash --norc --noprofile",
-            ])
+            .cmd(&["new-session", "-d", "-x", "100", "-y", "30", &shell])
             .status
             .success();
         assert!(ok, "tmux new-session failed");
@@ -128,6 +129,7 @@ fn tmux_present() -> bool {
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = self.cmd(&["kill-server"]);
+        let _ = std::fs::remove_dir_all(&self.home);
     }
 }
 
@@ -268,14 +270,19 @@ fn a_closed_terminal_ends_qari() {
     let n = SESSIONS.fetch_add(1, Ordering::SeqCst);
     let tmux = Tmux {
         socket: format!("qari-e2e-{}-{n}", std::process::id()),
+        home: std::env::temp_dir().join(format!("qari-e2e-home-{}-{n}", std::process::id())),
     };
-    let command = format!("exec {}", qari());
+    std::fs::create_dir_all(&tmux.home).expect("a home folder");
+    let command = format!("exec env HOME={} {}", tmux.home.display(), qari());
     let started = tmux
         .cmd(&["new-session", "-d", "-x", "100", "-y", "30", &command])
         .status
         .success();
     assert!(started);
     tmux.wait_for("Documents: 5", "the document list");
+    // Read a little, so there is a place to keep.
+    tmux.keys(&["Enter", "Space"]);
+    tmux.wait_until(|s| !s.contains("¶ 1/"), "a page further");
     let pid = tmux.cmd(&["display-message", "-p", "-t", "0", "#{pane_pid}"]);
     let pid = String::from_utf8_lossy(&pid.stdout).trim().to_string();
     assert!(!pid.is_empty());
@@ -296,6 +303,13 @@ fn a_closed_terminal_ends_qari() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    // The place was saved on the way out.
+    let state = tmux.home.join(".local/state/qari/state.toml");
+    let saved = std::fs::read_to_string(&state).unwrap_or_default();
+    assert!(
+        saved.contains("[[document]]") && !saved.contains("paragraph = 0\n"),
+        "the reading position was saved:\n{saved}"
+    );
 }
 
 /// Whether `needle`'s characters occur in order in `haystack` (what a fuzzy
@@ -376,4 +390,96 @@ fn filter_the_list_and_search_a_document() {
     tmux.wait_for(&format!("hit 2 of {total}"), "the next hit");
     tmux.keys(&["q"]);
     assert_terminal_restored(&tmux);
+}
+
+/// The status bar's place (`¶ 12/40`), read off the screen.
+fn place(screen: &str) -> String {
+    let status = screen
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    let at = status.find('¶').expect("a place in the status bar");
+    status[at..]
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn qari_reopens_where_the_reader_left_off() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    let library = Library::bundled();
+    // Read the third document two pages and a line in, then quit.
+    tmux.keys(&[qari(), "Enter"]);
+    tmux.wait_for("Documents: 5", "the document list");
+    tmux.keys(&["j", "j", "Enter"]);
+    let third = visual(&words(&library.documents[2].text, 3));
+    tmux.wait_for(&third, "the third document");
+    tmux.keys(&["Space", "Space", "j"]);
+    let left = tmux.wait_until(|s| !s.contains("¶ 1/"), "a page further");
+    let left_at = place(&left);
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+
+    // Again: the same document at the same place.
+    tmux.keys(&[qari(), "Enter"]);
+    let again = tmux.wait_for(&left_at, "the same place");
+    assert_eq!(place(&again), left_at);
+    assert_eq!(body(&again), body(&left), "the same text on screen");
+
+    // Further on, then the terminal hangs up: that place is kept too.
+    tmux.keys(&["Space"]);
+    let moved = tmux.wait_until(|s| place(s) != left_at, "the next page");
+    let hung_at = place(&moved);
+    let pid = tmux.child_pid();
+    // The position is saved on the hang-up, not only on quitting.
+    let killed = Command::new("kill")
+        .args(["-HUP", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    assert_terminal_restored(&tmux);
+    tmux.keys(&[qari(), "Enter"]);
+    tmux.wait_for(&hung_at, "the place after the hang-up");
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+
+    // A corrupted state file: qari starts, warns once, and the next start
+    // is quiet.
+    let state = tmux.home.join(".local/state/qari/state.toml");
+    assert!(
+        state.is_file(),
+        "the state is saved under XDG_STATE_HOME's default"
+    );
+    std::fs::write(&state, b"\x00garbage = = [\n").expect("corrupt the state");
+    tmux.keys(&[qari(), "Enter"]);
+    let warned = tmux.wait_for("state file", "a warning about the state file");
+    assert!(warned.contains("Documents: 5"), "qari started:\n{warned}");
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+    let aside = std::fs::read_dir(state.parent().expect("a folder"))
+        .expect("the state folder")
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("state.toml.corrupt-")
+        })
+        .count();
+    assert_eq!(aside, 1, "the corrupt file was moved aside, not deleted");
+    tmux.keys(&[qari(), "Enter"]);
+    let quiet = tmux.wait_for("Documents: 5", "the document list");
+    assert!(!quiet.contains("state file"), "warned only once:\n{quiet}");
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}
+
+/// The screen above the status bar.
+fn body(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    lines[..lines.len().saturating_sub(1)].join("\n")
 }

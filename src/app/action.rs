@@ -64,6 +64,12 @@ pub enum Action {
     CancelInput,
     /// Shows or hides the help overlay.
     ToggleHelp,
+    /// Waits for a letter, then sets that bookmark at the reading position.
+    SetMark,
+    /// Waits for a letter, then goes to that bookmark.
+    JumpToMark,
+    /// Reads the open document's file again.
+    Reload,
     /// Quits qari.
     Quit,
 }

@@ -22,6 +22,8 @@ pub enum Context {
     Input,
     /// The help overlay is open.
     Help,
+    /// A bookmark command (`m`, `'`) waits for its letter.
+    Mark,
     /// Anywhere, unless the context above binds the key.
     Global,
 }
@@ -37,6 +39,7 @@ impl Context {
             Context::Library => "Library search",
             Context::Input => "All bars",
             Context::Help => "Help",
+            Context::Mark => "Bookmark letter",
             Context::Global => "Anywhere",
         }
     }
@@ -100,7 +103,7 @@ const fn bind(
     }
 }
 
-use Context::{Filter, Global, Help, Input, Library, List, Reader, Search};
+use Context::{Filter, Global, Help, Input, Library, List, Mark, Reader, Search};
 use KeyCode::{Backspace, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
 
 /// Every key qari understands.
@@ -139,6 +142,10 @@ pub static KEYMAP: &[Binding] = &[
     bind(Reader, &[ch('N')], Action::PreviousHit, "previous hit", None),
     bind(Reader, &[ch('h'), plain(Esc), plain(Left)], Action::Back, "back to the list", Some("list")),
     bind(Help, &[ch('?'), plain(Esc), ch('q')], Action::ToggleHelp, "close help", Some("close")),
+    bind(Mark, &[plain(Esc)], Action::CancelInput, "no bookmark after all", Some("cancel")),
+    bind(Global, &[ch('m')], Action::SetMark, "set a bookmark: then a-z (this document) or A-Z (any)", None),
+    bind(Global, &[ch('\'')], Action::JumpToMark, "go to a bookmark: then its letter", None),
+    bind(Global, &[ch('r')], Action::Reload, "read the document's file again", None),
     bind(Global, &[ctrl('f'), ch('F')], Action::OpenLibrarySearch, "search all documents", Some("search all")),
     bind(Global, &[plain(Tab)], Action::SwitchFocus, "switch pane", Some("pane")),
     bind(Global, &[ch('?')], Action::ToggleHelp, "help", Some("help")),
@@ -178,6 +185,16 @@ pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
     match context {
         // Help is modal: only its own keys and quitting work.
         Context::Help => find(Help).or_else(|| find(Global).filter(|a| *a == Action::Quit)),
+        // The letter after `m` or `'`: any character, checked by the app.
+        Context::Mark => find(Mark).or(match key {
+            Key {
+                code: KeyCode::Char(c),
+                modifiers,
+            } if !modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+                Some(Action::Insert(c))
+            }
+            _ => find(Global).filter(|a| *a == Action::Quit && key.code != KeyCode::Char('q')),
+        }),
         // In a bar, unbound characters are text (Arabic from an Arabic
         // keyboard layout arrives as characters too); Ctrl-c still quits.
         Context::Filter | Context::Search | Context::Library => {
@@ -228,7 +245,7 @@ pub fn hints(context: Context) -> Vec<(String, &'static str)> {
     let own = KEYMAP.iter().filter(|b| b.context == context);
     let modal = matches!(
         context,
-        Context::Help | Context::Filter | Context::Search | Context::Library
+        Context::Help | Context::Filter | Context::Search | Context::Library | Context::Mark
     );
     let global = KEYMAP.iter().filter(|b| b.context == Global && !modal);
     own.chain(global)

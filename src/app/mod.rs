@@ -8,6 +8,7 @@
 pub mod action;
 pub mod geometry;
 pub mod keymap;
+pub mod places;
 pub mod reader;
 
 use std::collections::HashMap;
@@ -27,6 +28,7 @@ use crate::text::{BaseDirection, Direction, Layout, LayoutOptions};
 use action::Action;
 use geometry::Panes;
 use keymap::Context;
+use places::{MarkCommand, Places};
 use reader::{Anchor, Reader, Row};
 
 /// Which pane has the keyboard.
@@ -185,6 +187,12 @@ pub struct App {
     pub results: Vec<ResultRow>,
     /// The colours and attributes the screen is drawn with.
     pub theme: crate::ui::theme::Theme,
+    /// A message for the status bar until the next key (a warning, a hint,
+    /// what a command did).
+    pub notice: Option<String>,
+    /// A bookmark command waiting for its letter.
+    pub pending_mark: Option<MarkCommand>,
+    places: Option<Places>,
     searcher: Option<LibrarySearcher>,
     candidates: Arc<Vec<Candidate>>,
     worker: Option<FilterWorker>,
@@ -234,6 +242,9 @@ impl App {
             library_search: LibrarySearch::default(),
             results: Vec::new(),
             theme: crate::ui::theme::Theme::default(),
+            notice: None,
+            pending_mark: None,
+            places: None,
             searcher: None,
             candidates: Arc::new(candidates),
             worker: None,
@@ -252,6 +263,8 @@ impl App {
     pub fn context(&self) -> Context {
         if self.help {
             Context::Help
+        } else if self.pending_mark.is_some() {
+            Context::Mark
         } else if self.library_search.open {
             Context::Library
         } else if self.search.editing {
@@ -512,7 +525,12 @@ impl App {
         if let Some(old) = self.reader.take() {
             self.positions.insert(old.doc, old.anchor);
         }
-        let anchor = self.positions.get(&index).copied().unwrap_or_default();
+        let anchor = self
+            .positions
+            .get(&index)
+            .copied()
+            .or_else(|| self.stored_anchor(index))
+            .unwrap_or_default();
         // Hits belong to the document they were found in.
         self.search.hits.clear();
         self.search.current = None;
@@ -628,6 +646,15 @@ impl App {
 
     /// Applies an action, then lays out what the screen will show.
     pub fn update(&mut self, action: Action) {
+        // A notice lasts until the next key.
+        self.notice = None;
+        if let Some(command) = self.pending_mark.take() {
+            if let Action::Insert(letter) = action {
+                self.mark(command, letter);
+            }
+            self.sync();
+            return;
+        }
         let height = self.text_height() as isize;
         if self.library_search.open {
             let search = &mut self.library_search;
@@ -753,6 +780,19 @@ impl App {
                 }
             }
             Action::ToggleHelp => self.help = !self.help,
+            Action::SetMark => {
+                if self.reader.is_some() {
+                    self.pending_mark = Some(MarkCommand::Set);
+                    self.notice = Some("bookmark: type a letter (a-z here, A-Z anywhere)".into());
+                }
+            }
+            Action::JumpToMark => {
+                if self.reader.is_some() {
+                    self.pending_mark = Some(MarkCommand::Jump);
+                    self.notice = Some("go to bookmark: type its letter".into());
+                }
+            }
+            Action::Reload => self.reload(),
             Action::Quit => self.quit = true,
         }
         self.sync();
@@ -827,6 +867,32 @@ impl App {
         self.sync_list();
         self.sync_results();
         self.sync_status_title();
+        self.record_position();
+    }
+
+    /// Takes in that document `doc` was replaced (read again): its list
+    /// entry, filter candidate, search index and layout are rebuilt.
+    fn document_changed(&mut self, doc: usize) {
+        let document = &self.library.documents[doc];
+        if let Some(candidate) = Arc::make_mut(&mut self.candidates).get_mut(doc) {
+            *candidate = Candidate::new(&document.title, &document.name);
+        }
+        // The filter thread and the search index hold the old text.
+        self.worker = None;
+        self.searcher = None;
+        self.titles.remove(&doc);
+        if self.status_doc == Some(doc) {
+            self.status_doc = None;
+        }
+        if self.reader.as_ref().is_some_and(|r| r.doc == doc) {
+            let anchor = self.reader.as_ref().map(|r| r.anchor).unwrap_or_default();
+            self.reader = None;
+            self.positions.insert(doc, anchor);
+            self.open(doc);
+        }
+        if !self.filter.query.is_empty() {
+            self.request_filter();
+        }
     }
 
     /// Lays out the visible library search results.
@@ -970,8 +1036,13 @@ impl App {
                     width: name_width.max(1),
                     ..options
                 };
+                // What cannot be read says so where its title would be.
+                let title = match &document.error {
+                    Some(error) => format!("cannot read: {error}"),
+                    None => document.title.clone(),
+                };
                 ListEntry {
-                    title: Rc::new(Layout::new(&document.title, &options)),
+                    title: Rc::new(Layout::new(&title, &options)),
                     name: Rc::new(Layout::new(&document.name, &name_options)),
                 }
             });

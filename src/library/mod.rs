@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use encoding_rs::{Encoding, UTF_8};
 
+use crate::state::DocKey;
 use crate::text::{Direction, dominant_direction};
 use decode::{Decoded, decode, looks_binary};
 
@@ -85,6 +86,28 @@ pub struct Document {
     pub error: Option<String>,
     /// xxh3 of the text: the key its reading position is kept under.
     pub hash: u64,
+    /// The file's size and modification time when it was read, to notice
+    /// when it changes on disk.
+    pub stamp: Option<FileStamp>,
+}
+
+/// What tells that a file changed since it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    /// Size in bytes.
+    pub len: u64,
+    /// Modification time, where the file system keeps one.
+    pub modified: Option<std::time::SystemTime>,
+}
+
+impl FileStamp {
+    /// The stamp of a file's metadata.
+    pub fn of(meta: &std::fs::Metadata) -> FileStamp {
+        FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        }
+    }
 }
 
 /// The documents qari was asked to open.
@@ -162,28 +185,29 @@ impl Document {
     }
 
     /// Reads a file again (or for the first time): `Err` says why it cannot
-    /// be shown, `Ok(None)` that it is binary. Only a path named by the
-    /// person (`named`) may be a FIFO or device: one met in a folder could
-    /// block forever or never end.
+    /// be shown, `Ok(None)` that it is binary. Only regular files are read:
+    /// a FIFO or a device could block the reader forever or never end (a
+    /// pipe is read with `-`).
     pub fn load(
         name: String,
         path: &Path,
         forced: Option<&'static Encoding>,
-        named: bool,
     ) -> Result<Option<Document>, String> {
         let meta = std::fs::metadata(path).map_err(|e| error_text(&e))?;
         if meta.is_dir() {
             return Err("is a folder".to_string());
         }
-        if !meta.is_file() && !named {
-            return Err("not a regular file".to_string());
+        if !meta.is_file() {
+            return Err("not a regular file (read a pipe with `qari -`)".to_string());
         }
         let bytes = std::fs::read(path).map_err(|e| error_text(&e))?;
         if looks_binary(&bytes, forced) {
             return Ok(None);
         }
         let origin = Origin::File(path.to_path_buf());
-        Ok(Some(Document::decoded(name, origin, decode(bytes, forced))))
+        let mut document = Document::decoded(name, origin, decode(bytes, forced));
+        document.stamp = Some(FileStamp::of(&meta));
+        Ok(Some(document))
     }
 
     /// Builds a document from decoded text.
@@ -235,7 +259,26 @@ impl Document {
             encoding,
             had_invalid,
             error: None,
+            stamp: None,
         }
+    }
+
+    /// The key its reading position and bookmarks are kept under.
+    pub fn key(&self) -> DocKey {
+        DocKey {
+            hash: format!("{:016x}", self.hash),
+            path: self.place_key(),
+        }
+    }
+
+    /// Whether its file now differs from what was read (or is gone);
+    /// `None` when it did not come from a file.
+    pub fn changed_on_disk(&self) -> Option<bool> {
+        let Origin::File(path) = &self.origin else {
+            return None;
+        };
+        let stamp = self.stamp?;
+        Some(std::fs::metadata(path).map_or(true, |meta| FileStamp::of(&meta) != stamp))
     }
 
     /// The path its position is remembered under when its text changes:
@@ -380,7 +423,7 @@ impl Library {
             }
             return;
         }
-        match Document::load(shown.clone(), path, self.forced, path == root) {
+        match Document::load(shown.clone(), path, self.forced) {
             Ok(Some(document)) => self.push(document),
             Ok(None) => self.binary_skipped += 1,
             Err(error) => self.push(Document::unreadable(shown, origin, error)),
@@ -403,14 +446,15 @@ fn error_text(e: &std::io::Error) -> String {
     }
 }
 
-/// A path as shown in the list: relative to the folder it was found in.
+/// A path as shown in the list: relative to the folder it was found in,
+/// with bidi controls shown rather than obeyed (they could disguise it).
 fn display_name(root: &Path, path: &Path) -> String {
     let relative = if root == path {
         path
     } else {
         path.strip_prefix(root).unwrap_or(path)
     };
-    relative.to_string_lossy().into_owned()
+    crate::text::sanitize::visible_bidi_controls(&relative.to_string_lossy()).into_owned()
 }
 
 #[cfg(test)]
@@ -428,6 +472,32 @@ mod tests {
         assert_eq!(gaps, [false, false, false, true]);
         assert!(doc.paragraphs[0].heading);
         assert_eq!(doc.title, "Title");
+    }
+
+    #[test]
+    fn files_are_listed_with_errors_and_disguised_names_shown() {
+        let dir = std::env::temp_dir().join(format!("qari-library-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a temp folder");
+        std::fs::write(dir.join("invoice-\u{202E}txt.exe"), "نص").expect("a file");
+        std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("broken")).expect("a link");
+        std::fs::write(dir.join("empty.txt"), "").expect("a file");
+        let library = Library::open(std::slice::from_ref(&dir), None);
+        let listed: Vec<(&str, Option<&str>)> = library
+            .documents
+            .iter()
+            .map(|d| (d.name.as_str(), d.error.as_deref()))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("broken", Some("no such file or directory")),
+                ("empty.txt", None),
+                ("invoice-[RLO]txt.exe", None),
+            ]
+        );
+        assert!(!library.all_unreadable());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

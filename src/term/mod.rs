@@ -146,6 +146,16 @@ pub fn hung_up() -> bool {
     ready > 0 && pollfd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
 }
 
+/// What to do after the terminal is restored on a hang-up, before the
+/// process ends (save the reading positions).
+static ON_HANG_UP: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>> = std::sync::OnceLock::new();
+
+/// Sets what runs when the terminal hangs up, after it is restored and
+/// before qari exits. Only the first call counts.
+pub fn on_hang_up(hook: Box<dyn Fn() + Send + Sync>) {
+    let _ = ON_HANG_UP.set(hook);
+}
+
 /// Watches for a hang-up from a thread of its own and ends the process when
 /// it comes. After a hang-up every read of the terminal returns end-of-file,
 /// and crossterm's event reader loops on that without returning, so the
@@ -165,6 +175,9 @@ fn watch_for_hang_up() {
                 }
                 if hung_up() {
                     restore();
+                    if let Some(hook) = ON_HANG_UP.get() {
+                        hook();
+                    }
                     // 128 + SIGHUP, as a shell reports a hang-up.
                     std::process::exit(129);
                 }

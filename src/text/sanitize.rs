@@ -67,6 +67,47 @@ pub fn printable(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// The abbreviation shown for an explicit bidi control in a name.
+fn bidi_abbreviation(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{202A}' => "LRE",
+        '\u{202B}' => "RLE",
+        '\u{202C}' => "PDF",
+        '\u{202D}' => "LRO",
+        '\u{202E}' => "RLO",
+        '\u{2066}' => "LRI",
+        '\u{2067}' => "RLI",
+        '\u{2068}' => "FSI",
+        '\u{2069}' => "PDI",
+        '\u{200E}' => "LRM",
+        '\u{200F}' => "RLM",
+        '\u{061C}' => "ALM",
+        _ => return None,
+    })
+}
+
+/// A file name with its explicit bidi controls shown as `[RLO]`, `[LRI]`…
+/// instead of obeyed: in a name they only serve to disguise it (the
+/// "Trojan Source" trick turns `invoice[RLO]txt.exe` into what reads as
+/// `invoice-exe.txt`). Document text keeps obeying them.
+pub fn visible_bidi_controls(name: &str) -> Cow<'_, str> {
+    if !name.chars().any(|c| bidi_abbreviation(c).is_some()) {
+        return Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len() + 8);
+    for c in name.chars() {
+        match bidi_abbreviation(c) {
+            Some(abbreviation) => {
+                out.push('[');
+                out.push_str(abbreviation);
+                out.push(']');
+            }
+            None => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Cheap byte test for every character `replacement` handles: C0 controls
 /// but tab, DEL, C1 controls (C2 80–9F) and U+2028/2029 (E2 80 A8/A9).
 fn may_need(bytes: &[u8]) -> bool {
@@ -110,6 +151,22 @@ pub fn sanitize(s: &str) -> Sanitized<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_show_their_bidi_controls() {
+        assert_eq!(
+            visible_bidi_controls("invoice-\u{202E}txt.exe"),
+            "invoice-[RLO]txt.exe"
+        );
+        assert_eq!(
+            visible_bidi_controls("\u{2067}نص\u{2069}\u{200F}.txt"),
+            "[RLI]نص[PDI][RLM].txt"
+        );
+        assert!(matches!(
+            visible_bidi_controls("عادي.txt"),
+            Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn clean_text_is_borrowed() {

@@ -87,8 +87,13 @@ pub fn render(app: &App, buf: &mut Buffer) {
             (rows.x + 1, rows.x + 1 + title_w + 1)
         };
         let marks = app.marks.get(&index);
+        let title_style = if app.library.documents[index].error.is_some() {
+            theme.error.patch(style)
+        } else {
+            style
+        };
         if let Some(line) = entry.title.line(0) {
-            paint_line(buf, title_x, y, title_w, &line, style);
+            paint_line(buf, title_x, y, title_w, &line, title_style);
             if let Some(marks) = marks.filter(|m| !m.title.is_empty()) {
                 mark_cells(buf, title_x, y, title_w, &line, |source| {
                     marks

@@ -6,6 +6,7 @@ use ratatui::style::Style;
 use super::{mark_cells, overlaps, paint_line};
 use crate::app::App;
 use crate::app::reader::Row;
+use crate::text::sanitize::printable;
 
 pub fn render(app: &App, buf: &mut Buffer) {
     let Some(text) = app.panes.text else {
@@ -23,7 +24,19 @@ pub fn render(app: &App, buf: &mut Buffer) {
         );
         return;
     };
-    if app.library.documents[doc].paragraphs.is_empty() {
+    let document = &app.library.documents[doc];
+    if let Some(error) = &document.error {
+        let message = format!("Cannot read {}: {error}", document.name);
+        buf.set_stringn(
+            text.x,
+            text.y,
+            printable(&message),
+            usize::from(text.width),
+            theme.error,
+        );
+        return;
+    }
+    if document.paragraphs.is_empty() {
         buf.set_stringn(
             text.x,
             text.y,

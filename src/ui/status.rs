@@ -7,6 +7,8 @@ use ratatui::style::{Modifier, Style};
 use super::paint_line;
 use crate::app::App;
 use crate::app::keymap;
+use crate::library::decode::display_name;
+use crate::text::sanitize::printable;
 
 pub fn render(app: &App, buf: &mut Buffer) {
     let area = app.panes.status;
@@ -22,6 +24,19 @@ pub fn render(app: &App, buf: &mut Buffer) {
             *x = nx;
         }
     };
+    let mut noticed = false;
+    let mut notice = |buf: &mut Buffer, x: &mut u16| {
+        if let Some(notice) = app.notice.as_deref().filter(|_| !noticed) {
+            put(
+                buf,
+                x,
+                &format!(" {} ", printable(notice)),
+                app.theme.notice,
+            );
+            put(buf, x, " ", bar);
+            noticed = true;
+        }
+    };
     if app.open_document().is_some() {
         let p = app.position;
         let place = if app.panes.reader.is_some() {
@@ -35,6 +50,19 @@ pub fn render(app: &App, buf: &mut Buffer) {
             format!(" {}/{} ", at, app.list.len())
         };
         put(buf, &mut x, &place, bar);
+        if let Some(doc) = app.open_document() {
+            let document = &app.library.documents[doc];
+            let encoding = display_name(document.encoding);
+            let note = match (encoding, document.had_invalid) {
+                (Some(name), false) => Some(format!(" {name} ")),
+                (Some(name), true) => Some(format!(" {name}, bad bytes shown as \u{FFFD} ")),
+                (None, true) => Some(" not valid UTF-8: bad bytes shown as \u{FFFD} ".to_string()),
+                (None, false) => None,
+            };
+            if let Some(note) = note {
+                put(buf, &mut x, &note, bar);
+            }
+        }
         if !app.search.query.is_empty() {
             let hits = app.search.hits.len();
             let found = match app.search.current {
@@ -44,6 +72,8 @@ pub fn render(app: &App, buf: &mut Buffer) {
             };
             put(buf, &mut x, &found, bar.add_modifier(Modifier::BOLD));
         }
+        // A notice comes before the title: it lasts until the next key.
+        notice(buf, &mut x);
         // The title, laid out like the text (shaped, in visual order).
         if let Some(title) = &app.status_title
             && let Some(line) = title.line(0)
@@ -63,6 +93,7 @@ pub fn render(app: &App, buf: &mut Buffer) {
         }
         put(buf, &mut x, "  ", bar);
     }
+    notice(buf, &mut x);
     let skipped = app.library.binary_skipped;
     if skipped > 0 {
         let files = if skipped == 1 { "file" } else { "files" };

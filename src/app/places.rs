@@ -1,0 +1,466 @@
+//! Never losing the reader's place: reading positions and bookmarks kept
+//! in the state file, the last document reopened on start, and documents
+//! read again from disk with `r` (keeping the place when its text is still
+//! there).
+//!
+//! The state lives in a [`Store`] shared with the code that saves it when
+//! the terminal hangs up; every change of position is written into the
+//! store's memory as it happens (cheap), and to disk on quit, on a stop
+//! signal, on a hang-up and every few seconds while qari is idle.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use super::reader::Anchor;
+use super::{App, Focus};
+use crate::library::{Document, Origin};
+use crate::state::{self, Place, Store};
+
+/// The state, shared with whoever saves it on a hang-up.
+pub type SharedStore = Arc<Mutex<Store>>;
+
+/// How often the state is saved while qari is idle and something changed.
+const SAVE_EVERY: Duration = Duration::from_secs(5);
+
+/// A bookmark command waiting for its letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkCommand {
+    /// `m`: set a bookmark here.
+    Set,
+    /// `'`: jump to a bookmark.
+    Jump,
+}
+
+/// What the places code keeps in the app.
+#[derive(Debug)]
+pub struct Places {
+    store: SharedStore,
+    /// The position last written into the store, to write only changes.
+    recorded: Option<(u64, Anchor)>,
+    /// When the store was last saved.
+    saved_at: Instant,
+    /// Something was written into the store since it was saved.
+    dirty: bool,
+}
+
+impl Places {
+    /// Places kept in `store`.
+    pub fn new(store: SharedStore) -> Places {
+        Places {
+            store,
+            recorded: None,
+            saved_at: Instant::now(),
+            dirty: false,
+        }
+    }
+}
+
+/// Locks the store; a panic elsewhere while it was held does not make the
+/// state unusable (it is plain data).
+pub fn lock(store: &SharedStore) -> MutexGuard<'_, Store> {
+    store
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn place(anchor: Anchor) -> Place {
+    Place {
+        paragraph: anchor.paragraph,
+        offset: anchor.offset,
+    }
+}
+
+fn anchor(document: &Document, place: Place) -> Anchor {
+    let paragraph = place
+        .paragraph
+        .min(document.paragraphs.len().saturating_sub(1));
+    let len = document
+        .paragraphs
+        .get(paragraph)
+        .map_or(0, |p| p.range.len());
+    let mut offset = place.offset.min(len);
+    // A stale offset may fall inside a character.
+    let text = document
+        .paragraphs
+        .get(paragraph)
+        .map_or("", |_| document.paragraph(paragraph));
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    Anchor {
+        paragraph,
+        offset,
+        // A line starts before its paragraph's end, so a place at the end
+        // is the blank row after the paragraph (as `Reader` anchors it).
+        gap: len > 0 && offset == len,
+    }
+}
+
+impl App {
+    /// Keeps reading positions and bookmarks in `store`, and reopens the
+    /// document read last, where it was left. `warning` (about the state
+    /// file) and `hint` (about the terminal, shown once ever) go to the
+    /// status bar.
+    pub fn attach_store(
+        &mut self,
+        store: SharedStore,
+        warning: Option<String>,
+        hint: Option<(&str, &str)>,
+    ) {
+        let last = lock(&store).last_open().cloned();
+        let shown_hint =
+            hint.and_then(|(id, text)| lock(&store).take_notice(id).then(|| text.to_string()));
+        self.places = Some(Places::new(store));
+        self.notice = warning.or(shown_hint);
+        if let Some(last) = last
+            && let Some(doc) = self
+                .library
+                .documents
+                .iter()
+                .position(|d| d.key().hash == last.hash)
+                .or_else(|| {
+                    self.library
+                        .documents
+                        .iter()
+                        .position(|d| d.key().path == last.path)
+                })
+        {
+            // Reopen it from the store, not from this session's memory.
+            self.reader = None;
+            self.selected = doc;
+            self.open(doc);
+            self.focus = Focus::Reader;
+        } else if let Some(doc) = self.open_document() {
+            // The first document opened before the store was there.
+            self.reader = None;
+            self.open(doc);
+        }
+        self.sync();
+    }
+
+    /// Where the store last left document `index`, if it knows.
+    pub(super) fn stored_anchor(&self, index: usize) -> Option<Anchor> {
+        let places = self.places.as_ref()?;
+        let document = &self.library.documents[index];
+        let entry = lock(&places.store)
+            .get(&document.key())
+            .map(|e| e.position)?;
+        Some(anchor(document, entry))
+    }
+
+    /// Writes the reading position into the store when it changed.
+    pub(super) fn record_position(&mut self) {
+        let Some(reader) = self.reader.as_ref() else {
+            return;
+        };
+        let Some(places) = self.places.as_mut() else {
+            return;
+        };
+        let document = &self.library.documents[reader.doc];
+        if document.error.is_some() {
+            return;
+        }
+        let now = (document.hash, reader.anchor);
+        if places.recorded == Some(now) {
+            return;
+        }
+        // A document only glanced at in the list, at its start, is not
+        // where the reader left off.
+        if reader.anchor == Anchor::default() && self.focus != Focus::Reader {
+            return;
+        }
+        let key = document.key();
+        let mut store = lock(&places.store);
+        let time = state::now();
+        store.set_position(&key, place(reader.anchor), time);
+        store.set_last_open(&key, time);
+        places.recorded = Some(now);
+        places.dirty = true;
+    }
+
+    /// Saves the state when something changed and it has been a while (the
+    /// event loop calls this when idle); returns an error message once.
+    pub fn save_state_if_due(&mut self) {
+        let due = self
+            .places
+            .as_ref()
+            .is_some_and(|p| p.dirty && p.saved_at.elapsed() >= SAVE_EVERY);
+        if due {
+            // A failure is in the status bar now.
+            let _ = self.save_state();
+        }
+    }
+
+    /// Saves the state now; says why when it cannot (also in the status
+    /// bar, once: the changes stay in memory for the next try).
+    pub fn save_state(&mut self) -> Result<(), String> {
+        let Some(places) = self.places.as_mut() else {
+            return Ok(());
+        };
+        let result = lock(&places.store).save();
+        places.saved_at = Instant::now();
+        places.dirty = false;
+        result.map_err(|e| {
+            let message = format!("cannot save reading positions: {e}");
+            self.notice = Some(message.clone());
+            message
+        })
+    }
+
+    /// Sets (`m`) or jumps to (`'`) bookmark `letter`: a–z in the open
+    /// document, A–Z anywhere in the library.
+    pub(super) fn mark(&mut self, command: MarkCommand, letter: char) {
+        if !letter.is_ascii_alphabetic() {
+            self.notice =
+                Some("bookmarks are letters: a–z in a document, A–Z across documents".into());
+            return;
+        }
+        let Some(places) = self.places.as_ref() else {
+            return;
+        };
+        let store = Arc::clone(&places.store);
+        let Some(reader) = self.reader.as_ref() else {
+            return;
+        };
+        let doc = reader.doc;
+        let here = reader.anchor;
+        let key = self.library.documents[doc].key();
+        match command {
+            MarkCommand::Set => {
+                let mut store = lock(&store);
+                if letter.is_ascii_lowercase() {
+                    store.set_mark(&key, letter, place(here), state::now());
+                } else {
+                    store.set_global_mark(letter, &key, place(here), state::now());
+                }
+                if let Some(places) = self.places.as_mut() {
+                    places.dirty = true;
+                }
+                self.notice = Some(format!("bookmark {letter} set"));
+            }
+            MarkCommand::Jump if letter.is_ascii_lowercase() => {
+                let target = lock(&store)
+                    .get(&key)
+                    .and_then(|entry| entry.marks.get(&letter).copied());
+                match target {
+                    Some(target) => self.go_to(doc, target),
+                    None => self.notice = Some(format!("no bookmark {letter} in this document")),
+                }
+            }
+            MarkCommand::Jump => {
+                let target = lock(&store).global_mark(letter).cloned();
+                let Some((key, target)) = target else {
+                    self.notice = Some(format!("no bookmark {letter}"));
+                    return;
+                };
+                let found = self
+                    .library
+                    .documents
+                    .iter()
+                    .position(|d| d.key().hash == key.hash)
+                    .or_else(|| {
+                        self.library
+                            .documents
+                            .iter()
+                            .position(|d| d.key().path == key.path)
+                    });
+                match found {
+                    Some(doc) => self.go_to(doc, target),
+                    None => {
+                        self.notice = Some(format!(
+                            "bookmark {letter} is in a document not open here: {}",
+                            key.path
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Opens document `doc` (listing everything if a filter hides it) at `target`.
+    fn go_to(&mut self, doc: usize, target: Place) {
+        if !self.list.contains(&doc) {
+            self.filter.query.clear();
+            self.filter.editing = false;
+            self.filter.hits = None;
+            self.list = (0..self.library.documents.len()).collect();
+        }
+        self.selected = doc;
+        self.open(doc);
+        let anchor = anchor(&self.library.documents[doc], target);
+        if let Some(reader) = self.reader.as_mut() {
+            reader.anchor = anchor;
+        }
+        self.focus = Focus::Reader;
+    }
+
+    /// Reads the open document again from its file (`r`). The reader stays
+    /// on the same text when it is still there; a file that is gone or no
+    /// longer text keeps showing what was read, and says so.
+    pub(super) fn reload(&mut self) {
+        let Some(doc) = self.open_document() else {
+            return;
+        };
+        let old = Arc::clone(&self.library.documents[doc]);
+        let Origin::File(path) = &old.origin else {
+            self.notice = Some("this document has no file to read again".into());
+            return;
+        };
+        let loaded = Document::load(old.name.clone(), path, self.library.forced);
+        let new = match loaded {
+            Ok(Some(new)) => new,
+            Ok(None) => {
+                self.notice = Some("the file is no longer text; showing it as it was".into());
+                return;
+            }
+            Err(error) if old.error.is_some() => {
+                self.notice = Some(format!("still cannot read it: {error}"));
+                return;
+            }
+            Err(error) => {
+                self.notice = Some(format!("the file is gone ({error}); showing it as it was"));
+                return;
+            }
+        };
+        if new.hash == old.hash && old.error.is_none() {
+            let mut same = new;
+            same.stamp = same.stamp.or(old.stamp);
+            self.library.replace(doc, same);
+            self.notice = Some("unchanged".into());
+            return;
+        }
+        let before = self.reader.as_ref().map(|r| r.anchor).unwrap_or_default();
+        let (after, kept) = carry_anchor(&old, &new, before);
+        self.library.replace(doc, new);
+        self.document_changed(doc);
+        self.positions.insert(doc, after);
+        if let Some(reader) = self.reader.as_mut() {
+            reader.anchor = after;
+        }
+        self.notice = Some(if kept {
+            "read again; your place is kept".into()
+        } else {
+            "read again; the text at your place changed".into()
+        });
+    }
+
+    /// Notices when the open document's file changed on disk (the event
+    /// loop calls this now and then while idle); returns whether the status
+    /// bar changed.
+    pub fn check_open_file(&mut self) -> bool {
+        let Some(doc) = self.open_document() else {
+            return false;
+        };
+        if self.library.documents[doc].changed_on_disk() != Some(true) {
+            return false;
+        }
+        let message = "the file changed on disk: r reads it again";
+        if self.notice.as_deref() == Some(message) {
+            return false;
+        }
+        self.notice = Some(message.into());
+        true
+    }
+}
+
+/// Where `anchor` in `old` is in `new`: the same paragraph text nearest its
+/// old index, at the same offset; else the paragraph now at the old byte
+/// position. Returns whether the text was found.
+pub fn carry_anchor(old: &Document, new: &Document, anchor: Anchor) -> (Anchor, bool) {
+    if new.paragraphs.is_empty() {
+        return (Anchor::default(), false);
+    }
+    let Some(text) = old
+        .paragraphs
+        .get(anchor.paragraph)
+        .map(|_| old.paragraph(anchor.paragraph))
+    else {
+        return (Anchor::default(), false);
+    };
+    let n = new.paragraphs.len();
+    let start = anchor.paragraph.min(n - 1);
+    // Outward from the old index: start, start+1, start-1, start+2…
+    for distance in 0..n {
+        for candidate in [start.checked_add(distance), start.checked_sub(distance)] {
+            if let Some(i) = candidate.filter(|&i| i < n)
+                && new.paragraph(i) == text
+            {
+                let found = Anchor {
+                    paragraph: i,
+                    ..anchor
+                };
+                return (found, true);
+            }
+        }
+    }
+    let byte = old.paragraphs[anchor.paragraph].range.start + anchor.offset;
+    let paragraph = new
+        .paragraphs
+        .partition_point(|p| p.range.start <= byte)
+        .saturating_sub(1);
+    (
+        Anchor {
+            paragraph,
+            offset: 0,
+            gap: false,
+        },
+        false,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_anchor_follows_its_paragraph_when_text_moves() {
+        let old = Document::new("t", "أ\nب\nج الفقرة الثالثة\nد\n".into());
+        let new = Document::new("t", "جديد\nأ\nب\nج الفقرة الثالثة\nد\n".into());
+        let at = Anchor {
+            paragraph: 2,
+            offset: 3,
+            gap: false,
+        };
+        let (moved, kept) = carry_anchor(&old, &new, at);
+        assert!(kept);
+        assert_eq!((moved.paragraph, moved.offset), (3, 3));
+    }
+
+    #[test]
+    fn a_changed_paragraph_falls_back_to_the_byte_position() {
+        let old = Document::new("t", "one\ntwo\nthree\nfour\n".into());
+        let new = Document::new("t", "one\ntwo\nTHREE changed\nfour\n".into());
+        let at = Anchor {
+            paragraph: 2,
+            offset: 2,
+            gap: false,
+        };
+        let (moved, kept) = carry_anchor(&old, &new, at);
+        assert!(!kept);
+        assert_eq!(moved.paragraph, 2);
+        let (moved, _) = carry_anchor(&old, &Document::new("t", String::new()), at);
+        assert_eq!(moved, Anchor::default());
+    }
+
+    #[test]
+    fn stored_places_are_clamped_to_the_text() {
+        let doc = Document::new("t", "سطر\nآخر\n".into());
+        let a = anchor(
+            &doc,
+            Place {
+                paragraph: 9,
+                offset: 99,
+            },
+        );
+        assert_eq!((a.paragraph, a.offset), (1, "آخر".len()));
+        // An offset inside a two-byte letter moves to its start.
+        let a = anchor(
+            &doc,
+            Place {
+                paragraph: 0,
+                offset: 1,
+            },
+        );
+        assert_eq!(a.offset, 0);
+    }
+}
