@@ -279,3 +279,50 @@ fn colour_and_no_colour() {
         }
     }
 }
+
+/// On a screen too small for every key, the help overlay scrolls (j/k)
+/// until the last key shows, and no further.
+#[test]
+fn help_scrolls_when_it_does_not_fit() {
+    let mut app = app(80, 24);
+    press(&mut app, '?');
+    let text = |app: &App| -> String {
+        let terminal = draw(app);
+        let buffer = terminal.backend().buffer();
+        (0..24)
+            .map(|y| (0..80).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n")
+            .collect()
+    };
+    let first = text(&app);
+    assert!(first.contains("j for more"));
+    assert!(!first.contains("delete a word"), "the last group is below");
+    for _ in 0..50 {
+        press(&mut app, 'j');
+    }
+    let last = text(&app);
+    assert!(
+        last.contains("delete a word") && last.contains("clear"),
+        "{last}"
+    );
+    assert!(!last.contains("j for more"));
+    let most = app.help_scroll;
+    press(&mut app, 'k');
+    assert_eq!(
+        app.help_scroll,
+        most - 1,
+        "k goes back at once from the end"
+    );
+    // Every key is seen on one of the two screens.
+    for binding in qari::app::keymap::KEYMAP {
+        if binding.context == qari::app::keymap::Context::Help
+            || binding.context == qari::app::keymap::Context::Mark
+        {
+            continue;
+        }
+        assert!(
+            first.contains(binding.help) || last.contains(binding.help),
+            "{:?} shown",
+            binding.help
+        );
+    }
+}

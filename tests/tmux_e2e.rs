@@ -483,3 +483,68 @@ fn body(screen: &str) -> String {
     let lines: Vec<&str> = screen.lines().collect();
     lines[..lines.len().saturating_sub(1)].join("\n")
 }
+
+/// Over SSH a terminal is known only by `TERM`: qari draws and hands the
+/// terminal back under each of the common ones, and with NO_COLOR.
+#[test]
+fn works_under_every_common_term() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    let library = Library::bundled();
+    let opening = visual(&words(&library.documents[0].text, 3));
+    for term in [
+        "xterm-256color",
+        "screen-256color",
+        "tmux-256color",
+        "linux",
+        "vt100",
+        "dumb",
+    ] {
+        for no_color in ["", "NO_COLOR=1 "] {
+            tmux.keys(&[&format!("clear; {no_color}TERM={term} {}", qari()), "Enter"]);
+            let screen = tmux.wait_for("Documents: 5", &format!("the list under TERM={term}"));
+            assert!(screen.contains(&opening), "TERM={term}:\n{screen}");
+            tmux.keys(&["q"]);
+            assert_terminal_restored(&tmux);
+        }
+    }
+}
+
+/// Inside GNU screen (itself in tmux, which is how the screen is read):
+/// the same lines as directly in tmux, and the shell back afterwards.
+#[test]
+fn works_inside_gnu_screen() {
+    if !common::oracle_available(common::have_program("screen"), "GNU screen") {
+        return;
+    }
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    // screen restores the shell's screen only with altscreen on.
+    std::fs::write(
+        tmux.home.join(".screenrc"),
+        "altscreen on\nstartup_message off\n",
+    )
+    .expect("a .screenrc");
+    tmux.keys(&["clear; LANG=C.UTF-8 screen -U", "Enter"]);
+    tmux.keys(&["PS1='SCREEN$ '", "Enter"]);
+    tmux.wait_for("SCREEN$", "a shell in screen");
+    tmux.keys(&[&format!("clear; {}", qari()), "Enter"]);
+    let library = Library::bundled();
+    let opening = visual(&words(&library.documents[0].text, 3));
+    let screen = tmux.wait_for("Documents: 5", "the list in screen");
+    assert!(screen.contains(&opening), "{screen}");
+    assert!(
+        !screen.contains("tmux;"),
+        "no tmux passthrough inside screen"
+    );
+    tmux.keys(&["q"]);
+    let back = tmux.wait_for("SCREEN$", "the shell in screen again");
+    assert!(
+        !back.contains("Documents: 5"),
+        "the reader's screen is gone:\n{back}"
+    );
+    tmux.keys(&["exit", "Enter"]);
+    tmux.wait_for("READY$", "the outer shell");
+}

@@ -152,6 +152,8 @@ pub struct App {
     pub list_offset: usize,
     /// The help overlay is open.
     pub help: bool,
+    /// Rows the help overlay is scrolled by (when it does not fit).
+    pub help_scroll: usize,
     /// qari should exit.
     pub quit: bool,
     /// The list pane sits on the right (right-to-left screen).
@@ -226,6 +228,7 @@ impl App {
             selected: 0,
             list_offset: 0,
             help: false,
+            help_scroll: 0,
             quit: false,
             list_right,
             one_pane: false,
@@ -683,6 +686,14 @@ impl App {
                 _ => {}
             }
         }
+        if self.help {
+            let most = crate::ui::help::max_scroll(self.area);
+            match action {
+                Action::ScrollDown => self.help_scroll = (self.help_scroll + 1).min(most),
+                Action::ScrollUp => self.help_scroll = self.help_scroll.saturating_sub(1),
+                _ => {}
+            }
+        }
         // In the document search bar, ↓ and ↑ move between hits.
         let action = match action {
             Action::SelectNext if self.search.editing => Action::NextHit,
@@ -779,7 +790,10 @@ impl App {
                     self.request_filter();
                 }
             }
-            Action::ToggleHelp => self.help = !self.help,
+            Action::ToggleHelp => {
+                self.help = !self.help;
+                self.help_scroll = 0;
+            }
             Action::SetMark => {
                 if self.reader.is_some() {
                     self.pending_mark = Some(MarkCommand::Set);

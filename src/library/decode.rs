@@ -24,15 +24,16 @@ const BINARY_PROBE: usize = 8 * 1024;
 /// takes tens of milliseconds where a 200 MB file would take seconds.
 const DETECTION_PREFIX: usize = 1 << 20;
 
-/// Well-formed multi-byte UTF-8 sequences needed per invalid one for input
-/// to be read as damaged UTF-8. In legacy Arabic text nearly every letter is
-/// a byte from 0xC1 up followed by another such byte, which UTF-8 rejects;
-/// only a letter before one of the few 0x80–0xBF characters (،, ؟, ؛, پ, ک…)
-/// pairs up by chance. The bundled documents in windows-1256 or ISO-8859-6
-/// have about one such pair per 200 invalid sequences, while real UTF-8 has
-/// to lose more than a fifth of its non-ASCII characters to fall under the
-/// ratio.
-const UTF8_PER_INVALID: usize = 4;
+/// Invalid sequences allowed per well-formed multi-byte UTF-8 sequence for
+/// input to be read as damaged UTF-8. In legacy Arabic text nearly every
+/// letter is a byte from 0xC1 up followed by another such byte, which UTF-8
+/// rejects; only a letter before one of the few 0x80–0xBF characters (،, ؟,
+/// ؛, پ, ک…) pairs up by chance. The bundled documents in windows-1256 or
+/// ISO-8859-6 have about one such pair per 200 invalid sequences (fifty
+/// times under this bound), while UTF-8 Arabic stays over it even with as
+/// many corrupt sequences as letters: mojibake of every letter would be
+/// worse than a few U+FFFD.
+const INVALID_PER_UTF8: usize = 4;
 
 /// How a document's bytes were turned into text.
 #[derive(Debug)]
@@ -103,8 +104,8 @@ fn decode_as(mut bytes: Vec<u8>, encoding: &'static Encoding) -> Decoded {
     }
 }
 
-/// Whether invalid UTF-8 is still UTF-8 with a few corrupt bytes: see
-/// [`UTF8_PER_INVALID`].
+/// Whether invalid UTF-8 is still UTF-8 with some corrupt bytes: see
+/// [`INVALID_PER_UTF8`].
 fn mostly_utf8(bytes: &[u8]) -> bool {
     let mut multibyte = 0;
     let mut invalid = 0;
@@ -118,12 +119,12 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
             // Legacy text is settled early: even if every byte left formed
             // a two-byte sequence, the ratio could not be reached.
             let most_left = (bytes.len() - seen) / 2;
-            if multibyte + most_left < UTF8_PER_INVALID * invalid {
+            if INVALID_PER_UTF8 * (multibyte + most_left) < invalid {
                 return false;
             }
         }
     }
-    multibyte >= UTF8_PER_INVALID * invalid
+    INVALID_PER_UTF8 * multibyte >= invalid
 }
 
 /// The legacy encoding chardetng finds likeliest for the first
@@ -345,15 +346,17 @@ mod tests {
     }
 
     #[test]
-    fn utf8_needs_four_sequences_per_invalid_one() {
-        // Two invalid bytes, each after four letters: exactly the ratio.
-        let at_ratio = b"\xD8\xA8\xD8\xA8\xD8\xA8\xD8\xA8\xFF \xD8\xA8\xD8\xA8\xD8\xA8\xD8\xA8\xFF";
-        assert_eq!(decode(at_ratio.to_vec(), None).encoding, UTF_8);
-        // One letter fewer falls short of it.
-        let below = b"\xD8\xA8\xD8\xA8\xD8\xA8\xFF \xD8\xA8\xD8\xA8\xD8\xA8\xD8\xA8\xFF";
-        let d = decode(below.to_vec(), None);
+    fn utf8_allows_four_invalid_sequences_per_letter() {
+        // One letter and four invalid sequences: exactly the bound.
+        let at_bound = b"\xD8\xA8 \xFF \xFF \xFF \xFF";
+        let d = decode(at_bound.to_vec(), None);
+        assert_eq!(d.encoding, UTF_8);
+        assert_eq!(d.text, "ب \u{FFFD} \u{FFFD} \u{FFFD} \u{FFFD}");
+        // One more invalid sequence is past it.
+        let past = b"\xD8\xA8 \xFF \xFF \xFF \xFF \xFF";
+        let d = decode(past.to_vec(), None);
         assert_ne!(d.encoding, UTF_8);
-        assert_eq!(d.text, d.encoding.decode_without_bom_handling(below).0);
+        assert_eq!(d.text, d.encoding.decode_without_bom_handling(past).0);
     }
 
     #[test]

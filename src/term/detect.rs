@@ -141,12 +141,13 @@ pub fn detect(var: impl Fn(&str) -> Option<String>) -> Detection {
     let set = |name: &str| var(name).filter(|v| !v.is_empty());
     let term = set("TERM").unwrap_or_default();
     let program = set("TERM_PROGRAM").unwrap_or_default();
-    let multiplexer = if set("TMUX").is_some() {
-        Some("tmux")
-    } else if set("STY").is_some() || term.starts_with("screen") {
-        Some("GNU screen")
-    } else {
-        None
+    // tmux sets TMUX, screen sets STY; each passes the other's on when one
+    // runs inside the other, so with both nothing tells which is innermost.
+    let multiplexer = match (set("TMUX").is_some(), set("STY").is_some()) {
+        (true, true) => Some("tmux and GNU screen, one inside the other"),
+        (true, false) => Some("tmux"),
+        (false, true) => Some("GNU screen"),
+        (false, false) => None,
     };
     let evidence = |name: &str| set(name).map(|v| format!("{name}={v}"));
 
@@ -320,6 +321,11 @@ mod tests {
         assert_eq!(d.hint.map(|h| h.id), Some("tmux-passthrough"));
         let d = with(&[("TERM", "screen-256color"), ("STY", "1.pts-0")]);
         assert_eq!((d.multiplexer, d.mode), (Some("GNU screen"), BidiMode::App));
+        assert_eq!(d.hint, None);
+        // Nested: no tmux passthrough (screen would print it), no tmux hint.
+        let d = with(&[("TMUX", "x"), ("STY", "1.pts-0")]);
+        assert_ne!(d.multiplexer, Some("tmux"));
+        assert_eq!(d.hint, None);
         // mlterm under tmux still reorders what tmux draws.
         let d = with(&[("TMUX", "x"), ("MLTERM", "3.9")]);
         assert_eq!(d.mode, BidiMode::Terminal);

@@ -37,25 +37,46 @@ const ALL: [Context; 7] = [
     Context::Input,
 ];
 
-/// Cells per column of the overlay.
-const COLUMN_WIDTH: u16 = 40;
+/// Cells per column of the overlay: a space, 17 for the keys, 21 for what
+/// they do (two columns fit in 80).
+const COLUMN_WIDTH: u16 = 39;
 
-pub fn render(_app: &App, area: Rect, buf: &mut Buffer) {
-    // Groups flow into as many columns as the height needs.
-    let rows = area.height.saturating_sub(2).max(1) as usize;
+/// The overlay's groups flowed into as many columns as fit across `area`,
+/// balanced in height (a group is never split), and the rows it shows.
+fn columns(area: Rect) -> (Vec<Vec<Line<'static>>>, usize) {
+    let visible = usize::from(area.height.saturating_sub(2)).max(1);
+    let fit = usize::from(area.width.saturating_sub(2) / COLUMN_WIDTH).max(1);
+    let groups: Vec<Vec<Line<'static>>> = ALL.iter().map(|&c| group(c)).collect();
+    let total: usize = groups.iter().map(Vec::len).sum();
+    // Fewer, taller columns would need scrolling; more would not fit.
+    let target = total.div_ceil(fit).max(visible.min(total));
     let mut columns: Vec<Vec<Line<'static>>> = vec![Vec::new()];
-    for context in ALL {
-        let lines = group(context);
+    for lines in groups {
+        let room = columns.len() < fit;
         let current = columns.last_mut().expect("one column at least");
-        if !current.is_empty() && current.len() + lines.len() > rows {
+        if room && !current.is_empty() && current.len() + lines.len() > target {
             columns.push(lines);
         } else {
             current.extend(lines);
         }
     }
+    (columns, visible)
+}
+
+/// How far the overlay can scroll on a screen of `area`: 0 when every key
+/// fits.
+pub fn max_scroll(area: Rect) -> usize {
+    let (columns, visible) = columns(area);
+    let tallest = columns.iter().map(Vec::len).max().unwrap_or(0);
+    tallest.saturating_sub(visible)
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let (columns, visible) = columns(area);
+    let tallest = columns.iter().map(Vec::len).max().unwrap_or(0);
+    let scroll = app.help_scroll.min(tallest.saturating_sub(visible));
     let width = (COLUMN_WIDTH * columns.len() as u16 + 2).min(area.width);
-    let tallest = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
-    let height = (tallest + 2).min(area.height);
+    let height = (tallest.min(visible) as u16 + 2).min(area.height);
     let popup = Rect::new(
         area.x + (area.width - width) / 2,
         area.y + (area.height - height) / 2,
@@ -63,9 +84,17 @@ pub fn render(_app: &App, area: Rect, buf: &mut Buffer) {
         height,
     );
     Clear.render(popup, buf);
+    let more = if scroll + visible < tallest {
+        " ↓ j for more "
+    } else if scroll > 0 {
+        " ↑ k "
+    } else {
+        ""
+    };
     let block = Block::new()
         .borders(Borders::ALL)
-        .title(" Keys — ? or Esc to close ");
+        .title(" Keys — ? or Esc to close ")
+        .title_bottom(more);
     let inner = block.inner(popup);
     block.render(popup, buf);
     for (i, column) in columns.into_iter().enumerate() {
@@ -79,6 +108,8 @@ pub fn render(_app: &App, area: Rect, buf: &mut Buffer) {
             (inner.right() - x).min(COLUMN_WIDTH),
             inner.height,
         );
-        Paragraph::new(column).render(rect, buf);
+        Paragraph::new(column)
+            .scroll((scroll.min(usize::from(u16::MAX)) as u16, 0))
+            .render(rect, buf);
     }
 }

@@ -2,7 +2,7 @@
 //! [`App::sync`](crate::app::App::sync) prepared. One file per pane.
 
 mod bar;
-mod help;
+pub mod help;
 mod list;
 mod reading;
 mod results;

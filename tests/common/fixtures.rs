@@ -103,7 +103,7 @@ impl Fixtures {
 }
 
 /// Arabic prose for the encoded files: letters every Arabic code page has.
-const PROSE: &str = "مقدمة قصيرة\n\
+pub const PROSE: &str = "مقدمة قصيرة\n\
 في البدء كانت الكلمة، والكلمة كانت عند القارئ.\n\
 هل يقرأ الحاسوب ما نكتب؟ نعم، إذا فهم ترتيب الحروف من اليمين إلى اليسار.\n";
 

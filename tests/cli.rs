@@ -1,0 +1,183 @@
+//! The command line around the reader: the config file (and what an
+//! invalid one prints), `--check-terminal`, and bad option values. Each run
+//! gets config and state folders of its own.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+struct Home(PathBuf);
+
+impl Home {
+    fn new(name: &str) -> Home {
+        let dir = std::env::temp_dir().join(format!("qari-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("config/qari")).expect("a config folder");
+        Home(dir)
+    }
+
+    fn config(&self, text: &str) -> PathBuf {
+        let path = self.0.join("config/qari/config.toml");
+        std::fs::write(&path, text).expect("write the config");
+        path
+    }
+
+    /// Runs qari with stdout and stderr piped (not a terminal).
+    fn qari(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_qari"));
+        command
+            .args(args)
+            .env("XDG_CONFIG_HOME", self.0.join("config"))
+            .env("XDG_STATE_HOME", self.0.join("state"))
+            .env("HOME", &self.0)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for var in [
+            "MLTERM",
+            "KONSOLE_VERSION",
+            "KITTY_WINDOW_ID",
+            "VTE_VERSION",
+            "TERM_PROGRAM",
+            "TMUX",
+            "STY",
+            "LC_TERMINAL",
+            "WT_SESSION",
+            "WEZTERM_PANE",
+            "NO_COLOR",
+        ] {
+            command.env_remove(var);
+        }
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        command.output().expect("run qari")
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn an_invalid_config_names_the_file_line_and_column_and_exits_2() {
+    let home = Home::new("badconfig");
+    let path = home.config("# my settings\ntheme = \"dark\"\nlayout = \"sideways\"\n");
+    let out = home.qari(&[], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let message = stderr(&out);
+    let expected = format!(
+        "qari: {}:3:10: invalid value \"sideways\" for `layout`: expected one of auto, rtl, ltr\n",
+        path.display()
+    );
+    assert_eq!(message, expected);
+    // The same for --check-terminal, and for a file named with --config.
+    let out = home.qari(&["--check-terminal"], &[]);
+    assert_eq!((out.status.code(), stderr(&out)), (Some(2), expected));
+    let missing = home.0.join("nowhere.toml");
+    let out = home.qari(&["--config", &missing.to_string_lossy()], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("nowhere.toml"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_valid_config_is_read() {
+    let home = Home::new("config");
+    home.config("bidi = \"terminal\"\nshape = \"on\"\n");
+    let out = home.qari(&["--check-terminal"], &[("TERM", "xterm-256color")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Mode:            terminal — from the config file"),
+        "{text}"
+    );
+    assert!(
+        text.contains("on: Arabic presentation forms (from the config file)"),
+        "{text}"
+    );
+    // The command line wins over the file.
+    let out = home.qari(&["--check-terminal", "--bidi", "app"], &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Mode:            app — from the command line"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_terminal_names_the_terminal_the_mode_and_the_samples() {
+    let home = Home::new("check");
+    let out = home.qari(
+        &["--check-terminal"],
+        &[("TERM", "xterm-256color"), ("MLTERM", "3.9.3")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Terminal:        mlterm (MLTERM=3.9.3)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Mode:            terminal — mlterm reorders"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Shaping:         off: base letters"),
+        "{text}"
+    );
+    // Not a terminal: nothing to ask, and it says so.
+    assert!(text.contains("no answer about the bidi mode"), "{text}");
+    // The three samples, each with the setting that gives it, each sent in
+    // its own mode, and the config file to put it in.
+    for (label, mode) in [
+        ("1. app mode, shaped by qari", "\x1b[8l"),
+        ("2. app mode, shaped by the terminal", "\x1b[8l"),
+        ("3. terminal mode", "\x1b[8h"),
+    ] {
+        let at = text
+            .find(label)
+            .unwrap_or_else(|| panic!("{label}:\n{text}"));
+        assert!(
+            text[..at].ends_with(&format!("{mode}  ")),
+            "{label} is sent after {mode:?}"
+        );
+    }
+    for setting in ["bidi = \"app\"", "shape = \"off\"", "bidi = \"terminal\""] {
+        assert!(text.contains(setting), "{setting}");
+    }
+    assert!(text.contains("config/qari/config.toml"), "{text}");
+    assert!(
+        text.ends_with("\x1b[8h"),
+        "the terminal is left in implicit mode"
+    );
+
+    let out = home.qari(&["--check-terminal"], &[("TERM", "xterm-kitty")]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Mode:            app"), "{text}");
+    assert!(text.contains("force_ltr yes"), "the kitty hint: {text}");
+}
+
+#[test]
+fn bad_option_values_are_refused_before_the_terminal_is_touched() {
+    let home = Home::new("options");
+    let out = home.qari(&["--encoding", "klingon"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("qari: --encoding: unknown encoding \"klingon\""));
+    let out = home.qari(&["--bidi", "sideways"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("possible values: auto, app, terminal"),
+        "{}",
+        stderr(&out)
+    );
+    // Not a terminal: the reader explains, and nothing was written to stdout.
+    let out = home.qari(&[], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(stderr(&out).contains("qari render"));
+}
