@@ -105,7 +105,7 @@ pub fn report(settings: &Settings, bdsm: BdsmReport, config: Option<&Path>) -> S
         },
         settings.shape_source.describe()
     ));
-    if let Some(hint) = d.hint {
+    if let Some(hint) = d.hint.filter(|h| h.mode == settings.bidi) {
         out.push_str(&format!("Hint:            {}\n", hint.text));
     }
     out.push('\n');

@@ -326,7 +326,11 @@ fn read(cli: Cli) -> ExitCode {
     qari::term::on_hang_up(Box::new(move || {
         let _ = qari::app::places::lock(&on_hang_up).save();
     }));
-    let hint = settings.detection.hint.map(|h| (h.id, h.text));
+    let hint = settings
+        .detection
+        .hint
+        .filter(|h| h.mode == settings.bidi)
+        .map(|h| (h.id, h.text));
     app.attach_store(store, warning.map(|w| printable(&w).into_owned()), hint);
     let setup = qari::term::Setup {
         mouse: !cli.no_mouse,

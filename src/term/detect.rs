@@ -115,24 +115,29 @@ pub struct Hint {
     pub id: &'static str,
     /// What to do.
     pub text: &'static str,
+    /// The mode it is about: in the other one it does not apply.
+    pub mode: BidiMode,
 }
 
 /// kitty reverses every right-to-left word it receives already in visual order.
 const KITTY_HINT: Hint = Hint {
     id: "kitty-force-ltr",
     text: "kitty: add `force_ltr yes` to kitty.conf so Arabic is not reversed twice",
+    mode: BidiMode::App,
 };
 
 /// Konsole reorders lines itself unless its bidi rendering is off.
 const KONSOLE_HINT: Hint = Hint {
     id: "konsole-bidi",
     text: "Konsole: for shaped lam-alef, untick Profile > Appearance > Bi-Directional text rendering and use --bidi app",
+    mode: BidiMode::Terminal,
 };
 
 /// Inside tmux, `CSI 8 l` reaches the outer terminal only through passthrough.
 const TMUX_HINT: Hint = Hint {
     id: "tmux-passthrough",
     text: "tmux: if Arabic shows reversed, `set -g allow-passthrough on` lets qari switch the outer terminal's bidi off",
+    mode: BidiMode::App,
 };
 
 /// Recognises the terminal from its environment variables (`var` reads one;
