@@ -7,10 +7,8 @@
 
 mod common;
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use std::process::Output;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use qari::app::App;
@@ -28,35 +26,10 @@ fn fixtures(name: &str) -> Fixtures {
     hostile_library(&dir)
 }
 
-/// Runs `qari` with `stdin`, giving up (and failing) after two minutes: a
-/// guard against a hang, not a measure of speed.
-fn qari(args: &[&Path], extra: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qari"))
-        .args(extra)
-        .args(args)
-        .env_remove("COLUMNS")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run qari");
-    let mut input = child.stdin.take().expect("stdin");
-    let _ = input.write_all(stdin);
-    drop(input);
-    // Output is read as it comes (a full pipe would stall qari), on a
-    // thread, so that a hang can be told from a slow run.
-    let pid = child.id();
-    let (done, result) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = done.send(child.wait_with_output());
-    });
-    match result.recv_timeout(Duration::from_secs(120)) {
-        Ok(output) => output.expect("output"),
-        Err(_) => {
-            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
-            panic!("qari {extra:?} {args:?} did not finish");
-        }
-    }
+fn qari(paths: &[&Path], args: &[&str], stdin: &[u8]) -> Output {
+    let mut all: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    all.extend(paths.iter().map(|p| p.as_os_str()));
+    common::run_qari(&all, stdin)
 }
 
 fn render(path: &Path, extra: &[&str]) -> Output {

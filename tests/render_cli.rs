@@ -1,26 +1,15 @@
 //! `qari render` as a person runs it: real binary, real files, stdout,
 //! stderr and exit codes.
 
-use std::io::Write as _;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use unicode_width::UnicodeWidthStr;
 
 fn qari(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qari"))
-        .args(args)
-        .env_remove("COLUMNS")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run qari");
-    let mut input = child.stdin.take().expect("stdin");
-    // qari may exit before reading (a usage error): a closed pipe is fine.
-    let _ = input.write_all(stdin.unwrap_or_default());
-    drop(input);
-    child.wait_with_output().expect("qari output")
+    common::run_qari(args, stdin.unwrap_or_default())
 }
 
 fn stdout(o: &Output) -> String {

@@ -25,13 +25,7 @@ impl Tmux {
         if !common::oracle_available(common::have_program("tmux") || tmux_present(), "tmux") {
             return None;
         }
-        let n = SESSIONS.fetch_add(1, Ordering::SeqCst);
-        let tmux = Tmux {
-            socket: format!("qari-e2e-{}-{n}", std::process::id()),
-            home: std::env::temp_dir().join(format!("qari-e2e-home-{}-{n}", std::process::id())),
-        };
-        let _ = std::fs::remove_dir_all(&tmux.home);
-        std::fs::create_dir_all(&tmux.home).expect("a home folder");
+        let tmux = Tmux::new();
         let shell = format!(
             "env -i PATH=/usr/bin:/bin TERM=xterm-256color HOME={} bash --norc --noprofile",
             tmux.home.display()
@@ -44,6 +38,18 @@ impl Tmux {
         tmux.keys(&["PS1='READY$ '", "Enter"]);
         tmux.wait_for("READY$", "the shell prompt");
         Some(tmux)
+    }
+
+    /// A name for a server of its own and an empty home folder; no session yet.
+    fn new() -> Tmux {
+        let n = SESSIONS.fetch_add(1, Ordering::SeqCst);
+        let tmux = Tmux {
+            socket: format!("qari-e2e-{}-{n}", std::process::id()),
+            home: std::env::temp_dir().join(format!("qari-e2e-home-{}-{n}", std::process::id())),
+        };
+        let _ = std::fs::remove_dir_all(&tmux.home);
+        std::fs::create_dir_all(&tmux.home).expect("a home folder");
+        tmux
     }
 
     fn cmd(&self, args: &[&str]) -> std::process::Output {
@@ -267,12 +273,7 @@ fn a_closed_terminal_ends_qari() {
     if !common::oracle_available(tmux_present(), "tmux") {
         return;
     }
-    let n = SESSIONS.fetch_add(1, Ordering::SeqCst);
-    let tmux = Tmux {
-        socket: format!("qari-e2e-{}-{n}", std::process::id()),
-        home: std::env::temp_dir().join(format!("qari-e2e-home-{}-{n}", std::process::id())),
-    };
-    std::fs::create_dir_all(&tmux.home).expect("a home folder");
+    let tmux = Tmux::new();
     let command = format!("exec env HOME={} {}", tmux.home.display(), qari());
     let started = tmux
         .cmd(&["new-session", "-d", "-x", "100", "-y", "30", &command])

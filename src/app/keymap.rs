@@ -184,31 +184,24 @@ pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
             .find(|b| b.context == ctx && b.keys.contains(&key))
             .map(|b| b.action)
     };
+    // Where text is typed, an unbound character is text (Arabic from an
+    // Arabic keyboard layout arrives as characters too); Ctrl-c still quits.
+    let typed = || match key {
+        Key {
+            code: KeyCode::Char(c),
+            modifiers,
+        } if !modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+            Some(Action::Insert(c))
+        }
+        _ => find(Global).filter(|a| *a == Action::Quit && key.code != KeyCode::Char('q')),
+    };
     match context {
         // Help is modal: only its own keys and quitting work.
         Context::Help => find(Help).or_else(|| find(Global).filter(|a| *a == Action::Quit)),
         // The letter after `m` or `'`: any character, checked by the app.
-        Context::Mark => find(Mark).or(match key {
-            Key {
-                code: KeyCode::Char(c),
-                modifiers,
-            } if !modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
-                Some(Action::Insert(c))
-            }
-            _ => find(Global).filter(|a| *a == Action::Quit && key.code != KeyCode::Char('q')),
-        }),
-        // In a bar, unbound characters are text (Arabic from an Arabic
-        // keyboard layout arrives as characters too); Ctrl-c still quits.
+        Context::Mark => find(Mark).or_else(typed),
         Context::Filter | Context::Search | Context::Library => {
-            find(context).or_else(|| find(Input)).or(match key {
-                Key {
-                    code: KeyCode::Char(c),
-                    modifiers,
-                } if !modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
-                    Some(Action::Insert(c))
-                }
-                _ => find(Global).filter(|a| *a == Action::Quit && key.code != KeyCode::Char('q')),
-            })
+            find(context).or_else(|| find(Input)).or_else(typed)
         }
         _ => find(context).or_else(|| find(Global)),
     }

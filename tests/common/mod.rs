@@ -46,3 +46,36 @@ pub fn have_program(name: &str) -> bool {
         .status()
         .is_ok()
 }
+
+/// Runs the qari binary with `args`, feeding it `stdin` and reading its
+/// output as it comes (a full pipe would stall it); fails the test if it
+/// has not finished after two minutes — a guard against a hang, not a
+/// measure of speed.
+pub fn run_qari<S: AsRef<std::ffi::OsStr>>(args: &[S], stdin: &[u8]) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qari"))
+        .args(args)
+        .env_remove("COLUMNS")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run qari");
+    let mut input = child.stdin.take().expect("stdin");
+    // qari may exit before reading (a usage error): a closed pipe is fine.
+    let _ = input.write_all(stdin);
+    drop(input);
+    let pid = child.id();
+    let (done, result) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    match result.recv_timeout(std::time::Duration::from_secs(120)) {
+        Ok(output) => output.expect("qari's output"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            let args: Vec<_> = args.iter().map(|a| a.as_ref().to_owned()).collect();
+            panic!("qari {args:?} did not finish");
+        }
+    }
+}
