@@ -107,7 +107,9 @@ struct Line {
     clusters: Range<u32>,
     /// Range of `Layout::visual`: the painted clusters, leftmost first.
     visual: Range<u32>,
-    width: u16,
+    /// Cells; an unwrapped line of tabs or wide characters may take more
+    /// than `u16::MAX`.
+    width: u32,
 }
 
 /// A paragraph laid out into visual lines.
@@ -196,7 +198,7 @@ impl Layout {
 impl<'a> VisualLine<'a> {
     /// Cells taken by the painted clusters.
     pub fn width(&self) -> usize {
-        usize::from(self.line.width)
+        self.line.width as usize
     }
 
     /// Columns of padding before the first cell when aligned in `width` cells.
@@ -576,7 +578,7 @@ impl Builder {
         layout.lines.push(Line {
             clusters: range.start as u32..range.end as u32,
             visual: visual_start..layout.visual.len() as u32,
-            width: width.min(u16::MAX as usize) as u16,
+            width: u32::try_from(width).unwrap_or(u32::MAX),
         });
     }
 }
@@ -635,6 +637,21 @@ mod tests {
         }
         assert_eq!(lines[0], "مرحبا (2024)");
         assert!(layout.is_rtl());
+    }
+
+    #[test]
+    fn an_unwrapped_line_may_be_wider_than_u16() {
+        // From column 0 every tab takes a whole 8-cell stop.
+        let text = "\t".repeat(9_000);
+        let options = LayoutOptions {
+            wrap: false,
+            ..LayoutOptions::default()
+        };
+        let layout = Layout::new(&text, &options);
+        let line = layout.line(0).expect("a paragraph has a line");
+        let cells: usize = line.cells().map(|c| c.width).sum();
+        assert_eq!(cells, 9_000 * 8);
+        assert_eq!(line.width(), cells);
     }
 
     #[test]
