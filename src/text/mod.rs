@@ -14,6 +14,7 @@ pub mod lines;
 pub mod sanitize;
 pub mod shape;
 mod tables;
+pub mod units;
 pub mod width;
 
 pub use bidi::{BaseDirection, Direction, dominant_direction};

@@ -1,0 +1,440 @@
+//! Layout units: the pieces of a document that are laid out one at a time.
+//!
+//! A unit is a non-blank input line (ended by LF, CRLF or a lone CR), or a
+//! piece of one: a line longer than [`CHUNK`] bytes is split so that no
+//! layout, however long the line (a 50 MB file without a newline), costs
+//! more than one chunk's worth. The split points depend only on the bytes
+//! around absolute multiples of the chunk size, so every unit can be found
+//! from any byte offset by looking at the bytes nearby: the reader walks a
+//! huge document from either end, or jumps into its middle, without an
+//! index of the whole file. (An index is still built, in the background, to
+//! number the units; [`Units::all`] builds it.)
+//!
+//! The split rule: for each multiple `k × CHUNK` inside a line, the line is
+//! split after the first space or tab in `[k × CHUNK, k × CHUNK + SLACK)`,
+//! or, if that window holds none, at the first UTF-8 character boundary
+//! from `k × CHUNK` on (which may fall inside a grapheme cluster: a line of
+//! 64 KB without a space is not prose). Each piece is laid out as its own
+//! paragraph, so bidi levels and brackets are resolved within a piece.
+//!
+//! Blank lines (only whitespace) separate units and are remembered as a gap
+//! before the next unit, as the reading pane shows one blank row for them.
+
+use std::ops::Range;
+
+/// Bytes per chunk of an over-long line.
+pub const CHUNK: usize = 64 * 1024;
+/// How far past a chunk boundary a space is looked for.
+pub const SLACK: usize = 4 * 1024;
+
+/// One layout unit: a byte range of the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Unit {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte (the line ending is not part of it).
+    pub end: usize,
+    /// Blank lines separate it from the unit before.
+    pub gap_before: bool,
+    /// It goes on from the unit before (the same line, split).
+    pub continues: bool,
+}
+
+impl Unit {
+    /// The unit's bytes as a range.
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// The units of a text, found from the bytes around any offset.
+#[derive(Debug, Clone, Copy)]
+pub struct Units<'a> {
+    bytes: &'a [u8],
+    chunk: usize,
+    slack: usize,
+}
+
+fn is_ending(b: u8) -> bool {
+    b == b'\n' || b == b'\r'
+}
+
+impl<'a> Units<'a> {
+    /// The units of `bytes` (UTF-8, or close to it) with the standard chunk size.
+    pub fn new(bytes: &'a [u8]) -> Units<'a> {
+        Units::with_chunk(bytes, CHUNK, SLACK)
+    }
+
+    /// The same with another chunk size and slack (`slack < chunk`), for tests.
+    pub fn with_chunk(bytes: &'a [u8], chunk: usize, slack: usize) -> Units<'a> {
+        let chunk = chunk.max(2);
+        Units {
+            bytes,
+            chunk,
+            slack: slack.min(chunk - 1),
+        }
+    }
+
+    /// The text's length in bytes.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Whether the text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// Start of the line holding byte `pos` (just after the ending before it).
+    fn line_start(&self, pos: usize) -> usize {
+        memchr::memrchr2(b'\n', b'\r', &self.bytes[..pos]).map_or(0, |i| i + 1)
+    }
+
+    /// End of the line starting at `start` (its ending's first byte, or the end).
+    fn line_end(&self, start: usize) -> usize {
+        memchr::memchr2(b'\n', b'\r', &self.bytes[start..]).map_or(self.bytes.len(), |i| start + i)
+    }
+
+    /// Start of the line after the one ending at `end` (past CRLF as one
+    /// ending); `None` at the end of the text.
+    fn next_line(&self, end: usize) -> Option<usize> {
+        let b = self.bytes;
+        if end >= b.len() {
+            return None;
+        }
+        let after = if b[end] == b'\r' && b.get(end + 1) == Some(&b'\n') {
+            end + 2
+        } else {
+            end + 1
+        };
+        (after < b.len()).then_some(after)
+    }
+
+    /// The line before the one starting at `start`, as `start..end`.
+    fn previous_line(&self, start: usize) -> Option<Range<usize>> {
+        if start == 0 {
+            return None;
+        }
+        let mut end = start - 1;
+        if self.bytes[end] == b'\n' && end > 0 && self.bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        Some(self.line_start(end)..end)
+    }
+
+    fn is_blank(&self, line: Range<usize>) -> bool {
+        let bytes = &self.bytes[line];
+        if bytes.iter().all(|&b| b == b' ' || b == b'\t') {
+            return true;
+        }
+        if bytes.is_ascii() {
+            return bytes.iter().all(u8::is_ascii_whitespace);
+        }
+        String::from_utf8_lossy(bytes).trim().is_empty()
+    }
+
+    /// Whether a blank line comes right before the line starting at
+    /// `start`, with some text before it (a document's leading blank lines
+    /// make no gap).
+    fn gap_before_line(&self, start: usize) -> bool {
+        let Some(mut line) = self.previous_line(start) else {
+            return false;
+        };
+        if !self.is_blank(line.clone()) {
+            return false;
+        }
+        while let Some(previous) = self.previous_line(line.start) {
+            if !self.is_blank(previous.clone()) {
+                return true;
+            }
+            line = previous;
+        }
+        false
+    }
+
+    /// The split point for multiple `k` of the chunk size inside the line
+    /// `line`, if the line is split there (only lines longer than a chunk are).
+    fn split(&self, k: usize, line: &Range<usize>) -> Option<usize> {
+        let at = k.checked_mul(self.chunk)?;
+        if line.len() <= self.chunk || at <= line.start || at >= line.end {
+            return None;
+        }
+        let window = at..(at + self.slack).min(line.end);
+        let point = match memchr::memchr2(b' ', b'\t', &self.bytes[window.clone()]) {
+            Some(i) => window.start + i + 1,
+            None => (at..line.end)
+                .find(|&i| self.bytes[i] & 0xC0 != 0x80)
+                .unwrap_or(line.end),
+        };
+        (point < line.end).then_some(point)
+    }
+
+    /// The unit of line `line` that holds byte `pos` (inside the line).
+    ///
+    /// Split `j` lies in `[j × chunk, (j + 1) × chunk)` (the slack is less
+    /// than a chunk), so only splits `k - 1`, `k` and `k + 1` around
+    /// `k = pos / chunk` can bound the unit.
+    fn piece(&self, line: &Range<usize>, pos: usize) -> (usize, usize) {
+        let k = pos / self.chunk;
+        let here = self.split(k, line);
+        let start = match here {
+            Some(p) if p <= pos => p,
+            _ => k
+                .checked_sub(1)
+                .and_then(|j| self.split(j, line))
+                .unwrap_or(line.start),
+        };
+        let end = match here {
+            Some(p) if p > pos => p,
+            _ => self.split(k + 1, line).unwrap_or(line.end),
+        };
+        (start, end)
+    }
+
+    fn make(&self, line: &Range<usize>, start: usize, end: usize, gap: Option<bool>) -> Unit {
+        let continues = start > line.start;
+        Unit {
+            start,
+            end,
+            continues,
+            gap_before: !continues && gap.unwrap_or_else(|| self.gap_before_line(line.start)),
+        }
+    }
+
+    /// The unit holding byte `pos`, or the next unit when `pos` is in a
+    /// blank line or a line ending; `None` past the last unit.
+    pub fn at(&self, pos: usize) -> Option<Unit> {
+        if pos >= self.bytes.len() {
+            return None;
+        }
+        let mut start = if is_ending(self.bytes[pos]) {
+            self.next_line(pos)?
+        } else {
+            self.line_start(pos)
+        };
+        let mut target = pos.max(start);
+        loop {
+            let line = start..self.line_end(start);
+            if !self.is_blank(line.clone()) {
+                let (s, e) = self.piece(&line, target.clamp(line.start, line.end - 1));
+                return Some(self.make(&line, s, e, None));
+            }
+            start = self.next_line(line.end)?;
+            target = start;
+        }
+    }
+
+    /// The first unit.
+    pub fn first(&self) -> Option<Unit> {
+        self.at(0)
+    }
+
+    /// The last unit.
+    pub fn last(&self) -> Option<Unit> {
+        let mut end = self.bytes.len();
+        loop {
+            let start = self.line_start(end);
+            let line = start..self.line_end(start);
+            if !self.is_blank(line.clone()) {
+                let (s, e) = self.piece(&line, line.end - 1);
+                return Some(self.make(&line, s, e, None));
+            }
+            if start == 0 {
+                return None;
+            }
+            end = self.previous_line(start)?.end;
+        }
+    }
+
+    /// The unit after `unit`.
+    pub fn next(&self, unit: &Unit) -> Option<Unit> {
+        let b = self.bytes;
+        if unit.end < b.len() && !is_ending(b[unit.end]) {
+            // A split line goes on.
+            let start = self.line_start(unit.start);
+            let line = start..self.line_end(unit.end);
+            let (s, e) = self.piece(&line, unit.end);
+            return Some(self.make(&line, s, e, Some(false)));
+        }
+        let mut start = self.next_line(unit.end)?;
+        let mut gap = false;
+        loop {
+            let line = start..self.line_end(start);
+            if !self.is_blank(line.clone()) {
+                let (s, e) = self.piece(&line, line.start);
+                return Some(self.make(&line, s, e, Some(gap)));
+            }
+            gap = true;
+            start = self.next_line(line.end)?;
+        }
+    }
+
+    /// The unit before `unit`.
+    pub fn previous(&self, unit: &Unit) -> Option<Unit> {
+        if unit.continues {
+            let start = self.line_start(unit.start);
+            let line = start..self.line_end(unit.start);
+            let (s, e) = self.piece(&line, unit.start - 1);
+            return Some(self.make(&line, s, e, None));
+        }
+        let line_start = self.line_start(unit.start);
+        let mut line = self.previous_line(line_start)?;
+        loop {
+            if !self.is_blank(line.clone()) {
+                let (s, e) = self.piece(&line, line.end - 1);
+                return Some(self.make(&line, s, e, None));
+            }
+            line = self.previous_line(line.start)?;
+        }
+    }
+
+    /// Every unit's start, front to back, in one pass (the paragraph index);
+    /// `stop` is asked now and then and ends the pass early when true.
+    pub fn all(&self, stop: impl Fn() -> bool) -> Option<Vec<usize>> {
+        let b = self.bytes;
+        let mut starts = Vec::new();
+        let mut start = 0usize;
+        let mut lines = 0usize;
+        while start < b.len() {
+            lines += 1;
+            if lines % 4096 == 0 && stop() {
+                return None;
+            }
+            let end = self.line_end(start);
+            let line = start..end;
+            if !self.is_blank(line.clone()) {
+                starts.push(start);
+                if line.len() > self.chunk {
+                    let mut k = start / self.chunk + 1;
+                    while k * self.chunk < end {
+                        if let Some(p) = self.split(k, &line) {
+                            starts.push(p);
+                        }
+                        k += 1;
+                    }
+                }
+            }
+            match self.next_line(end) {
+                Some(next) => start = next,
+                None => break,
+            }
+        }
+        Some(starts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn walk(units: &Units<'_>) -> Vec<Unit> {
+        let mut out = Vec::new();
+        let mut unit = units.first();
+        while let Some(u) = unit {
+            out.push(u);
+            unit = units.next(&u);
+        }
+        out
+    }
+
+    fn texts<'a>(bytes: &'a str, units: &[Unit]) -> Vec<&'a str> {
+        units.iter().map(|u| &bytes[u.range()]).collect()
+    }
+
+    #[test]
+    fn lines_are_units_and_blank_lines_are_gaps() {
+        let text = "\n \nأول\r\nثان\n\n\t\r\rثالث\rرابع\n";
+        let units = Units::new(text.as_bytes());
+        let all = walk(&units);
+        assert_eq!(texts(text, &all), ["أول", "ثان", "ثالث", "رابع"]);
+        let gaps: Vec<bool> = all.iter().map(|u| u.gap_before).collect();
+        assert_eq!(gaps, [false, false, true, false]);
+        assert!(all.iter().all(|u| !u.continues));
+        assert_eq!(units.last(), all.last().copied());
+        // Backwards gives the same units.
+        let mut back = Vec::new();
+        let mut unit = units.last();
+        while let Some(u) = unit {
+            back.push(u);
+            unit = units.previous(&u);
+        }
+        back.reverse();
+        assert_eq!(back, all);
+        let starts: Vec<usize> = all.iter().map(|u| u.start).collect();
+        assert_eq!(units.all(|| false), Some(starts));
+    }
+
+    #[test]
+    fn any_byte_finds_its_unit() {
+        let text = "ab\n\ncd ef\r\ngh";
+        let units = Units::new(text.as_bytes());
+        let at = |pos| units.at(pos).map(|u| &text[u.range()]);
+        assert_eq!(at(0), Some("ab"));
+        assert_eq!(at(2), Some("cd ef"), "a line ending leads to the next unit");
+        assert_eq!(at(3), Some("cd ef"));
+        assert_eq!(at(6), Some("cd ef"));
+        assert_eq!(at(9), Some("gh"), "CR of CRLF");
+        assert_eq!(at(10), Some("gh"), "LF of CRLF");
+        assert_eq!(at(12), Some("gh"));
+        assert_eq!(at(13), None);
+        assert!(Units::new(b"  \n\n").first().is_none());
+        assert!(Units::new(b"").last().is_none());
+    }
+
+    #[test]
+    fn long_lines_split_after_a_space_near_each_chunk_boundary() {
+        // Words of 5 letters and a space: chunk 16, slack 4.
+        let text = "abcde ".repeat(10) + "\nnext";
+        let units = Units::with_chunk(text.as_bytes(), 16, 4);
+        let all = walk(&units);
+        let pieces = texts(&text, &all);
+        assert_eq!(pieces.concat(), text.replace('\n', ""));
+        assert!(all[1..all.len() - 1].iter().all(|u| u.continues));
+        for u in &all {
+            assert!(u.end - u.start <= 16 + 4 + 1, "{u:?}");
+            if u.continues {
+                assert_eq!(text.as_bytes()[u.start - 1], b' ', "split after a space");
+            }
+        }
+        assert_eq!(pieces.last(), Some(&"next"));
+        // Found again from every byte, and backwards.
+        for (i, u) in all.iter().enumerate() {
+            for pos in u.range() {
+                assert_eq!(units.at(pos).as_ref(), Some(u), "byte {pos}");
+            }
+            if i > 0 {
+                assert_eq!(units.previous(u).as_ref(), Some(&all[i - 1]));
+            }
+        }
+        let starts: Vec<usize> = all.iter().map(|u| u.start).collect();
+        assert_eq!(units.all(|| false), Some(starts));
+    }
+
+    #[test]
+    fn a_short_line_across_a_chunk_boundary_is_not_split() {
+        let text = "x".repeat(14) + "\nshort line";
+        let units = Units::with_chunk(text.as_bytes(), 16, 4);
+        assert_eq!(
+            texts(&text, &walk(&units)),
+            ["x".repeat(14).as_str(), "short line"]
+        );
+    }
+
+    #[test]
+    fn a_line_without_spaces_splits_between_characters() {
+        let text = "ب".repeat(40);
+        let units = Units::with_chunk(text.as_bytes(), 16, 4);
+        let all = walk(&units);
+        assert!(all.len() > 4);
+        for u in &all {
+            assert!(std::str::from_utf8(&text.as_bytes()[u.range()]).is_ok());
+        }
+        assert_eq!(texts(&text, &all).concat(), text);
+    }
+
+    #[test]
+    fn the_index_pass_can_be_stopped() {
+        let text = "a\n".repeat(10_000);
+        assert_eq!(Units::new(text.as_bytes()).all(|| true), None);
+    }
+}
