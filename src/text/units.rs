@@ -297,7 +297,7 @@ impl<'a> Units<'a> {
         let mut lines = 0usize;
         while start < b.len() {
             lines += 1;
-            if lines % 4096 == 0 && stop() {
+            if lines.is_multiple_of(4096) && stop() {
                 return None;
             }
             let end = self.line_end(start);
