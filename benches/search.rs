@@ -25,7 +25,7 @@ fn library() -> Vec<Arc<Document>> {
     let bundled = Library::bundled();
     let mut one = String::new();
     for doc in bundled.documents.iter() {
-        one.push_str(&doc.text);
+        one.push_str(&doc.text(None).expect("a bundled text").as_str());
         one.push('\n');
     }
     (0..document_count())
@@ -35,7 +35,7 @@ fn library() -> Vec<Arc<Document>> {
 
 fn search(c: &mut Criterion) {
     let documents = Arc::new(library());
-    let bytes: usize = documents.iter().map(|d| d.text.len()).sum();
+    let bytes: usize = documents.iter().map(|d| d.size as usize).sum();
     let mut group = c.benchmark_group("library_search");
     group
         .sample_size(10)
@@ -43,9 +43,9 @@ fn search(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(5))
         .throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("build_index", |b| {
-        b.iter(|| LibraryIndex::build(&documents));
+        b.iter(|| LibraryIndex::build(&documents, None));
     });
-    let index = LibraryIndex::build(&documents);
+    let index = LibraryIndex::build(&documents, None);
     for (name, query) in [
         ("common_word", "الدولي"),
         ("two_words", "التعاون الدولي"),

@@ -38,7 +38,7 @@
 //! [global_mark.A]
 //! hash = "e4d3ab4a2f0c8e09"
 //! path = "/home/r/books/كتاب.txt"
-//! paragraph = 40
+//! start = 40210
 //! offset = 12
 //! updated = 1767225600200
 //!
@@ -46,7 +46,7 @@
 //! hash = "e4d3ab4a2f0c8e09"
 //! path = "/home/r/books/كتاب.txt"
 //! updated = 1767225600100
-//! paragraph = 12
+//! start = 10512
 //! offset = 340
 //!
 //! [document.marks]
@@ -123,13 +123,14 @@ impl DocKey {
     }
 }
 
-/// A reading position: a paragraph and a byte offset inside it.
+/// A reading position: where a paragraph (layout unit) starts in the text,
+/// and a byte offset inside it.
 ///
 /// Stored as given; a caller clamps it to the document it opens.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Place {
-    /// The paragraph's index in the document.
-    pub paragraph: usize,
+    /// The byte offset of the paragraph's start in the document's text.
+    pub start: usize,
     /// The byte offset inside the paragraph's text.
     pub offset: usize,
 }
@@ -562,8 +563,8 @@ fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The file's layout. Places are `paragraph` and `offset` fields, or
-/// `[paragraph, offset]` pairs for bookmarks. Unknown fields are ignored.
+/// The file's layout. Places are `start` and `offset` fields, or
+/// `[start, offset]` pairs for bookmarks. Unknown fields are ignored.
 #[derive(Debug, Serialize, Deserialize)]
 struct FileState {
     version: i64,
@@ -592,7 +593,7 @@ struct FileLastOpen {
 struct FileGlobalMark {
     hash: String,
     path: String,
-    paragraph: usize,
+    start: usize,
     offset: usize,
     updated: u64,
 }
@@ -602,7 +603,7 @@ struct FileDoc {
     hash: String,
     path: String,
     updated: u64,
-    paragraph: usize,
+    start: usize,
     offset: usize,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     marks: BTreeMap<char, (usize, usize)>,
@@ -618,12 +619,12 @@ impl FileState {
                 hash: e.hash.clone(),
                 path: e.path.clone(),
                 updated: e.updated,
-                paragraph: e.position.paragraph,
+                start: e.position.start,
                 offset: e.position.offset,
                 marks: e
                     .marks
                     .iter()
-                    .map(|(&c, p)| (c, (p.paragraph, p.offset)))
+                    .map(|(&c, p)| (c, (p.start, p.offset)))
                     .collect(),
             })
             .collect();
@@ -644,7 +645,7 @@ impl FileState {
                     let mark = FileGlobalMark {
                         hash: key.hash.clone(),
                         path: key.path.clone(),
-                        paragraph: place.paragraph,
+                        start: place.start,
                         offset: place.offset,
                         updated: m.updated,
                     };
@@ -664,14 +665,14 @@ impl FileState {
                 hash: d.hash,
                 path: d.path,
                 position: Place {
-                    paragraph: d.paragraph,
+                    start: d.start,
                     offset: d.offset,
                 },
                 marks: d
                     .marks
                     .into_iter()
                     .filter(|(c, _)| c.is_ascii_lowercase())
-                    .map(|(c, (paragraph, offset))| (c, Place { paragraph, offset }))
+                    .map(|(c, (start, offset))| (c, Place { start, offset }))
                     .collect(),
                 updated: d.updated,
             };
@@ -694,7 +695,7 @@ impl FileState {
                         path: m.path,
                     };
                     let place = Place {
-                        paragraph: m.paragraph,
+                        start: m.start,
                         offset: m.offset,
                     };
                     let mark = GlobalMark {
@@ -896,8 +897,8 @@ mod tests {
         }
     }
 
-    fn place(paragraph: usize, offset: usize) -> Place {
-        Place { paragraph, offset }
+    fn place(start: usize, offset: usize) -> Place {
+        Place { start, offset }
     }
 
     fn open(dir: &TempDir) -> Store {
@@ -1066,9 +1067,9 @@ mod tests {
         fs::write(
             dir.file(),
             "version = 1\n\
-             [global_mark.x]\nhash = \"h\"\npath = \"/a\"\nparagraph = 1\noffset = 0\nupdated = 1\n\
-             [global_mark.Y]\nhash = \"h\"\npath = \"/a\"\nparagraph = 2\noffset = 0\nupdated = 1\n\
-             [[document]]\nhash = \"h\"\npath = \"/a\"\nupdated = 1\nparagraph = 0\noffset = 0\n\
+             [global_mark.x]\nhash = \"h\"\npath = \"/a\"\nstart = 1\noffset = 0\nupdated = 1\n\
+             [global_mark.Y]\nhash = \"h\"\npath = \"/a\"\nstart = 2\noffset = 0\nupdated = 1\n\
+             [[document]]\nhash = \"h\"\npath = \"/a\"\nupdated = 1\nstart = 0\noffset = 0\n\
              [document.marks]\nq = [1, 2]\nQ = [3, 4]\n",
         )
         .expect("write");
@@ -1169,7 +1170,7 @@ mod tests {
         check_moved_aside("wrong-shape", b"version = 1\ndocument = \"nope\"\n");
         check_moved_aside(
             "negative",
-            b"version = 1\n[[document]]\nhash = \"h\"\npath = \"/a\"\nupdated = -5\nparagraph = 0\noffset = 0\n",
+            b"version = 1\n[[document]]\nhash = \"h\"\npath = \"/a\"\nupdated = -5\nstart = 0\noffset = 0\n",
         );
     }
 
@@ -1232,7 +1233,7 @@ mod tests {
         let dir = TempDir::new("newer");
         fs::create_dir_all(&dir.0).expect("dir");
         let text = "version = 2\nnotices = [\"n\"]\n\
-                    [[document]]\nhash = \"h\"\npath = \"/a\"\nupdated = 5\nparagraph = 3\noffset = 1\n\
+                    [[document]]\nhash = \"h\"\npath = \"/a\"\nupdated = 5\nstart = 3\noffset = 1\n\
                     future = true\n";
         fs::write(dir.file(), text).expect("write");
         let (mut store, warning) = Store::open(Some(dir.0.clone()));

@@ -177,6 +177,7 @@ fn search_hits_are_marked_in_the_reading_pane() {
     for c in "الدولي".chars() {
         press(&mut app, c);
     }
+    app.settle_document_search();
     let text = app.panes.text.expect("reading pane");
     let terminal = draw(&app);
     let buffer = terminal.backend().buffer();
@@ -253,6 +254,7 @@ fn colour_and_no_colour() {
         for c in "الدولي".chars() {
             press(&mut app, c);
         }
+        app.settle_document_search();
         let terminal = draw(&app);
         let buffer = terminal.backend().buffer();
         let cells: Vec<&ratatui::buffer::Cell> = buffer.content.iter().collect();

@@ -10,6 +10,7 @@ pub mod geometry;
 pub mod keymap;
 pub mod places;
 pub mod reader;
+pub mod texts;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -21,7 +22,8 @@ use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use crate::library::Library;
-use crate::search::document::{self, DocHit};
+use crate::library::text::Text;
+use crate::search::document::{DocFound, DocHit, DocSearcher};
 use crate::search::filter::{Candidate, Field, FilterWorker, Hit, Response};
 use crate::search::library::{Found, LibrarySearcher, SearchHit, word_ranges};
 use crate::text::{BaseDirection, Direction, Layout, LayoutOptions};
@@ -49,6 +51,9 @@ pub struct Position {
     pub paragraph: usize,
     /// Paragraphs in the document.
     pub paragraphs: usize,
+    /// Whether the paragraph numbers are counted (the document's index is
+    /// built) or estimated from the byte offset.
+    pub exact: bool,
 }
 
 /// The fuzzy filter over the document list.
@@ -73,10 +78,19 @@ pub struct DocSearch {
     pub query: String,
     /// The search bar has the keyboard.
     pub editing: bool,
-    /// Every hit in the open document, in order.
+    /// Every hit found so far in the open document, in order.
     pub hits: Vec<DocHit>,
     /// The hit last jumped to.
     pub current: Option<usize>,
+    /// The search has gone through the whole document.
+    pub done: bool,
+    /// Make the first hit at or after this place (unit start, offset) the
+    /// current one when it arrives.
+    jump_from: Option<(usize, usize)>,
+    /// And scroll to it.
+    reveal: bool,
+    generation: u64,
+    searcher: Option<DocSearcher>,
 }
 
 /// Full-text search across the library.
@@ -196,6 +210,9 @@ pub struct App {
     pub pending_mark: Option<MarkCommand>,
     places: Option<Places>,
     searcher: Option<LibrarySearcher>,
+    texts: texts::Texts,
+    /// Why the open document's text could not be read, if it could not.
+    pub open_error: Option<String>,
     candidates: Arc<Vec<Candidate>>,
     worker: Option<FilterWorker>,
     reader: Option<Reader>,
@@ -245,6 +262,8 @@ impl App {
             library_search: LibrarySearch::default(),
             results: Vec::new(),
             theme: crate::ui::theme::Theme::default(),
+            texts: texts::Texts::default(),
+            open_error: None,
             notice: None,
             pending_mark: None,
             places: None,
@@ -291,7 +310,8 @@ impl App {
         let searching = self.library_search.open
             && !self.library_search.done
             && !self.library_search.query.trim().is_empty();
-        filtering || searching
+        let searching_document = self.search.searcher.is_some() && !self.search.done;
+        filtering || searching || searching_document
     }
 
     /// Takes in what background work has produced; returns whether the
@@ -314,7 +334,78 @@ impl App {
             changed |= self.take_found(found);
             self.sync();
         }
+        let found = self
+            .search
+            .searcher
+            .as_ref()
+            .map(DocSearcher::drain)
+            .unwrap_or_default();
+        if !found.is_empty() {
+            changed |= self.take_doc_hits(found);
+            self.sync();
+        }
+        if crate::library::mapped::truncated() {
+            self.notice = Some("the file changed on disk: r reads it again".into());
+            changed = true;
+        }
         changed
+    }
+
+    /// Adds streamed hits of the current document search; returns whether
+    /// anything changed. The first hit at or after where the search started
+    /// is jumped to as soon as it arrives.
+    fn take_doc_hits(&mut self, found: Vec<DocFound>) -> bool {
+        let mut changed = false;
+        for message in found {
+            match message {
+                DocFound::Hits(generation, hits) if generation == self.search.generation => {
+                    self.search.hits.extend(hits);
+                    changed = true;
+                }
+                DocFound::Done(generation) if generation == self.search.generation => {
+                    self.search.done = true;
+                    changed = true;
+                }
+                _ => {}
+            }
+        }
+        if let Some(from) = self.search.jump_from {
+            let at = self
+                .search
+                .hits
+                .iter()
+                .position(|h| (h.start, h.range.start) >= from);
+            let at = at.or((self.search.done && !self.search.hits.is_empty()).then_some(0));
+            if let Some(at) = at {
+                // Nothing after the place: the first hit.
+                self.search.current = Some(at);
+                self.search.jump_from = None;
+                if self.search.reveal {
+                    self.reveal_current();
+                }
+            } else if self.search.done {
+                self.search.jump_from = None;
+            }
+        }
+        changed
+    }
+
+    /// Waits until the running document search has finished (for tests).
+    pub fn settle_document_search(&mut self) {
+        while !self.search.done {
+            let message = self
+                .search
+                .searcher
+                .as_ref()
+                .and_then(|s| s.wait(Duration::from_secs(10)));
+            match message {
+                Some(message) => {
+                    self.take_doc_hits(vec![message]);
+                }
+                None => break,
+            }
+        }
+        self.sync();
     }
 
     /// Adds streamed library results of the current search; returns
@@ -347,9 +438,10 @@ impl App {
             return;
         }
         let documents = Arc::clone(&self.library.documents);
+        let forced = self.library.forced;
         let searcher = self
             .searcher
-            .get_or_insert_with(|| LibrarySearcher::spawn(documents));
+            .get_or_insert_with(|| LibrarySearcher::spawn(documents, forced));
         self.library_search.generation = searcher.request(&self.library_search.query);
     }
 
@@ -372,30 +464,19 @@ impl App {
             self.filter.hits = None;
         }
         self.selected = hit.doc;
-        self.positions.insert(
-            hit.doc,
-            Anchor {
-                paragraph: hit.paragraph,
-                offset: 0,
-                gap: false,
-            },
-        );
+        let at = Anchor {
+            start: hit.start,
+            offset: 0,
+            gap: false,
+        };
+        self.positions.insert(hit.doc, at);
         if let Some(reader) = self.reader.as_mut().filter(|r| r.doc == hit.doc) {
-            reader.anchor = Anchor {
-                paragraph: hit.paragraph,
-                offset: 0,
-                gap: false,
-            };
+            reader.anchor = at;
         }
         self.open(hit.doc);
         self.focus = Focus::Reader;
         self.search.query = word;
-        self.run_search(false);
-        self.search.current = self
-            .search
-            .hits
-            .iter()
-            .position(|h| h.paragraph >= hit.paragraph);
+        self.run_search((hit.start, 0), false);
     }
 
     /// Waits until the running library search has finished (for tests).
@@ -466,6 +547,11 @@ impl App {
         self.reader.as_ref().map(|r| r.doc)
     }
 
+    /// The open document's text.
+    pub fn open_text(&self) -> Option<&Text> {
+        self.reader.as_ref().map(|r| r.text.as_ref())
+    }
+
     /// The reading position of the open document.
     pub fn anchor(&self) -> Option<Anchor> {
         self.reader.as_ref().map(|r| r.anchor)
@@ -512,12 +598,24 @@ impl App {
     fn scroll(&mut self, delta: isize) {
         let height = self.text_height();
         if let Some(reader) = self.reader.as_mut() {
-            let document = &self.library.documents[reader.doc];
-            reader.scroll(document, delta, height);
+            reader.scroll(delta, height);
         }
     }
 
-    /// Opens document `index` in the reading pane, where it was last left.
+    /// Document `index`'s text: kept from before, or read now (a large file
+    /// then starts its index in the background).
+    fn text_of(&mut self, index: usize) -> Result<Arc<Text>, String> {
+        if let Some(text) = self.texts.get(index) {
+            return Ok(text);
+        }
+        let text = self.library.documents[index].text(self.library.forced)?;
+        text.index_in_background();
+        self.texts.put(index, Arc::clone(&text));
+        Ok(text)
+    }
+
+    /// Opens document `index` in the reading pane, where it was last left
+    /// (in this session, else as the state remembers it).
     fn open(&mut self, index: usize) {
         if index >= self.library.documents.len() {
             return;
@@ -528,30 +626,36 @@ impl App {
         if let Some(old) = self.reader.take() {
             self.positions.insert(old.doc, old.anchor);
         }
+        // Hits belong to the document they were found in.
+        self.search.hits.clear();
+        self.search.current = None;
+        let text = match self.text_of(index) {
+            Ok(text) => {
+                self.open_error = None;
+                text
+            }
+            Err(error) => {
+                self.open_error = Some(error);
+                Arc::new(Text::from_string(String::new(), encoding_rs::UTF_8, false))
+            }
+        };
         let anchor = self
             .positions
             .get(&index)
             .copied()
-            .or_else(|| self.stored_anchor(index))
+            .or_else(|| self.stored_anchor(index, &text))
             .unwrap_or_default();
-        // Hits belong to the document they were found in.
-        self.search.hits.clear();
-        self.search.current = None;
         let options = LayoutOptions {
             width: self
                 .panes
                 .text
                 .map_or(self.options.width, |t| usize::from(t.width)),
+            fallback: self.library.documents[index].direction,
             ..self.options
         };
-        self.reader = Some(Reader::new(
-            index,
-            &self.library.documents[index],
-            anchor,
-            options,
-        ));
+        self.reader = Some(Reader::new(index, text, anchor, options));
         if !self.search.query.is_empty() {
-            self.run_search(false);
+            self.run_search((anchor.start, anchor.offset), false);
         }
     }
 
@@ -580,31 +684,37 @@ impl App {
             self.request_library_search();
         } else if self.search.editing {
             edit(&mut self.search.query);
-            self.run_search(true);
+            let from = self.anchor().map_or((0, 0), |a| (a.start, a.offset));
+            self.run_search(from, true);
         } else if self.filter.editing {
             edit(&mut self.filter.query);
             self.request_filter();
         }
     }
 
-    /// Finds the search query in the open document; with `jump`, goes to
-    /// the first hit at or after the reading position.
-    fn run_search(&mut self, jump: bool) {
-        let Some(reader) = self.reader.as_ref() else {
+    /// Starts searching the open document for the search query (on the
+    /// search thread; hits stream in). The current hit becomes the first at
+    /// or after `from` (unit start, offset) as soon as it arrives, and with
+    /// `reveal` the pane scrolls to it.
+    fn run_search(&mut self, from: (usize, usize), reveal: bool) {
+        let Some(text) = self.reader.as_ref().map(|r| Arc::clone(&r.text)) else {
             return;
         };
-        let document = &self.library.documents[reader.doc];
-        self.search.hits = document::find(document, &self.search.query);
-        let anchor = reader.anchor;
-        self.search.current = self
-            .search
-            .hits
-            .iter()
-            .position(|h| (h.paragraph, h.range.start) >= (anchor.paragraph, anchor.offset))
-            .or((!self.search.hits.is_empty()).then_some(0));
-        if jump {
-            self.reveal_current();
+        let search = &mut self.search;
+        search.hits.clear();
+        search.current = None;
+        search.done = search.query.trim().is_empty();
+        search.jump_from = None;
+        if search.done {
+            if let Some(searcher) = &search.searcher {
+                searcher.cancel();
+            }
+            return;
         }
+        search.jump_from = Some(from);
+        search.reveal = reveal;
+        let searcher = search.searcher.get_or_insert_with(DocSearcher::spawn);
+        search.generation = searcher.request(text, &search.query);
     }
 
     fn reveal_current(&mut self) {
@@ -615,8 +725,7 @@ impl App {
             .and_then(|i| self.search.hits.get(i))
             .cloned();
         if let (Some(hit), Some(reader)) = (hit, self.reader.as_mut()) {
-            let document = &self.library.documents[reader.doc];
-            reader.reveal(document, hit.paragraph, hit.range.start, height);
+            reader.reveal(hit.start, hit.range.start, height);
         }
     }
 
@@ -633,18 +742,15 @@ impl App {
         self.reveal_current();
     }
 
-    /// Byte ranges of search hits in `paragraph` of the open document, and
-    /// which of them is the current hit.
-    pub fn hits_in(&self, paragraph: usize) -> impl Iterator<Item = (&Range<usize>, bool)> + '_ {
-        let start = self
-            .search
-            .hits
-            .partition_point(|h| h.paragraph < paragraph);
-        self.search.hits[start..]
+    /// Byte ranges of search hits in the unit starting at `unit` of the
+    /// open document, and which of them is the current hit.
+    pub fn hits_in(&self, unit: usize) -> impl Iterator<Item = (&Range<usize>, bool)> + '_ {
+        let first = self.search.hits.partition_point(|h| h.start < unit);
+        self.search.hits[first..]
             .iter()
             .enumerate()
-            .take_while(move |(_, h)| h.paragraph == paragraph)
-            .map(move |(i, h)| (&h.range, self.search.current == Some(start + i)))
+            .take_while(move |(_, h)| h.start == unit)
+            .map(move |(i, h)| (&h.range, self.search.current == Some(first + i)))
     }
 
     /// Applies an action, then lays out what the screen will show.
@@ -730,7 +836,7 @@ impl App {
             Action::Bottom => {
                 let h = self.text_height();
                 if let Some(r) = self.reader.as_mut() {
-                    r.bottom(&self.library.documents[r.doc], h);
+                    r.bottom(h);
                 }
             }
             Action::NextDocument => self.select_by(1),
@@ -783,7 +889,16 @@ impl App {
             }
             Action::CancelInput => {
                 if self.search.editing {
-                    self.search = DocSearch::default();
+                    // The search thread stays for the next search.
+                    let searcher = self.search.searcher.take();
+                    if let Some(searcher) = &searcher {
+                        searcher.cancel();
+                    }
+                    self.search = DocSearch {
+                        searcher,
+                        done: true,
+                        ..DocSearch::default()
+                    };
                 } else if self.filter.editing {
                     self.filter.editing = false;
                     self.filter.query.clear();
@@ -857,25 +972,32 @@ impl App {
         self.rows.clear();
         self.position = Position::default();
         if let (Some(reader), Some(text)) = (self.reader.as_mut(), self.panes.text) {
-            let document = &self.library.documents[reader.doc];
             reader.set_width(usize::from(text.width));
-            self.rows = reader.rows(document, height);
+            self.rows = reader.rows(height);
+            reader.keep_top_text();
             let anchor = reader.anchor;
-            let at_end = reader.at_end(document, height);
-            let paragraphs = document.paragraphs.len();
-            let percent = if at_end || document.text.is_empty() {
+            let at_end = reader.at_end(height);
+            let len = reader.text.len();
+            let percent = if at_end || len == 0 {
                 100
             } else {
-                let start = document
-                    .paragraphs
-                    .get(anchor.paragraph)
-                    .map_or(0, |p| p.range.start);
-                ((start + anchor.offset) * 100 / document.text.len()).min(99) as u8
+                ((anchor.start + anchor.offset) * 100 / len).min(99) as u8
+            };
+            // Counted once the index is built; until then, estimated from
+            // the byte offset and the units of the text's start.
+            let (paragraph, paragraphs, exact) = match reader.text.number(anchor.start) {
+                Some((n, count)) => (n, count, true),
+                None => {
+                    let count = reader.estimated_units();
+                    let n = (anchor.start as f64 / len.max(1) as f64 * count as f64) as usize + 1;
+                    (n.min(count), count, false)
+                }
             };
             self.position = Position {
                 percent,
-                paragraph: (anchor.paragraph + 1).min(paragraphs),
+                paragraph,
                 paragraphs,
+                exact,
             };
         }
         self.sync_list();
@@ -925,9 +1047,17 @@ impl App {
         let (title_width, snippet_width) = result_widths(usize::from(area.width));
         let end = (search.offset + visible).min(search.hits.len());
         for index in search.offset..end {
-            let hit = search.hits[index];
+            let hit = self.library_search.hits[index];
+            let Ok(text) = self.text_of(hit.doc) else {
+                continue;
+            };
+            let Some(unit) = text.units().at(hit.start) else {
+                continue;
+            };
+            let paragraph = text.unit_text(&unit);
+            let paragraph: &str = &paragraph;
+            let search = &self.library_search;
             let document = &self.library.documents[hit.doc];
-            let paragraph = document.paragraph(hit.paragraph);
             let options = LayoutOptions {
                 fallback: document.direction,
                 ..self.options

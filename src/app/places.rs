@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use super::reader::Anchor;
 use super::{App, Focus};
+use crate::library::text::Text;
 use crate::library::{Document, Origin};
 use crate::state::{self, Place, Store};
 
@@ -65,30 +66,35 @@ pub fn lock(store: &SharedStore) -> MutexGuard<'_, Store> {
 
 fn place(anchor: Anchor) -> Place {
     Place {
-        paragraph: anchor.paragraph,
+        start: anchor.start,
         offset: anchor.offset,
     }
 }
 
-fn anchor(document: &Document, place: Place) -> Anchor {
-    let paragraph = place
-        .paragraph
-        .min(document.paragraphs.len().saturating_sub(1));
-    let len = document
-        .paragraphs
-        .get(paragraph)
-        .map_or(0, |p| p.range.len());
+/// The anchor a stored place gives in `text`: its unit, clamped to the
+/// text; a place that no longer starts a unit (the text changed) goes to the
+/// start of the unit now there.
+fn anchor(text: &Text, place: Place) -> Anchor {
+    let units = text.units();
+    let Some(unit) = units.at(place.start).or_else(|| units.last()) else {
+        return Anchor::default();
+    };
+    if unit.start != place.start {
+        return Anchor {
+            start: unit.start,
+            offset: 0,
+            gap: false,
+        };
+    }
+    let paragraph = text.unit_text(&unit);
+    let len = paragraph.len();
     let mut offset = place.offset.min(len);
     // A stale offset may fall inside a character.
-    let text = document
-        .paragraphs
-        .get(paragraph)
-        .map_or("", |_| document.paragraph(paragraph));
-    while offset > 0 && !text.is_char_boundary(offset) {
+    while offset > 0 && !paragraph.is_char_boundary(offset) {
         offset -= 1;
     }
     Anchor {
-        paragraph,
+        start: unit.start,
         offset,
         // A line starts before its paragraph's end, so a place at the end
         // is the blank row after the paragraph (as `Reader` anchors it).
@@ -138,14 +144,15 @@ impl App {
         self.sync();
     }
 
-    /// Where the store last left document `index`, if it knows.
-    pub(super) fn stored_anchor(&self, index: usize) -> Option<Anchor> {
+    /// Where the store last left document `index` (whose text is `text`),
+    /// if it knows.
+    pub(super) fn stored_anchor(&self, index: usize, text: &Text) -> Option<Anchor> {
         let places = self.places.as_ref()?;
         let document = &self.library.documents[index];
         let entry = lock(&places.store)
             .get(&document.key())
             .map(|e| e.position)?;
-        Some(anchor(document, entry))
+        Some(anchor(text, entry))
     }
 
     /// Writes the reading position into the store when it changed.
@@ -287,9 +294,8 @@ impl App {
         }
         self.selected = doc;
         self.open(doc);
-        let anchor = anchor(&self.library.documents[doc], target);
         if let Some(reader) = self.reader.as_mut() {
-            reader.anchor = anchor;
+            reader.anchor = anchor(&reader.text, target);
         }
         self.focus = Focus::Reader;
     }
@@ -322,22 +328,34 @@ impl App {
                 return;
             }
         };
-        if new.hash == old.hash && old.error.is_none() {
-            let mut same = new;
-            same.stamp = same.stamp.or(old.stamp);
-            self.library.replace(doc, same);
-            self.notice = Some("unchanged".into());
-            return;
-        }
+        let new_text = match new.text(self.library.forced) {
+            Ok(text) => text,
+            Err(error) => {
+                self.notice = Some(format!(
+                    "cannot read it again ({error}); showing it as it was"
+                ));
+                return;
+            }
+        };
+        // What the old text was is known from the file's stamp (a mapped
+        // text shows a file changed in place at once) and from the copy of
+        // the top paragraph the reader keeps.
+        let unchanged = old.error.is_none() && old.stamp.is_some() && old.stamp == new.stamp;
         let before = self.reader.as_ref().map(|r| r.anchor).unwrap_or_default();
-        let (after, kept) = carry_anchor(&old, &new, before);
+        let top = self.reader.as_ref().and_then(|r| r.top_text().cloned());
+        let (after, kept) = carry_anchor(top.as_ref(), &new_text, before);
         self.library.replace(doc, new);
+        self.texts.forget(doc);
+        self.texts.put(doc, Arc::clone(&new_text));
+        new_text.index_in_background();
         self.document_changed(doc);
         self.positions.insert(doc, after);
         if let Some(reader) = self.reader.as_mut() {
             reader.anchor = after;
         }
-        self.notice = Some(if kept {
+        self.notice = Some(if unchanged {
+            "unchanged".into()
+        } else if kept {
             "read again; your place is kept".into()
         } else {
             "read again; the text at your place changed".into()
@@ -363,104 +381,121 @@ impl App {
     }
 }
 
-/// Where `anchor` in `old` is in `new`: the same paragraph text nearest its
-/// old index, at the same offset; else the paragraph now at the old byte
-/// position. Returns whether the text was found.
-pub fn carry_anchor(old: &Document, new: &Document, anchor: Anchor) -> (Anchor, bool) {
-    if new.paragraphs.is_empty() {
-        return (Anchor::default(), false);
-    }
-    let Some(text) = old
-        .paragraphs
-        .get(anchor.paragraph)
-        .map(|_| old.paragraph(anchor.paragraph))
-    else {
-        return (Anchor::default(), false);
+/// Where `anchor` is in `new`, given `top`, the start and text of the
+/// paragraph it was in: the same paragraph text where a unit of `new`
+/// starts, the occurrence nearest its old place, at the same offset; else
+/// the unit now at the old byte position. Returns whether the text was
+/// found.
+pub fn carry_anchor(top: Option<&(usize, String)>, new: &Text, anchor: Anchor) -> (Anchor, bool) {
+    let new_units = new.units();
+    let at_old_place = || {
+        let unit = new_units.at(anchor.start).or_else(|| new_units.last());
+        let start = unit.map_or(0, |u| u.start);
+        (
+            Anchor {
+                start,
+                offset: 0,
+                gap: false,
+            },
+            false,
+        )
     };
-    let n = new.paragraphs.len();
-    let start = anchor.paragraph.min(n - 1);
-    // Outward from the old index: start, start+1, start-1, start+2…
-    for distance in 0..n {
-        for candidate in [start.checked_add(distance), start.checked_sub(distance)] {
-            if let Some(i) = candidate.filter(|&i| i < n)
-                && new.paragraph(i) == text
-            {
-                let found = Anchor {
-                    paragraph: i,
-                    ..anchor
-                };
-                return (found, true);
-            }
-        }
+    let Some((_, paragraph)) = top.filter(|(start, _)| *start == anchor.start) else {
+        return at_old_place();
+    };
+    let needle = paragraph.as_bytes();
+    let found = memchr::memmem::find_iter(new.bytes(), needle)
+        .filter(|&at| {
+            new_units
+                .at(at)
+                .is_some_and(|u| u.start == at && u.end - u.start == needle.len())
+        })
+        .min_by_key(|&at| at.abs_diff(anchor.start));
+    match found {
+        Some(start) => (Anchor { start, ..anchor }, true),
+        None => at_old_place(),
     }
-    let byte = old.paragraphs[anchor.paragraph].range.start + anchor.offset;
-    let paragraph = new
-        .paragraphs
-        .partition_point(|p| p.range.start <= byte)
-        .saturating_sub(1);
-    (
-        Anchor {
-            paragraph,
-            offset: 0,
-            gap: false,
-        },
-        false,
-    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use encoding_rs::UTF_8;
+
+    fn text(s: &str) -> Text {
+        Text::from_string(s.to_string(), UTF_8, false)
+    }
 
     #[test]
     fn the_anchor_follows_its_paragraph_when_text_moves() {
-        let old = Document::new("t", "أ\nب\nج الفقرة الثالثة\nد\n".into());
-        let new = Document::new("t", "جديد\nأ\nب\nج الفقرة الثالثة\nد\n".into());
+        let old = text("أ\nب\nج الفقرة الثالثة\nد\n");
+        let new = text("جديد\nأ\nب\nج الفقرة الثالثة\nد\n");
         let at = Anchor {
-            paragraph: 2,
+            start: old.as_str().find('ج').expect("in the text"),
             offset: 3,
             gap: false,
         };
-        let (moved, kept) = carry_anchor(&old, &new, at);
+        let top = (at.start, "ج الفقرة الثالثة".to_string());
+        let (moved, kept) = carry_anchor(Some(&top), &new, at);
         assert!(kept);
-        assert_eq!((moved.paragraph, moved.offset), (3, 3));
+        assert_eq!(moved.start, new.as_str().find("ج ال").expect("in the text"));
+        assert_eq!(moved.offset, 3);
     }
 
     #[test]
     fn a_changed_paragraph_falls_back_to_the_byte_position() {
-        let old = Document::new("t", "one\ntwo\nthree\nfour\n".into());
-        let new = Document::new("t", "one\ntwo\nTHREE changed\nfour\n".into());
+        let new = text("one\ntwo\nTHREE changed\nfour\n");
         let at = Anchor {
-            paragraph: 2,
+            start: 8,
             offset: 2,
             gap: false,
         };
-        let (moved, kept) = carry_anchor(&old, &new, at);
+        let top = (8, "three".to_string());
+        let (moved, kept) = carry_anchor(Some(&top), &new, at);
         assert!(!kept);
-        assert_eq!(moved.paragraph, 2);
-        let (moved, _) = carry_anchor(&old, &Document::new("t", String::new()), at);
+        assert_eq!((moved.start, moved.offset), (8, 0));
+        let (moved, _) = carry_anchor(Some(&top), &text(""), at);
         assert_eq!(moved, Anchor::default());
     }
 
     #[test]
     fn stored_places_are_clamped_to_the_text() {
-        let doc = Document::new("t", "سطر\nآخر\n".into());
+        let t = text("سطر\nآخر\n");
+        let second = "سطر\n".len();
         let a = anchor(
-            &doc,
+            &t,
             Place {
-                paragraph: 9,
+                start: second,
                 offset: 99,
             },
         );
-        assert_eq!((a.paragraph, a.offset), (1, "آخر".len()));
+        assert_eq!((a.start, a.offset, a.gap), (second, "آخر".len(), true));
         // An offset inside a two-byte letter moves to its start.
         let a = anchor(
-            &doc,
+            &t,
             Place {
-                paragraph: 0,
+                start: 0,
                 offset: 1,
             },
         );
         assert_eq!(a.offset, 0);
+        // A place past the end goes to the last paragraph; one inside a
+        // paragraph, to that paragraph's start.
+        let a = anchor(
+            &t,
+            Place {
+                start: 999,
+                offset: 0,
+            },
+        );
+        assert_eq!(a.start, second);
+        let a = anchor(
+            &t,
+            Place {
+                start: 2,
+                offset: 0,
+            },
+        );
+        assert_eq!((a.start, a.offset), (0, 0));
     }
 }

@@ -1,52 +1,73 @@
-//! The reading pane's state: the open document, the reading position as a
-//! logical anchor, and paragraphs laid out lazily.
+//! The reading pane's state: the open document's text, the reading position
+//! as a logical anchor, and units laid out lazily.
 //!
-//! Only paragraphs near the viewport are laid out, and each layout is cached
-//! for the current width, so opening or jumping in a long document costs the
-//! paragraphs on screen, not the whole text. The position is a byte offset
-//! (paragraph + offset of the top line's start), never a screen row, so a
-//! resize re-wraps and keeps the same text at the top.
+//! Only units near the viewport are laid out, and each layout is cached for
+//! the current width, so opening or jumping in a 200 MB document costs the
+//! units on screen, not the whole text. Units are found from the bytes
+//! around the position ([`crate::text::units`]), so nothing here waits for
+//! the document's index. The position is a byte offset (the top unit's
+//! start, and an offset in its text), never a screen row, so a resize
+//! re-wraps and keeps the same text at the top.
 
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
-use crate::library::Document;
+use crate::library::is_heading_like;
+use crate::library::text::Text;
+use crate::text::units::Unit;
 use crate::text::{Layout, LayoutOptions};
 
 /// Where reading stands: the top visible line, as logical text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Anchor {
-    /// Paragraph index.
-    pub paragraph: usize,
-    /// Byte offset, within the paragraph, of the top line's first character.
+    /// The start of the top unit in the document's text.
+    pub start: usize,
+    /// Byte offset, within the unit's text, of the top line's first character.
     pub offset: usize,
-    /// The top row is the blank row after the paragraph.
+    /// The top row is the blank row after the unit.
     pub gap: bool,
 }
 
-/// A row position: paragraph and row within it (its lines, then its gap).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// A row position: a unit and a row within it (its lines, then its gap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Pos {
-    paragraph: usize,
+    unit: Unit,
     row: usize,
+}
+
+impl Pos {
+    fn key(&self) -> (usize, usize) {
+        (self.unit.start, self.row)
+    }
 }
 
 /// One row of the reading pane, ready to paint.
 #[derive(Debug, Clone)]
 pub enum Row {
-    /// A visual line of a paragraph.
+    /// A visual line of a unit.
     Line {
-        /// The paragraph's index.
-        paragraph: usize,
-        /// The paragraph's layout.
+        /// The unit's start in the text.
+        start: usize,
+        /// The unit's layout.
         layout: Rc<Layout>,
         /// Which of its lines.
         line: usize,
-        /// The paragraph is heading-like (shown bold).
+        /// The unit is a heading-like line (shown bold).
         heading: bool,
     },
     /// The blank row between paragraphs separated by blank lines.
     Gap,
+}
+
+/// A unit laid out, with what the pane needs to know about it.
+#[derive(Debug, Clone)]
+struct Laid {
+    layout: Rc<Layout>,
+    heading: bool,
+    /// The unit after it, once looked up (`None` inside: not looked up;
+    /// `Some(None)`: it is the last).
+    next: Option<Option<Unit>>,
 }
 
 /// The open document's reading state and layout cache.
@@ -54,27 +75,74 @@ pub enum Row {
 pub struct Reader {
     /// Index of the document in the library.
     pub doc: usize,
+    /// Its text.
+    pub text: Arc<Text>,
     /// The reading position.
     pub anchor: Anchor,
     options: LayoutOptions,
-    cache: HashMap<usize, Rc<Layout>>,
+    cache: HashMap<usize, Laid>,
+    estimate: Option<usize>,
+    /// A copy of the top unit's text, with its start: a file changed in
+    /// place changes a mapped text too, and reading it again needs to know
+    /// what was there.
+    kept: Option<(usize, String)>,
 }
 
 /// Layouts kept before the cache is emptied (a few screens' worth many times over).
 const CACHE_LIMIT: usize = 4096;
 
 impl Reader {
-    /// Opens document `doc` at `anchor`, laying out at `width` cells.
-    pub fn new(doc: usize, document: &Document, anchor: Anchor, options: LayoutOptions) -> Reader {
+    /// Opens document `doc`'s text at `anchor`, laying out with `options`
+    /// (the width is set by the pane).
+    pub fn new(doc: usize, text: Arc<Text>, anchor: Anchor, options: LayoutOptions) -> Reader {
         Reader {
             doc,
+            text,
             anchor,
-            options: LayoutOptions {
-                fallback: document.direction,
-                ..options
-            },
+            options,
             cache: HashMap::new(),
+            estimate: None,
+            kept: None,
         }
+    }
+
+    /// Copies the top unit's text, if the top has moved to another unit.
+    pub fn keep_top_text(&mut self) {
+        if self
+            .kept
+            .as_ref()
+            .is_some_and(|(start, _)| *start == self.anchor.start)
+        {
+            return;
+        }
+        self.kept = self
+            .text
+            .units()
+            .at(self.anchor.start)
+            .filter(|u| u.start == self.anchor.start)
+            .map(|u| (u.start, self.text.unit_text(&u).into_owned()));
+    }
+
+    /// The top unit's text as it was read, with its start.
+    pub fn top_text(&self) -> Option<&(usize, String)> {
+        self.kept.as_ref()
+    }
+
+    /// Units in the whole text, estimated from how long those of its first
+    /// 256 KB are (for the status bar before the index is built).
+    pub fn estimated_units(&mut self) -> usize {
+        if let Some(n) = self.estimate {
+            return n;
+        }
+        let bytes = self.text.bytes();
+        let sample = &bytes[..bytes.len().min(256 * 1024)];
+        let counted = crate::text::units::Units::new(sample)
+            .all(|| false)
+            .map_or(1, |s| s.len().max(1));
+        let n =
+            ((counted as f64) * bytes.len() as f64 / sample.len().max(1) as f64).ceil() as usize;
+        self.estimate = Some(n.max(1));
+        n.max(1)
     }
 
     /// The width lines are laid out for.
@@ -91,108 +159,120 @@ impl Reader {
         }
     }
 
-    fn layout(&mut self, document: &Document, paragraph: usize) -> Rc<Layout> {
-        if let Some(layout) = self.cache.get(&paragraph) {
-            return Rc::clone(layout);
-        }
-        if self.cache.len() >= CACHE_LIMIT {
+    fn laid(&mut self, unit: &Unit) -> &mut Laid {
+        if !self.cache.contains_key(&unit.start) && self.cache.len() >= CACHE_LIMIT {
             self.cache.clear();
         }
-        let layout = Rc::new(Layout::new(document.paragraph(paragraph), &self.options));
-        self.cache.insert(paragraph, Rc::clone(&layout));
-        layout
+        let text = &self.text;
+        let options = &self.options;
+        self.cache.entry(unit.start).or_insert_with(|| {
+            let paragraph = text.unit_text(unit);
+            Laid {
+                heading: !unit.continues && is_heading_like(&paragraph),
+                layout: Rc::new(Layout::new(&paragraph, options)),
+                next: None,
+            }
+        })
     }
 
-    fn gap_after(document: &Document, paragraph: usize) -> bool {
-        document
-            .paragraphs
-            .get(paragraph + 1)
-            .is_some_and(|p| p.gap_before)
+    fn layout(&mut self, unit: &Unit) -> Rc<Layout> {
+        Rc::clone(&self.laid(unit).layout)
     }
 
-    fn rows_in(&mut self, document: &Document, paragraph: usize) -> usize {
-        self.layout(document, paragraph).line_count()
-            + usize::from(Self::gap_after(document, paragraph))
-    }
-
-    fn pos_of(&mut self, document: &Document, anchor: Anchor) -> Option<Pos> {
-        if document.paragraphs.is_empty() {
-            return None;
+    fn next_unit(&mut self, unit: &Unit) -> Option<Unit> {
+        if let Some(next) = self.laid(unit).next {
+            return next;
         }
-        let paragraph = anchor.paragraph.min(document.paragraphs.len() - 1);
-        let layout = self.layout(document, paragraph);
-        let row = if anchor.gap && Self::gap_after(document, paragraph) {
+        let next = self.text.units().next(unit);
+        self.laid(unit).next = Some(next);
+        next
+    }
+
+    fn gap_after(&mut self, unit: &Unit) -> bool {
+        self.next_unit(unit).is_some_and(|n| n.gap_before)
+    }
+
+    fn rows_in(&mut self, unit: &Unit) -> usize {
+        self.layout(unit).line_count() + usize::from(self.gap_after(unit))
+    }
+
+    /// The unit an anchor points into (the one holding its start, or the
+    /// next one), if the text has any.
+    fn unit_of(&self, anchor: Anchor) -> Option<Unit> {
+        let units = self.text.units();
+        units.at(anchor.start).or_else(|| units.last())
+    }
+
+    fn pos_of(&mut self, anchor: Anchor) -> Option<Pos> {
+        let unit = self.unit_of(anchor)?;
+        let layout = self.layout(&unit);
+        let same = unit.start == anchor.start;
+        let row = if same && anchor.gap && self.gap_after(&unit) {
             layout.line_count()
-        } else {
+        } else if same {
             // The line holding the anchor's character: the last one starting at or before it.
             layout
                 .lines()
                 .rposition(|l| l.source().start <= anchor.offset)
                 .unwrap_or(0)
+        } else {
+            0
         };
-        Some(Pos { paragraph, row })
+        Some(Pos { unit, row })
     }
 
-    fn anchor_of(&mut self, document: &Document, pos: Pos) -> Anchor {
-        let layout = self.layout(document, pos.paragraph);
+    fn anchor_of(&mut self, pos: Pos) -> Anchor {
+        let layout = self.layout(&pos.unit);
         match layout.line(pos.row) {
             Some(line) => Anchor {
-                paragraph: pos.paragraph,
+                start: pos.unit.start,
                 offset: line.source().start,
                 gap: false,
             },
             None => Anchor {
-                paragraph: pos.paragraph,
-                offset: document.paragraphs[pos.paragraph].range.len(),
+                start: pos.unit.start,
+                offset: self.text.unit_text(&pos.unit).len(),
                 gap: true,
             },
         }
     }
 
-    fn next(&mut self, document: &Document, pos: Pos) -> Option<Pos> {
-        if pos.row + 1 < self.rows_in(document, pos.paragraph) {
+    fn next(&mut self, pos: Pos) -> Option<Pos> {
+        if pos.row + 1 < self.rows_in(&pos.unit) {
             Some(Pos {
                 row: pos.row + 1,
                 ..pos
             })
-        } else if pos.paragraph + 1 < document.paragraphs.len() {
-            Some(Pos {
-                paragraph: pos.paragraph + 1,
-                row: 0,
-            })
         } else {
-            None
+            self.next_unit(&pos.unit).map(|unit| Pos { unit, row: 0 })
         }
     }
 
-    fn previous(&mut self, document: &Document, pos: Pos) -> Option<Pos> {
+    fn previous(&mut self, pos: Pos) -> Option<Pos> {
         if pos.row > 0 {
-            Some(Pos {
+            return Some(Pos {
                 row: pos.row - 1,
                 ..pos
-            })
-        } else if pos.paragraph > 0 {
-            let paragraph = pos.paragraph - 1;
-            let rows = self.rows_in(document, paragraph);
-            Some(Pos {
-                paragraph,
-                row: rows - 1,
-            })
-        } else {
-            None
+            });
         }
+        let unit = self.text.units().previous(&pos.unit)?;
+        let rows = self.rows_in(&unit);
+        Some(Pos {
+            unit,
+            row: rows - 1,
+        })
     }
 
     /// The highest top position that still fills the pane (the last row at
     /// the bottom), or the start when the document is shorter than the pane.
-    fn max_top(&mut self, document: &Document, height: usize) -> Option<Pos> {
-        let last_paragraph = document.paragraphs.len().checked_sub(1)?;
+    fn max_top(&mut self, height: usize) -> Option<Pos> {
+        let last = self.text.units().last()?;
         let mut pos = Pos {
-            paragraph: last_paragraph,
-            row: self.rows_in(document, last_paragraph) - 1,
+            unit: last,
+            row: self.rows_in(&last) - 1,
         };
         for _ in 1..height.max(1) {
-            match self.previous(document, pos) {
+            match self.previous(pos) {
                 Some(p) => pos = p,
                 None => break,
             }
@@ -201,97 +281,109 @@ impl Reader {
     }
 
     /// Scrolls by `delta` rows (negative: up), never past either end.
-    pub fn scroll(&mut self, document: &Document, delta: isize, height: usize) {
-        let Some(mut pos) = self.pos_of(document, self.anchor) else {
+    pub fn scroll(&mut self, delta: isize, height: usize) {
+        let Some(mut pos) = self.pos_of(self.anchor) else {
             return;
         };
         for _ in 0..delta.unsigned_abs() {
             let step = if delta > 0 {
-                self.next(document, pos)
+                self.next(pos)
             } else {
-                self.previous(document, pos)
+                self.previous(pos)
             };
             match step {
                 Some(p) => pos = p,
                 None => break,
             }
         }
-        if let Some(max) = self.max_top(document, height) {
-            pos = pos.min(max);
+        if let Some(max) = self.max_top(height)
+            && max.key() < pos.key()
+        {
+            pos = max;
         }
-        self.anchor = self.anchor_of(document, pos);
+        self.anchor = self.anchor_of(pos);
     }
 
     /// Goes to the start of the document.
     pub fn top(&mut self) {
-        self.anchor = Anchor::default();
+        self.anchor = match self.text.units().first() {
+            Some(unit) => Anchor {
+                start: unit.start,
+                offset: 0,
+                gap: false,
+            },
+            None => Anchor::default(),
+        };
     }
 
     /// Goes to the end: the last row at the bottom of the pane.
-    pub fn bottom(&mut self, document: &Document, height: usize) {
-        if let Some(max) = self.max_top(document, height) {
-            self.anchor = self.anchor_of(document, max);
+    pub fn bottom(&mut self, height: usize) {
+        if let Some(max) = self.max_top(height) {
+            self.anchor = self.anchor_of(max);
         }
     }
 
-    /// Scrolls so that the line holding `offset` of `paragraph` is on
-    /// screen; when it was not, it lands a third of the way down the pane.
-    pub fn reveal(&mut self, document: &Document, paragraph: usize, offset: usize, height: usize) {
-        let target = Anchor {
-            paragraph,
+    /// Goes to `start` (a unit's start) and `offset` in it.
+    pub fn go_to(&mut self, start: usize, offset: usize) {
+        self.anchor = Anchor {
+            start,
             offset,
             gap: false,
         };
-        let (Some(goal), Some(mut pos)) = (
-            self.pos_of(document, target),
-            self.pos_of(document, self.anchor),
-        ) else {
+    }
+
+    /// Scrolls so that the line holding `offset` of the unit at `start` is
+    /// on screen; when it was not, it lands a third of the way down the pane.
+    pub fn reveal(&mut self, start: usize, offset: usize, height: usize) {
+        let target = Anchor {
+            start,
+            offset,
+            gap: false,
+        };
+        let (Some(goal), Some(mut pos)) = (self.pos_of(target), self.pos_of(self.anchor)) else {
             return;
         };
         for _ in 0..height.max(1) {
             if pos == goal {
                 return;
             }
-            match self.next(document, pos) {
+            match self.next(pos) {
                 Some(p) => pos = p,
                 None => break,
             }
         }
-        self.anchor = self.anchor_of(document, goal);
-        self.scroll(document, -((height / 3) as isize), height);
+        self.anchor = self.anchor_of(goal);
+        self.scroll(-((height / 3) as isize), height);
     }
 
     /// Whether the last row of the document is on screen.
-    pub fn at_end(&mut self, document: &Document, height: usize) -> bool {
-        match (
-            self.pos_of(document, self.anchor),
-            self.max_top(document, height),
-        ) {
-            (Some(pos), Some(max)) => pos >= max,
+    pub fn at_end(&mut self, height: usize) -> bool {
+        match (self.pos_of(self.anchor), self.max_top(height)) {
+            (Some(pos), Some(max)) => pos.key() >= max.key(),
             _ => true,
         }
     }
 
     /// The rows that fill a pane of `height` rows from the anchor down.
-    pub fn rows(&mut self, document: &Document, height: usize) -> Vec<Row> {
+    pub fn rows(&mut self, height: usize) -> Vec<Row> {
         let mut rows = Vec::with_capacity(height);
-        let mut pos = self.pos_of(document, self.anchor);
+        let mut pos = self.pos_of(self.anchor);
         while let Some(p) = pos {
             if rows.len() >= height {
                 break;
             }
-            let layout = self.layout(document, p.paragraph);
-            if p.row < layout.line_count() {
+            let laid = self.laid(&p.unit).clone();
+            if p.row < laid.layout.line_count() {
                 rows.push(Row::Line {
-                    paragraph: p.paragraph,
-                    layout,
+                    start: p.unit.start,
+                    layout: laid.layout,
                     line: p.row,
-                    heading: document.paragraphs[p.paragraph].heading,
+                    heading: laid.heading,
                 });
             } else {
                 rows.push(Row::Gap);
             }
-            pos = self.next(document, p);
+            pos = self.next(p);
         }
         rows
     }
@@ -300,25 +392,25 @@ impl Reader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use encoding_rs::UTF_8;
 
-    fn doc() -> Document {
-        let mut text = String::new();
-        for i in 0..20 {
-            text.push_str(&format!("paragraph {i} has some words in it to wrap\n\n"));
-        }
-        Document::new("t", text)
-    }
-
-    fn reader(document: &Document, width: usize) -> Reader {
+    fn reader(text: &str, width: usize) -> Reader {
         let options = LayoutOptions {
             width,
             ..LayoutOptions::default()
         };
-        Reader::new(0, document, Anchor::default(), options)
+        let text = Arc::new(Text::from_string(text.to_string(), UTF_8, false));
+        Reader::new(0, text, Anchor::default(), options)
     }
 
-    fn top_text(r: &mut Reader, d: &Document) -> String {
-        match r.rows(d, 1).first() {
+    fn doc() -> String {
+        (0..20)
+            .map(|i| format!("paragraph {i} has some words in it to wrap\n\n"))
+            .collect()
+    }
+
+    fn top_text(r: &mut Reader) -> String {
+        match r.rows(1).first() {
             Some(Row::Line { layout, line, .. }) => {
                 layout.line(*line).map(|l| l.text()).unwrap_or_default()
             }
@@ -329,44 +421,50 @@ mod tests {
 
     #[test]
     fn scrolling_walks_lines_and_gaps() {
-        let d = doc();
-        let mut r = reader(&d, 20);
-        assert_eq!(top_text(&mut r, &d), "paragraph 0 has some");
-        r.scroll(&d, 1, 5);
-        assert_eq!(top_text(&mut r, &d), "words in it to wrap");
-        r.scroll(&d, 1, 5);
-        assert_eq!(top_text(&mut r, &d), "<gap>");
-        r.scroll(&d, 1, 5);
-        assert_eq!(top_text(&mut r, &d), "paragraph 1 has some");
-        r.scroll(&d, -3, 5);
+        let mut r = reader(&doc(), 20);
+        assert_eq!(top_text(&mut r), "paragraph 0 has some");
+        r.scroll(1, 5);
+        assert_eq!(top_text(&mut r), "words in it to wrap");
+        r.scroll(1, 5);
+        assert_eq!(top_text(&mut r), "<gap>");
+        r.scroll(1, 5);
+        assert_eq!(top_text(&mut r), "paragraph 1 has some");
+        r.scroll(-3, 5);
         assert_eq!(r.anchor, Anchor::default());
     }
 
     #[test]
     fn bottom_fills_the_pane_and_scrolling_stops_there() {
-        let d = doc();
-        let mut r = reader(&d, 20);
-        r.bottom(&d, 5);
-        let rows = r.rows(&d, 5);
+        let mut r = reader(&doc(), 20);
+        r.bottom(5);
+        let rows = r.rows(5);
         assert_eq!(rows.len(), 5);
-        assert!(r.at_end(&d, 5));
+        assert!(r.at_end(5));
         let before = r.anchor;
-        r.scroll(&d, 10, 5);
+        r.scroll(10, 5);
         assert_eq!(r.anchor, before);
     }
 
     #[test]
     fn resize_keeps_the_text_at_the_top() {
-        let d = doc();
-        let mut r = reader(&d, 20);
-        r.scroll(&d, 7, 5);
-        let before = top_text(&mut r, &d);
+        let mut r = reader(&doc(), 20);
+        r.scroll(7, 5);
+        let before = top_text(&mut r);
         let offset = r.anchor;
         r.set_width(60);
-        let wide = top_text(&mut r, &d);
+        let wide = top_text(&mut r);
         assert!(wide.starts_with("paragraph 2"), "{wide}");
         r.set_width(20);
         assert_eq!(r.anchor, offset);
-        assert_eq!(top_text(&mut r, &d), before);
+        assert_eq!(top_text(&mut r), before);
+    }
+
+    #[test]
+    fn an_empty_text_has_no_rows() {
+        let mut r = reader("\n\n", 20);
+        assert!(r.rows(5).is_empty());
+        r.scroll(3, 5);
+        r.bottom(5);
+        assert!(r.at_end(5));
     }
 }

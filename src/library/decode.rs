@@ -73,6 +73,83 @@ pub fn decode(bytes: Vec<u8>, forced: Option<&'static Encoding>) -> Decoded {
     decode_as(bytes, encoding)
 }
 
+/// How a file's text is held once read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holding {
+    /// In place (mapped) as UTF-8, after a byte order mark of `skip` bytes;
+    /// any invalid byte further on shows as U+FFFD where it is laid out.
+    Utf8 {
+        /// Bytes of byte order mark before the text.
+        skip: usize,
+    },
+    /// Decoded into memory with [`decode_slice`].
+    Decoded,
+}
+
+/// Decides from a file's first bytes (a few tens of KB are plenty) how its
+/// text is held: UTF-8 (forced, marked by a BOM, or valid so far) in place,
+/// anything else decoded. A large file is thus shown without reading it
+/// all; the price is that corrupt bytes past the first ones read stay
+/// U+FFFD in UTF-8 rather than steering detection to a legacy encoding.
+pub fn holding(head: &[u8], forced: Option<&'static Encoding>) -> Holding {
+    let bom = Encoding::for_bom(head);
+    match (forced, bom) {
+        (Some(encoding), Some((named, len))) if encoding == UTF_8 && named == UTF_8 => {
+            Holding::Utf8 { skip: len }
+        }
+        (Some(encoding), _) if encoding == UTF_8 => Holding::Utf8 { skip: 0 },
+        (Some(_), _) => Holding::Decoded,
+        (None, Some((named, len))) if named == UTF_8 => Holding::Utf8 { skip: len },
+        (None, Some(_)) => Holding::Decoded,
+        (None, None) => {
+            // Valid but for a character cut at the end of the head.
+            let mut chunks = head.utf8_chunks().peekable();
+            let mut valid = true;
+            while let Some(chunk) = chunks.next() {
+                let last = chunks.peek().is_none();
+                let cut = last && chunk.invalid().len() < 4 && {
+                    let tail = chunk.invalid();
+                    !tail.is_empty()
+                        && std::str::from_utf8(tail).is_err_and(|e| e.error_len().is_none())
+                };
+                if !chunk.invalid().is_empty() && !cut {
+                    valid = false;
+                    break;
+                }
+            }
+            if valid {
+                Holding::Utf8 { skip: 0 }
+            } else {
+                Holding::Decoded
+            }
+        }
+    }
+}
+
+/// Decodes bytes that are not owned (a mapped file): as [`decode`], copying
+/// only what the chosen encoding produces.
+pub fn decode_slice(bytes: &[u8], forced: Option<&'static Encoding>) -> Decoded {
+    let encoding = forced
+        .or_else(|| Encoding::for_bom(bytes).map(|(e, _)| e))
+        .unwrap_or_else(|| {
+            if std::str::from_utf8(bytes).is_ok() || mostly_utf8(bytes) {
+                UTF_8
+            } else {
+                guess(bytes)
+            }
+        });
+    let bom = match Encoding::for_bom(bytes) {
+        Some((named, len)) if named == encoding => len,
+        _ => 0,
+    };
+    let (text, had_invalid) = encoding.decode_without_bom_handling(&bytes[bom..]);
+    Decoded {
+        text: text.into_owned(),
+        encoding,
+        had_invalid,
+    }
+}
+
 /// Decodes bytes with `encoding`, dropping a BOM only if it names that
 /// encoding.
 fn decode_as(mut bytes: Vec<u8>, encoding: &'static Encoding) -> Decoded {
@@ -343,6 +420,36 @@ mod tests {
         let d = decode(bytes, None);
         assert_eq!(d.encoding, UTF_8);
         assert_eq!(d.text, format!("{}\u{FFFD}", PROSE.trim_end()));
+    }
+
+    #[test]
+    fn utf8_files_are_held_in_place_and_others_decoded() {
+        let utf8 = PROSE.as_bytes();
+        assert_eq!(holding(utf8, None), Holding::Utf8 { skip: 0 });
+        // A head cut inside a letter is still UTF-8.
+        assert_eq!(
+            holding(&utf8[..utf8.len() - 2], None),
+            Holding::Utf8 { skip: 0 }
+        );
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(utf8);
+        assert_eq!(holding(&bom, None), Holding::Utf8 { skip: 3 });
+        assert_eq!(holding(&utf16(PROSE, true), None), Holding::Decoded);
+        assert_eq!(
+            holding(&legacy(WINDOWS_1256, PROSE), None),
+            Holding::Decoded
+        );
+        assert_eq!(holding(utf8, Some(WINDOWS_1256)), Holding::Decoded);
+        assert_eq!(
+            holding(&legacy(WINDOWS_1256, PROSE), Some(UTF_8)),
+            Holding::Utf8 { skip: 0 }
+        );
+        // Decoding a slice gives what decoding the owned bytes gives.
+        for bytes in [bom.clone(), utf16(PROSE, false), legacy(ISO_8859_6, PROSE)] {
+            let owned = decode(bytes.clone(), None);
+            let sliced = decode_slice(&bytes, None);
+            assert_eq!((sliced.text, sliced.encoding), (owned.text, owned.encoding));
+        }
     }
 
     #[test]

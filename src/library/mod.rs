@@ -1,19 +1,29 @@
-//! The documents a reader browses: finding and decoding files, and each
-//! document's paragraph index, title and direction.
+//! The documents a reader browses: finding files, and what the list shows
+//! of each (name, title, direction, encoding, error). A document's text is
+//! loaded when it is read ([`Document::text`]): from a file that means a
+//! [`text::Text`] mapped in place or decoded, cut into layout units.
 
 pub mod decode;
+pub mod mapped;
+pub mod text;
 
 use std::collections::HashSet;
 use std::io::Read;
-use std::ops::Range;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use encoding_rs::{Encoding, UTF_8};
 
 use crate::state::DocKey;
+use crate::text::units::Units;
 use crate::text::{Direction, dominant_direction};
-use decode::{Decoded, decode, looks_binary};
+use decode::{Decoded, decode, decode_slice, looks_binary};
+use text::Text;
+
+/// How much of a document's start gives its title and direction (and,
+/// with as much of its end, its key).
+const HEAD: usize = 64 * 1024;
 
 /// The documents bundled in the binary, shown when qari gets no path.
 const BUNDLED: &[(&str, &str)] = &[
@@ -39,17 +49,6 @@ const BUNDLED: &[(&str, &str)] = &[
     ),
 ];
 
-/// One paragraph of a document: a non-blank input line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Paragraph {
-    /// Byte range in the document's text, without the line ending.
-    pub range: Range<usize>,
-    /// Blank lines separated it from the paragraph before.
-    pub gap_before: bool,
-    /// A short line without sentence-ending punctuation, shown bold.
-    pub heading: bool,
-}
-
 /// Where a document's text came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
@@ -63,7 +62,8 @@ pub enum Origin {
     Memory,
 }
 
-/// A document: its text, paragraphs, title and direction.
+/// A document as the list knows it: where it is, what it is called, and
+/// how it reads; its text is loaded when it is opened.
 #[derive(Debug, Clone)]
 pub struct Document {
     /// Where it came from, as shown beside its title.
@@ -72,23 +72,22 @@ pub struct Document {
     pub origin: Origin,
     /// Its first heading-like line, or else the first sentence.
     pub title: String,
-    /// The decoded text.
-    pub text: String,
-    /// Non-blank lines, in order.
-    pub paragraphs: Vec<Paragraph>,
-    /// The dominant direction of its strong characters.
+    /// The dominant direction of the strong characters at its start.
     pub direction: Direction,
-    /// The encoding its bytes were decoded from.
+    /// The encoding its start was decoded from.
     pub encoding: &'static Encoding,
-    /// Some bytes were not valid in that encoding (they show as U+FFFD).
-    pub had_invalid: bool,
     /// Why it could not be read; it is listed all the same.
     pub error: Option<String>,
-    /// xxh3 of the text: the key its reading position is kept under.
+    /// Its size in bytes when it was found.
+    pub size: u64,
+    /// The key its reading position is kept under: xxh3 of its size, first
+    /// and last 64 KB (a 200 MB file is not read whole to open it).
     pub hash: u64,
     /// The file's size and modification time when it was read, to notice
     /// when it changes on disk.
     pub stamp: Option<FileStamp>,
+    /// A text that lives only in memory (bundled, stdin, handed over).
+    resident: Option<Arc<Text>>,
 }
 
 /// What tells that a file changed since it was read.
@@ -161,10 +160,48 @@ fn first_sentence(paragraph: &str) -> String {
     cut
 }
 
+/// The title and direction a document's start gives: the first
+/// heading-like line among its first eight, else the first sentence of its
+/// first line.
+fn describe(head: &str) -> (String, Direction) {
+    let units = Units::new(head.as_bytes());
+    let mut lines = Vec::new();
+    let mut unit = units.first();
+    while let Some(u) = unit.filter(|_| lines.len() < 8) {
+        lines.push(&head[u.start..u.end]);
+        unit = units.next(&u);
+    }
+    let title = lines
+        .iter()
+        .find(|line| is_heading_like(line))
+        .map(|line| line.trim().to_string())
+        .or_else(|| lines.first().map(|line| first_sentence(line)))
+        .unwrap_or_default();
+    (title, dominant_direction(head))
+}
+
+/// The key hash of a text of `size` bytes from its first and last 64 KB.
+fn key_hash(size: u64, head: &[u8], tail: &[u8]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&size.to_le_bytes());
+    hasher.update(head);
+    hasher.update(tail);
+    hasher.digest()
+}
+
+/// The start of `bytes` cut at a character boundary (at most `HEAD` bytes).
+fn head_of(bytes: &[u8]) -> &[u8] {
+    let mut end = bytes.len().min(HEAD);
+    while end < bytes.len() && end > 0 && bytes[end] & 0xC0 == 0x80 {
+        end -= 1;
+    }
+    &bytes[..end]
+}
+
 impl Document {
-    /// Builds a document from UTF-8 text in memory.
+    /// A document of UTF-8 text in memory.
     pub fn new(name: impl Into<String>, text: String) -> Document {
-        Document::decoded(
+        Document::resident(
             name.into(),
             Origin::Memory,
             Decoded {
@@ -175,24 +212,51 @@ impl Document {
         )
     }
 
+    /// A document whose decoded text stays in memory.
+    fn resident(name: String, origin: Origin, decoded: Decoded) -> Document {
+        let bytes = decoded.text.as_bytes();
+        let head = head_of(bytes);
+        let (title, direction) = describe(&String::from_utf8_lossy(head));
+        let tail = &bytes[bytes.len().saturating_sub(HEAD)..];
+        let hash = key_hash(bytes.len() as u64, head, tail);
+        Document {
+            name,
+            origin,
+            title,
+            direction,
+            encoding: decoded.encoding,
+            error: None,
+            size: bytes.len() as u64,
+            hash,
+            stamp: None,
+            resident: Some(Arc::new(Text::from_string(
+                decoded.text,
+                decoded.encoding,
+                decoded.had_invalid,
+            ))),
+        }
+    }
+
     /// A document that could not be read: listed under its name, with why.
     pub fn unreadable(name: String, origin: Origin, error: String) -> Document {
         let mut document = Document::new(name, String::new());
         document.title = document.name.clone();
         document.origin = origin;
         document.error = Some(error);
+        document.resident = None;
         document
     }
 
-    /// Reads a file again (or for the first time): `Err` says why it cannot
-    /// be shown, `Ok(None)` that it is binary. Only regular files are read:
-    /// a FIFO or a device could block the reader forever or never end (a
-    /// pipe is read with `-`).
+    /// What the list needs of a file, from its first and last 64 KB: `Err`
+    /// says why it cannot be shown, `Ok(None)` that it is binary. Only
+    /// regular files are read: a FIFO or a device could block the reader
+    /// forever or never end (a pipe is read with `-`).
     pub fn load(
         name: String,
         path: &Path,
         forced: Option<&'static Encoding>,
     ) -> Result<Option<Document>, String> {
+        use std::io::{Read, Seek, SeekFrom};
         let meta = std::fs::metadata(path).map_err(|e| error_text(&e))?;
         if meta.is_dir() {
             return Err("is a folder".to_string());
@@ -200,66 +264,55 @@ impl Document {
         if !meta.is_file() {
             return Err("not a regular file (read a pipe with `qari -`)".to_string());
         }
-        let bytes = std::fs::read(path).map_err(|e| error_text(&e))?;
-        if looks_binary(&bytes, forced) {
+        let mut file = std::fs::File::open(path).map_err(|e| error_text(&e))?;
+        let mut head = Vec::with_capacity(HEAD);
+        (&mut file)
+            .take(HEAD as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| error_text(&e))?;
+        if looks_binary(&head, forced) {
             return Ok(None);
         }
-        let origin = Origin::File(path.to_path_buf());
-        let mut document = Document::decoded(name, origin, decode(bytes, forced));
-        document.stamp = Some(FileStamp::of(&meta));
-        Ok(Some(document))
+        let size = meta.len();
+        let mut tail = Vec::new();
+        if size > 2 * HEAD as u64 {
+            file.seek(SeekFrom::End(-(HEAD as i64)))
+                .and_then(|_| file.read_to_end(&mut tail))
+                .map_err(|e| error_text(&e))?;
+        } else {
+            tail = head[head.len().saturating_sub(HEAD)..].to_vec();
+        }
+        let decoded = decode_slice(head_of(&head), forced);
+        let (title, direction) = describe(&decoded.text);
+        Ok(Some(Document {
+            name,
+            origin: Origin::File(path.to_path_buf()),
+            title,
+            direction,
+            encoding: decoded.encoding,
+            error: None,
+            size,
+            hash: key_hash(size, head_of(&head), &tail),
+            stamp: Some(FileStamp::of(&meta)),
+            resident: None,
+        }))
     }
 
-    /// Builds a document from decoded text.
-    fn decoded(name: String, origin: Origin, decoded: Decoded) -> Document {
-        let Decoded {
-            text,
-            encoding,
-            had_invalid,
-        } = decoded;
-        let mut paragraphs = Vec::new();
-        let mut gap = false;
-        for range in crate::text::lines::lines(&text) {
-            let line = &text[range.clone()];
-            if line.trim().is_empty() {
-                gap = !paragraphs.is_empty();
-                continue;
-            }
-            paragraphs.push(Paragraph {
-                heading: is_heading_like(line),
-                range,
-                gap_before: gap,
-            });
-            gap = false;
+    /// Its text: the one in memory, or its file read (mapped) now. The
+    /// caller keeps it while it is needed (the reader caches a few).
+    pub fn text(&self, forced: Option<&'static Encoding>) -> Result<Arc<Text>, String> {
+        if let Some(text) = &self.resident {
+            return Ok(Arc::clone(text));
         }
-        // The title: the first heading-like line among the opening lines,
-        // else the first sentence of the first paragraph.
-        let title = paragraphs
-            .iter()
-            .take(8)
-            .find(|p| p.heading)
-            .or(paragraphs.first())
-            .map(|p| {
-                let line = &text[p.range.clone()];
-                if p.heading {
-                    line.trim().to_string()
-                } else {
-                    first_sentence(line)
-                }
-            })
-            .unwrap_or_default();
-        Document {
-            name,
-            origin,
-            direction: dominant_direction(&text),
-            title,
-            hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
-            text,
-            paragraphs,
-            encoding,
-            had_invalid,
-            error: None,
-            stamp: None,
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        match &self.origin {
+            Origin::File(path) => match Text::load(path, forced)? {
+                Some(text) => Ok(Arc::new(text)),
+                None => Err("no longer text (binary)".to_string()),
+            },
+            _ => Ok(Arc::new(Text::from_string(String::new(), UTF_8, false))),
         }
     }
 
@@ -293,11 +346,6 @@ impl Document {
             Origin::Stdin => "(stdin)".to_string(),
             Origin::Memory => format!("memory:{}", self.name),
         }
-    }
-
-    /// The text of paragraph `i`.
-    pub fn paragraph(&self, i: usize) -> &str {
-        &self.text[self.paragraphs[i].range.clone()]
     }
 }
 
@@ -386,7 +434,7 @@ impl Library {
             return;
         }
         let decoded = decode(bytes, self.forced);
-        self.push(Document::decoded(name, origin, decoded));
+        self.push(Document::resident(name, origin, decoded));
     }
 
     fn add_path(&mut self, root: &Path, path: &Path, seen: &mut HashSet<PathBuf>) {
@@ -461,16 +509,26 @@ fn display_name(root: &Path, path: &Path) -> String {
 mod tests {
     use super::*;
 
+    /// A document's paragraphs, and whether blank lines come before each.
+    fn paragraphs(doc: &Document) -> Vec<(String, bool)> {
+        let text = doc.text(None).expect("a text");
+        text.paragraphs()
+            .map(|(unit, p)| (p.into_owned(), unit.gap_before))
+            .collect()
+    }
+
     #[test]
     fn paragraphs_and_gaps() {
         let doc = Document::new("t", "Title\r\nfirst line.\nsecond.\n\n\nthird.\n".into());
-        let ranges: Vec<&str> = (0..doc.paragraphs.len())
-            .map(|i| doc.paragraph(i))
-            .collect();
-        assert_eq!(ranges, ["Title", "first line.", "second.", "third."]);
-        let gaps: Vec<bool> = doc.paragraphs.iter().map(|p| p.gap_before).collect();
-        assert_eq!(gaps, [false, false, false, true]);
-        assert!(doc.paragraphs[0].heading);
+        assert_eq!(
+            paragraphs(&doc),
+            [
+                ("Title".to_string(), false),
+                ("first line.".to_string(), false),
+                ("second.".to_string(), false),
+                ("third.".to_string(), true)
+            ]
+        );
         assert_eq!(doc.title, "Title");
     }
 
@@ -503,11 +561,15 @@ mod tests {
     #[test]
     fn lone_carriage_returns_end_paragraphs_too() {
         let doc = Document::new("t", "أول\rثان\r\rثالث\r".into());
-        let paragraphs: Vec<&str> = (0..doc.paragraphs.len())
-            .map(|i| doc.paragraph(i))
-            .collect();
-        assert_eq!(paragraphs, ["أول", "ثان", "ثالث"]);
-        assert!(doc.paragraphs[2].gap_before);
+        let found: Vec<(String, bool)> = paragraphs(&doc);
+        assert_eq!(
+            found,
+            [
+                ("أول".to_string(), false),
+                ("ثان".to_string(), false),
+                ("ثالث".to_string(), true)
+            ]
+        );
     }
 
     #[test]
@@ -545,7 +607,9 @@ mod tests {
             b"\x7fELF\0\0\x01".to_vec(),
         );
         assert_eq!(library.documents.len(), 1);
-        assert_eq!(library.documents[0].text, text);
+        let loaded = library.documents[0].text(None).expect("a text");
+        assert_eq!(loaded.as_str(), text);
+        assert_eq!(library.documents[0].encoding, encoding_rs::WINDOWS_1256);
         assert_eq!(library.binary_skipped, 1);
     }
 }

@@ -1,19 +1,26 @@
 //! Search inside one document: every place a folded, literal query occurs,
-//! as byte ranges of the original paragraphs.
+//! as byte ranges of the units that hold them.
+//!
+//! A document can be 200 MB, so the search runs on a thread of its own
+//! ([`DocSearcher`]), front to back, and streams its hits in batches; a new
+//! query (or closing the search) cancels the one running.
 
 use std::ops::Range;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
 
 use memchr::memmem;
 
-use crate::library::Document;
+use crate::library::text::Text;
 use crate::text::fold::{Folded, fold, fold_query};
 
 /// One occurrence of the query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocHit {
-    /// The paragraph it is in.
-    pub paragraph: usize,
-    /// Its bytes in the paragraph's original text.
+    /// The start of the unit it is in.
+    pub start: usize,
+    /// Its bytes in that unit's text.
     pub range: Range<usize>,
 }
 
@@ -35,51 +42,199 @@ pub fn occurrences(folded: &Folded, needle: &str) -> Vec<Range<usize>> {
     hits
 }
 
-/// Every occurrence of `query` (folded, literal) in the document, in order.
-pub fn find(document: &Document, query: &str) -> Vec<DocHit> {
+/// Hits sent per batch.
+const BATCH: usize = 256;
+
+/// Searches `text` for `query` (folded, literal) front to back, handing hits
+/// to `emit` in batches; returns false if `cancelled` stopped it.
+pub fn search(
+    text: &Text,
+    query: &str,
+    cancelled: impl Fn() -> bool,
+    mut emit: impl FnMut(Vec<DocHit>),
+) -> bool {
     let needle = fold_query(query);
     if needle.trim().is_empty() {
-        return Vec::new();
+        return true;
     }
     let finder = memmem::Finder::new(needle.as_bytes());
-    let mut hits = Vec::new();
-    for (paragraph, p) in document.paragraphs.iter().enumerate() {
-        let folded = fold(&document.text[p.range.clone()]);
-        if finder.find(folded.text.as_bytes()).is_none() {
-            continue;
+    let units = text.units();
+    let mut batch = Vec::new();
+    let mut unit = units.first();
+    let mut seen = 0usize;
+    while let Some(u) = unit {
+        seen += 1;
+        if seen.is_multiple_of(1024) && cancelled() {
+            return false;
         }
-        hits.extend(
-            occurrences(&folded, &needle)
-                .into_iter()
-                .map(|range| DocHit { paragraph, range }),
-        );
+        let folded = fold(&text.unit_text(&u));
+        if finder.find(folded.text.as_bytes()).is_some() {
+            batch.extend(
+                occurrences(&folded, &needle)
+                    .into_iter()
+                    .map(|range| DocHit {
+                        start: u.start,
+                        range,
+                    }),
+            );
+            if batch.len() >= BATCH {
+                emit(std::mem::take(&mut batch));
+            }
+        }
+        unit = units.next(&u);
     }
+    if !batch.is_empty() {
+        emit(batch);
+    }
+    !cancelled()
+}
+
+/// Every occurrence of `query` in the text, in order (all at once).
+pub fn find(text: &Text, query: &str) -> Vec<DocHit> {
+    let mut hits = Vec::new();
+    search(text, query, || false, |batch| hits.extend(batch));
     hits
+}
+
+/// What the search thread sends back.
+#[derive(Debug, Clone)]
+pub enum DocFound {
+    /// More hits for search `generation`.
+    Hits(u64, Vec<DocHit>),
+    /// Search `generation` has finished.
+    Done(u64),
+}
+
+/// A thread that searches the open document, newest query first.
+#[derive(Debug)]
+pub struct DocSearcher {
+    requests: Sender<(u64, Arc<Text>, String)>,
+    results: Receiver<DocFound>,
+    latest: Arc<AtomicU64>,
+}
+
+impl Default for DocSearcher {
+    fn default() -> Self {
+        DocSearcher::spawn()
+    }
+}
+
+impl DocSearcher {
+    /// Starts the thread.
+    pub fn spawn() -> DocSearcher {
+        let (requests, incoming) = channel::<(u64, Arc<Text>, String)>();
+        let (outgoing, results) = channel();
+        let latest = Arc::new(AtomicU64::new(0));
+        let newest = Arc::clone(&latest);
+        let spawned = std::thread::Builder::new()
+            .name("document search".into())
+            .spawn(move || {
+                while let Ok(mut request) = incoming.recv() {
+                    while let Ok(newer) = incoming.try_recv() {
+                        request = newer;
+                    }
+                    let (generation, text, query) = request;
+                    let cancelled = || newest.load(Ordering::SeqCst) != generation;
+                    let mut gone = false;
+                    let finished = search(&text, &query, cancelled, |hits| {
+                        gone |= outgoing.send(DocFound::Hits(generation, hits)).is_err();
+                    });
+                    if gone || (finished && outgoing.send(DocFound::Done(generation)).is_err()) {
+                        break;
+                    }
+                }
+            });
+        // Without the thread, searches find nothing and never finish.
+        drop(spawned);
+        DocSearcher {
+            requests,
+            results,
+            latest,
+        }
+    }
+
+    /// Starts a search of `text` for `query`, cancelling the running one;
+    /// returns its generation.
+    pub fn request(&self, text: Arc<Text>, query: &str) -> u64 {
+        let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
+        let _ = self.requests.send((generation, text, query.to_string()));
+        generation
+    }
+
+    /// Cancels the running search, if any.
+    pub fn cancel(&self) {
+        self.latest.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Everything that has arrived since the last call.
+    pub fn drain(&self) -> Vec<DocFound> {
+        self.results.try_iter().collect()
+    }
+
+    /// Waits (up to `timeout`) for one message.
+    pub fn wait(&self, timeout: std::time::Duration) -> Option<DocFound> {
+        self.results.recv_timeout(timeout).ok()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use encoding_rs::UTF_8;
+
+    fn text(s: &str) -> Text {
+        Text::from_string(s.to_string(), UTF_8, false)
+    }
 
     #[test]
     fn finds_folded_literal_hits_in_order() {
-        let doc = Document::new("t", "الأمن أولاً.\nلا شيء هنا\nالامن والأَمن\n".into());
-        let hits = find(&doc, "الامن");
-        let found: Vec<(usize, &str)> = hits
+        let t = text("الأمن أولاً.\nلا شيء هنا\nالامن والأَمن\n");
+        let hits = find(&t, "الامن");
+        let units = t.units();
+        let found: Vec<String> = hits
             .iter()
-            .map(|h| (h.paragraph, &doc.paragraph(h.paragraph)[h.range.clone()]))
+            .map(|h| {
+                let u = units.at(h.start).expect("a unit");
+                t.unit_text(&u)[h.range.clone()].to_string()
+            })
             .collect();
-        assert_eq!(found, [(0, "الأمن"), (2, "الامن"), (2, "الأَمن")]);
+        assert_eq!(found, ["الأمن", "الامن", "الأَمن"]);
+        assert_eq!(hits[1].start, hits[2].start, "two hits in the third line");
     }
 
     #[test]
     fn empty_queries_find_nothing() {
-        let doc = Document::new("t", "نص\n".into());
-        assert!(find(&doc, "").is_empty());
-        assert!(find(&doc, "  ").is_empty());
+        let t = text("نص\n");
+        assert!(find(&t, "").is_empty());
+        assert!(find(&t, "  ").is_empty());
         assert!(
-            find(&doc, "\u{064E}").is_empty(),
+            find(&t, "\u{064E}").is_empty(),
             "a lone haraka folds to nothing"
         );
+    }
+
+    #[test]
+    fn the_thread_streams_and_a_newer_query_cancels() {
+        let long: String = (0..20_000).map(|i| format!("سطر {i} فيه كلمة\n")).collect();
+        let t = Arc::new(text(&long));
+        let searcher = DocSearcher::spawn();
+        let first = searcher.request(Arc::clone(&t), "كلمة");
+        let second = searcher.request(Arc::clone(&t), "سطر 1999");
+        let mut hits = Vec::new();
+        loop {
+            match searcher
+                .wait(std::time::Duration::from_secs(10))
+                .expect("a message")
+            {
+                DocFound::Hits(g, batch) if g == second => hits.extend(batch),
+                DocFound::Done(g) if g == second => break,
+                DocFound::Done(g) => {
+                    assert_ne!(g, first, "the older search was cancelled or skipped")
+                }
+                DocFound::Hits(..) => {}
+            }
+        }
+        // 1999 and 19990..19999.
+        assert_eq!(hits.len(), 11);
     }
 }

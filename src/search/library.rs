@@ -13,18 +13,19 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
+use encoding_rs::Encoding;
 use memchr::memmem;
 
 use crate::library::Document;
 use crate::text::fold::{fold, fold_into, fold_query};
 
-/// A paragraph that holds every word of the query.
+/// A paragraph (layout unit) that holds every word of the query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SearchHit {
     /// The document.
     pub doc: usize,
-    /// The paragraph in it.
-    pub paragraph: usize,
+    /// The start of the unit in the document's text.
+    pub start: usize,
 }
 
 /// The library's paragraphs, folded, in one string.
@@ -33,20 +34,21 @@ pub struct LibraryIndex {
     text: String,
     /// Start of each paragraph in `text`.
     starts: Vec<usize>,
-    /// The document and paragraph each start belongs to.
-    owners: Vec<(u32, u32)>,
+    /// The document and unit start each start belongs to.
+    owners: Vec<(u32, usize)>,
 }
 
 impl LibraryIndex {
-    /// Folds every paragraph of every document, on every core.
-    pub fn build(documents: &[Arc<Document>]) -> LibraryIndex {
+    /// Folds every paragraph of every document (reading their files), on
+    /// every core; a document that cannot be read is left out.
+    pub fn build(documents: &[Arc<Document>], forced: Option<&'static Encoding>) -> LibraryIndex {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let chunk = documents.len().div_ceil(threads).max(1);
         let parts: Vec<LibraryIndex> = std::thread::scope(|scope| {
             let handles: Vec<_> = documents
                 .chunks(chunk)
                 .enumerate()
-                .map(|(i, part)| scope.spawn(move || Self::build_part(part, i * chunk)))
+                .map(|(i, part)| scope.spawn(move || Self::build_part(part, i * chunk, forced)))
                 .collect();
             handles.into_iter().filter_map(|h| h.join().ok()).collect()
         });
@@ -64,14 +66,24 @@ impl LibraryIndex {
     }
 
     /// The index of some documents, the first being document `first`.
-    fn build_part(documents: &[Arc<Document>], first: usize) -> LibraryIndex {
+    fn build_part(
+        documents: &[Arc<Document>],
+        first: usize,
+        forced: Option<&'static Encoding>,
+    ) -> LibraryIndex {
         let mut index = LibraryIndex::default();
         for (doc, document) in documents.iter().enumerate() {
-            for (paragraph, p) in document.paragraphs.iter().enumerate() {
+            let Ok(text) = document.text(forced) else {
+                continue;
+            };
+            let units = text.units();
+            let mut unit = units.first();
+            while let Some(u) = unit {
                 index.starts.push(index.text.len());
-                index.owners.push(((first + doc) as u32, paragraph as u32));
-                fold_into(&document.text[p.range.clone()], &mut index.text);
+                index.owners.push(((first + doc) as u32, u.start));
+                fold_into(&text.unit_text(&u), &mut index.text);
                 index.text.push('\n');
+                unit = units.next(&u);
             }
         }
         index
@@ -131,10 +143,10 @@ impl LibraryIndex {
             last = i;
             let text = self.paragraph_text(i).as_bytes();
             if others.iter().all(|f| f.find(text).is_some()) {
-                let (doc, paragraph) = self.owners[i];
+                let (doc, start) = self.owners[i];
                 batch.push(SearchHit {
                     doc: doc as usize,
-                    paragraph: paragraph as usize,
+                    start,
                 });
                 if batch.len() >= 64 {
                     emit(std::mem::take(&mut batch));
@@ -178,7 +190,10 @@ pub struct LibrarySearcher {
 
 impl LibrarySearcher {
     /// Starts the thread; it folds the library into its index first.
-    pub fn spawn(documents: Arc<Vec<Arc<Document>>>) -> LibrarySearcher {
+    pub fn spawn(
+        documents: Arc<Vec<Arc<Document>>>,
+        forced: Option<&'static Encoding>,
+    ) -> LibrarySearcher {
         let (requests, incoming) = channel::<(u64, String)>();
         let (outgoing, results) = channel();
         let latest = Arc::new(AtomicU64::new(0));
@@ -186,7 +201,7 @@ impl LibrarySearcher {
         let spawned = std::thread::Builder::new()
             .name("library search".into())
             .spawn(move || {
-                let index = LibraryIndex::build(&documents);
+                let index = LibraryIndex::build(&documents, forced);
                 while let Ok(mut request) = incoming.recv() {
                     while let Ok(newer) = incoming.try_recv() {
                         request = newer;
@@ -244,15 +259,23 @@ mod tests {
         ]
     }
 
+    /// Hits as (document, paragraph number).
     fn all(index: &LibraryIndex, query: &str) -> Vec<(usize, usize)> {
+        let documents = documents();
         let mut hits = Vec::new();
         index.search(query, || false, |batch| hits.extend(batch));
-        hits.iter().map(|h| (h.doc, h.paragraph)).collect()
+        hits.iter()
+            .map(|h| {
+                let text = documents[h.doc % 2].text(None).expect("text");
+                let n = text.number(h.start).expect("indexed").0 - 1;
+                (h.doc, n)
+            })
+            .collect()
     }
 
     #[test]
     fn every_word_in_any_order_within_a_paragraph() {
-        let index = LibraryIndex::build(&documents());
+        let index = LibraryIndex::build(&documents(), None);
         assert_eq!(all(&index, "الامن الاستقرار"), [(0, 0), (1, 0)]);
         assert_eq!(all(&index, "الامن"), [(0, 0), (1, 0), (1, 1)]);
         assert_eq!(all(&index, "وحده الاستقرار"), Vec::<(usize, usize)>::new());
@@ -262,8 +285,8 @@ mod tests {
     #[test]
     fn the_index_built_on_many_cores_is_the_one_built_on_one() {
         let documents: Vec<Arc<Document>> = (0..7).flat_map(|_| documents()).collect();
-        let index = LibraryIndex::build(&documents);
-        let serial = LibraryIndex::build_part(&documents, 0);
+        let index = LibraryIndex::build(&documents, None);
+        let serial = LibraryIndex::build_part(&documents, 0, None);
         assert_eq!(index.text, serial.text);
         assert_eq!(index.starts, serial.starts);
         assert_eq!(index.owners, serial.owners);
@@ -271,7 +294,7 @@ mod tests {
 
     #[test]
     fn a_cancelled_search_stops() {
-        let index = LibraryIndex::build(&documents());
+        let index = LibraryIndex::build(&documents(), None);
         let mut hits = Vec::new();
         let finished = index.search("الامن", || true, |batch| hits.extend(batch));
         assert!(!finished);
@@ -290,7 +313,7 @@ mod tests {
 
     #[test]
     fn the_thread_streams_and_finishes() {
-        let searcher = LibrarySearcher::spawn(Arc::new(documents()));
+        let searcher = LibrarySearcher::spawn(Arc::new(documents()), None);
         let generation = searcher.request("الامن");
         let mut hits = Vec::new();
         loop {

@@ -25,7 +25,7 @@ pub fn render(app: &App, buf: &mut Buffer) {
         return;
     };
     let document = &app.library.documents[doc];
-    if let Some(error) = &document.error {
+    if let Some(error) = document.error.as_ref().or(app.open_error.as_ref()) {
         let message = format!("Cannot read {}: {error}", document.name);
         buf.set_stringn(
             text.x,
@@ -36,7 +36,7 @@ pub fn render(app: &App, buf: &mut Buffer) {
         );
         return;
     }
-    if document.paragraphs.is_empty() {
+    if app.rows.is_empty() {
         buf.set_stringn(
             text.x,
             text.y,
@@ -48,7 +48,7 @@ pub fn render(app: &App, buf: &mut Buffer) {
     }
     for (i, row) in app.rows.iter().enumerate().take(usize::from(text.height)) {
         let Row::Line {
-            paragraph,
+            start,
             layout,
             line,
             heading,
@@ -67,7 +67,7 @@ pub fn render(app: &App, buf: &mut Buffer) {
         let y = text.y + i as u16;
         paint_line(buf, text.x, y, text.width, &visual, style);
         // Search hits, found in logical text, marked on the cells that show them.
-        let hits: Vec<(&std::ops::Range<usize>, bool)> = app.hits_in(*paragraph).collect();
+        let hits: Vec<(&std::ops::Range<usize>, bool)> = app.hits_in(*start).collect();
         if !hits.is_empty() {
             mark_cells(buf, text.x, y, text.width, &visual, |source| {
                 hits.iter()

@@ -50,10 +50,9 @@ pub fn render(app: &App, buf: &mut Buffer) {
             format!(" {}/{} ", at, app.list.len())
         };
         put(buf, &mut x, &place, bar);
-        if let Some(doc) = app.open_document() {
-            let document = &app.library.documents[doc];
-            let encoding = display_name(document.encoding);
-            let note = match (encoding, document.had_invalid) {
+        if let Some(text) = app.open_text() {
+            let encoding = display_name(text.encoding);
+            let note = match (encoding, text.had_invalid() == Some(true)) {
                 (Some(name), false) => Some(format!(" {name} ")),
                 (Some(name), true) => Some(format!(" {name}, bad bytes shown as \u{FFFD} ")),
                 (None, true) => Some(" not valid UTF-8: bad bytes shown as \u{FFFD} ".to_string()),
@@ -65,10 +64,13 @@ pub fn render(app: &App, buf: &mut Buffer) {
         }
         if !app.search.query.is_empty() {
             let hits = app.search.hits.len();
+            // While the search goes on, the count is "so far".
+            let more = if app.search.done { "" } else { "…" };
             let found = match app.search.current {
+                _ if hits == 0 && !app.search.done => " searching… ".to_string(),
                 _ if hits == 0 => " no hits ".to_string(),
-                Some(k) => format!(" hit {} of {hits} ", k + 1),
-                None => format!(" {hits} hits "),
+                Some(k) => format!(" hit {} of {hits}{more} ", k + 1),
+                None => format!(" {hits}{more} hits "),
             };
             put(buf, &mut x, &found, bar.add_modifier(Modifier::BOLD));
         }

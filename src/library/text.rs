@@ -1,0 +1,268 @@
+//! A document's text, loaded: held in place (a mapped UTF-8 file) or in
+//! memory (decoded, bundled, read from stdin), cut into layout units, and
+//! numbered by an index built in the background.
+//!
+//! Nothing here needs the whole text to have been read: units are found
+//! from the bytes around any offset (`text::units`), so the first and the
+//! last screen of a 200 MB file cost the pages they show. The index (every
+//! unit's start) and the check that the file is valid UTF-8 run on a thread
+//! of their own; until they finish, positions are estimated from byte
+//! offsets. Invalid bytes in a mapped file show as U+FFFD where they are
+//! laid out; offsets inside a unit count in that unit's text as laid out.
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use encoding_rs::{Encoding, UTF_8};
+
+use super::decode::{Holding, decode_slice, holding, looks_binary};
+use super::mapped::Mapped;
+use crate::text::units::{Unit, Units};
+
+/// How much of a file decides how it is held.
+const HEAD: usize = 64 * 1024;
+/// Texts smaller than this are indexed at once instead of in the background.
+const INDEX_NOW: usize = 1 << 20;
+
+#[derive(Debug)]
+enum Storage {
+    Owned(String),
+    Mapped { map: Mapped, skip: usize },
+}
+
+/// A loaded text.
+#[derive(Debug)]
+pub struct Text {
+    storage: Storage,
+    /// The encoding it was decoded from (UTF-8 when held in place).
+    pub encoding: &'static Encoding,
+    /// 0: not known yet; 1: all valid; 2: some bytes were invalid.
+    invalid: AtomicU8,
+    index: OnceLock<Vec<usize>>,
+    stop: AtomicBool,
+}
+
+impl Text {
+    /// A text in memory; `had_invalid` says whether decoding replaced bytes.
+    pub fn from_string(text: String, encoding: &'static Encoding, had_invalid: bool) -> Text {
+        let text = Text {
+            storage: Storage::Owned(text),
+            encoding,
+            invalid: AtomicU8::new(if had_invalid { 2 } else { 1 }),
+            index: OnceLock::new(),
+            stop: AtomicBool::new(false),
+        };
+        if text.len() < INDEX_NOW {
+            text.build_index();
+        }
+        text
+    }
+
+    /// Reads a file: valid UTF-8 is mapped in place, anything else decoded
+    /// into memory. `Ok(None)`: the file is binary.
+    pub fn load(path: &Path, forced: Option<&'static Encoding>) -> Result<Option<Text>, String> {
+        let file = std::fs::File::open(path).map_err(|e| super::error_text(&e))?;
+        let Some(map) = Mapped::new(&file) else {
+            // Empty, or no mapping to be had: read it.
+            let bytes = std::fs::read(path).map_err(|e| super::error_text(&e))?;
+            if looks_binary(&bytes, forced) {
+                return Ok(None);
+            }
+            let decoded = super::decode::decode(bytes, forced);
+            return Ok(Some(Text::from_string(
+                decoded.text,
+                decoded.encoding,
+                decoded.had_invalid,
+            )));
+        };
+        let bytes = map.bytes();
+        if looks_binary(bytes, forced) {
+            return Ok(None);
+        }
+        let held = holding(&bytes[..bytes.len().min(HEAD)], forced);
+        let Holding::Utf8 { skip } = held else {
+            let decoded = decode_slice(bytes, forced);
+            return Ok(Some(Text::from_string(
+                decoded.text,
+                decoded.encoding,
+                decoded.had_invalid,
+            )));
+        };
+        let text = Text {
+            storage: Storage::Mapped { map, skip },
+            encoding: UTF_8,
+            invalid: AtomicU8::new(0),
+            index: OnceLock::new(),
+            stop: AtomicBool::new(false),
+        };
+        if text.len() < INDEX_NOW {
+            text.build_index();
+        }
+        Ok(Some(text))
+    }
+
+    /// The text's bytes (UTF-8, but for invalid bytes in a mapped file).
+    pub fn bytes(&self) -> &[u8] {
+        match &self.storage {
+            Storage::Owned(text) => text.as_bytes(),
+            Storage::Mapped { map, skip } => &map.bytes()[*skip..],
+        }
+    }
+
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        self.bytes().len()
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.bytes().is_empty()
+    }
+
+    /// Its layout units.
+    pub fn units(&self) -> Units<'_> {
+        Units::new(self.bytes())
+    }
+
+    /// A unit's text as laid out: invalid bytes become U+FFFD.
+    pub fn unit_text(&self, unit: &Unit) -> Cow<'_, str> {
+        let bytes = &self.bytes()[unit.start.min(self.len())..unit.end.min(self.len())];
+        String::from_utf8_lossy(bytes)
+    }
+
+    /// Every unit with its text, front to back.
+    pub fn paragraphs(&self) -> impl Iterator<Item = (Unit, Cow<'_, str>)> + '_ {
+        let units = self.units();
+        let mut next = units.first();
+        std::iter::from_fn(move || {
+            let unit = next?;
+            next = units.next(&unit);
+            Some((unit, self.unit_text(&unit)))
+        })
+    }
+
+    /// The whole text as a string, when it is valid UTF-8 (for tests and
+    /// small documents).
+    pub fn as_str(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(self.bytes())
+    }
+
+    /// Whether some bytes were invalid; `None` until checked.
+    pub fn had_invalid(&self) -> Option<bool> {
+        match self.invalid.load(Ordering::SeqCst) {
+            1 => Some(false),
+            2 => Some(true),
+            _ => None,
+        }
+    }
+
+    /// Every unit's start, once the index is built.
+    pub fn index(&self) -> Option<&[usize]> {
+        self.index.get().map(Vec::as_slice)
+    }
+
+    /// The unit starting at or holding byte `start`, as 1-based number and
+    /// count, once the index is built.
+    pub fn number(&self, start: usize) -> Option<(usize, usize)> {
+        let index = self.index()?;
+        let n = index.partition_point(|&s| s <= start).max(1);
+        Some((n, index.len()))
+    }
+
+    /// Builds the index and checks the bytes (unless stopped): what the
+    /// background thread runs.
+    pub fn build_index(&self) {
+        if self.index.get().is_some() {
+            return;
+        }
+        let stop = || self.stop.load(Ordering::Relaxed);
+        if self.invalid.load(Ordering::SeqCst) == 0 {
+            let valid = std::str::from_utf8(self.bytes()).is_ok();
+            self.invalid
+                .store(if valid { 1 } else { 2 }, Ordering::SeqCst);
+        }
+        if let Some(starts) = self.units().all(stop) {
+            let _ = self.index.set(starts);
+        }
+    }
+
+    /// Indexes the text on a thread of its own, unless it already is.
+    pub fn index_in_background(self: &Arc<Self>) {
+        if self.index.get().is_some() {
+            return;
+        }
+        let text = Arc::clone(self);
+        let spawned = std::thread::Builder::new()
+            .name("index".into())
+            .spawn(move || text.build_index());
+        // Without a thread, positions stay estimated.
+        drop(spawned);
+    }
+
+    /// Tells a background index build to give up (the text is being dropped).
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let path = std::env::temp_dir().join(format!("qari-text-{name}-{}", std::process::id()));
+        std::fs::write(&path, bytes).expect("write");
+        path
+    }
+
+    #[test]
+    fn utf8_files_are_held_in_place_with_their_units() {
+        let path = temp("utf8", "\u{FEFF}أول\nثان\n\nثالث".as_bytes());
+        let text = Text::load(&path, None).expect("read").expect("text");
+        assert!(matches!(text.storage, Storage::Mapped { skip: 3, .. }));
+        assert_eq!(text.as_str(), "أول\nثان\n\nثالث");
+        let units = text.units();
+        let first = units.first().expect("a unit");
+        assert_eq!(text.unit_text(&first), "أول");
+        let last = units.last().expect("a unit");
+        assert_eq!(text.unit_text(&last), "ثالث");
+        assert!(last.gap_before);
+        assert_eq!(text.number(last.start), Some((3, 3)));
+        assert_eq!(text.had_invalid(), Some(false));
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn other_encodings_and_binary_files() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode("مرحبا بالعالم، هذا نص عربي قديم.\n");
+        let path = temp("legacy", &bytes);
+        let text = Text::load(&path, None).expect("read").expect("text");
+        assert!(matches!(text.storage, Storage::Owned(_)));
+        assert_eq!(text.encoding, encoding_rs::WINDOWS_1256);
+        assert_eq!(text.as_str(), "مرحبا بالعالم، هذا نص عربي قديم.\n");
+        let path2 = temp("binary", b"\x7fELF\0\0\x01");
+        assert!(Text::load(&path2, None).expect("read").is_none());
+        let empty = temp("empty", b"");
+        let text = Text::load(&empty, None).expect("read").expect("text");
+        assert!(text.is_empty() && text.units().first().is_none());
+        for p in [path, path2, empty] {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+
+    #[test]
+    fn invalid_bytes_after_the_head_show_as_replacement_characters() {
+        let mut bytes = "نص صحيح\n".repeat(HEAD / 10).into_bytes();
+        bytes.extend_from_slice(b"bad \xFF byte\n");
+        let path = temp("late-invalid", &bytes);
+        let text = Text::load(&path, None).expect("read").expect("text");
+        assert!(matches!(text.storage, Storage::Mapped { .. }));
+        let last = text.units().last().expect("a unit");
+        assert_eq!(text.unit_text(&last), "bad \u{FFFD} byte");
+        text.build_index();
+        assert_eq!(text.had_invalid(), Some(true));
+        let _ = std::fs::remove_file(&path);
+    }
+}
