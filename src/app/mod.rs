@@ -344,6 +344,12 @@ impl App {
             changed |= self.take_doc_hits(found);
             self.sync();
         }
+        // The open document's index is done: the place is counted now.
+        let indexed = self.open_text().is_some_and(|t| t.index().is_some());
+        if indexed && !self.position.exact {
+            self.sync();
+            changed = true;
+        }
         if crate::library::mapped::truncated() {
             self.notice = Some("the file changed on disk: r reads it again".into());
             changed = true;

@@ -40,7 +40,12 @@ pub fn render(app: &App, buf: &mut Buffer) {
     if app.open_document().is_some() {
         let p = app.position;
         let place = if app.panes.reader.is_some() {
-            format!(" {:>3}% ¶ {}/{} ", p.percent, p.paragraph, p.paragraphs)
+            // Estimated numbers (before the document is indexed) say so.
+            let about = if p.exact { "" } else { "≈" };
+            format!(
+                " {:>3}% ¶ {about}{}/{about}{} ",
+                p.percent, p.paragraph, p.paragraphs
+            )
         } else {
             let at = app
                 .list
