@@ -10,8 +10,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use qari::app::App;
 use qari::config::{self, BidiSetting, Config, LayoutSetting, ShapeSetting, ThemeName};
-use qari::library::Library;
 use qari::library::decode::{decode, encoding_for_label};
+use qari::library::{Library, path_problem};
 use qari::render::{RenderOptions, render_document};
 use qari::settings::{Overrides, Settings, resolve};
 use qari::state::Store;
@@ -287,23 +287,31 @@ fn read(cli: Cli) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let library = if cli.paths.is_empty() {
-        Library::bundled()
-    } else {
-        Library::open(&cli.paths, forced)
-    };
-    if library.all_unreadable() {
-        for document in library.documents.iter() {
-            let error = document.error.as_deref().unwrap_or_default();
+    // Nothing to open at all (every path missing or unreadable): say so
+    // and stop, rather than start on an empty screen.
+    let problems: Vec<(String, String)> = cli
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .filter_map(|p| path_problem(p).map(|e| (p.to_string_lossy().into_owned(), e)))
+        .collect();
+    if !cli.paths.is_empty() && problems.len() == cli.paths.len() {
+        for (name, error) in &problems {
             let _ = writeln!(
                 io::stderr(),
                 "qari: cannot read {}: {}",
-                printable(&document.name),
+                printable(name),
                 printable(error)
             );
         }
         return ExitCode::from(2);
     }
+    // Files and folders are scanned in the background; the list grows.
+    let (library, scanner) = if cli.paths.is_empty() {
+        (Library::bundled(), None)
+    } else {
+        Library::scan(&cli.paths, forced)
+    };
     let options = LayoutOptions {
         shape: settings.shape,
         harakat: settings.harakat,
@@ -311,6 +319,9 @@ fn read(cli: Cli) -> ExitCode {
         ..LayoutOptions::default()
     };
     let mut app = App::new(library, settings.list_right, options);
+    if let Some(scanner) = scanner {
+        app.attach_scanner(scanner);
+    }
     app.theme = Theme::new(settings.theme, settings.color);
     app.one_pane = settings.bidi == BidiMode::Terminal;
     // Reading positions and bookmarks, saved on quit, on a stop signal, on

@@ -481,10 +481,13 @@ fn escape(pty: &mut Pty) {
 }
 
 /// The number in the first "Documents: N" of the output.
+/// The document count the list header shows last (the list grows while
+/// the folder is scanned).
 fn documents_shown(output: &[u8]) -> usize {
     let text = String::from_utf8_lossy(output);
-    text.split("Documents: ")
-        .nth(1)
+    text.rsplit("Documents: ")
+        .next()
+        .filter(|_| text.contains("Documents: "))
         .and_then(|rest| {
             rest.split(|c: char| !c.is_ascii_digit())
                 .next()
@@ -537,7 +540,11 @@ fn the_reader_on_a_hostile_library() {
     command.arg(&f.dir);
     let mut pty = Pty::spawn(command, COLS, ROWS).expect("qari in a pseudo-terminal");
     pty.wait_for_after(0, "Documents:", Duration::from_secs(10));
-    pty.wait_until(Duration::from_secs(5), |out| contains(out, FRAME_END));
+    // The scan runs in the background: wait for the whole list.
+    let expected = expected_documents(f);
+    pty.wait_until(Duration::from_secs(10), |out| {
+        contains(out, FRAME_END) && documents_shown(out) == expected
+    });
     let count = documents_shown(&pty.output());
     assert_eq!(
         count,

@@ -22,6 +22,7 @@ use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use crate::library::Library;
+use crate::library::scan::Scanner;
 use crate::library::text::Text;
 use crate::search::document::{DocFound, DocHit, DocSearcher};
 use crate::search::filter::{Candidate, Field, FilterWorker, Hit, Response};
@@ -210,6 +211,14 @@ pub struct App {
     pub pending_mark: Option<MarkCommand>,
     places: Option<Places>,
     searcher: Option<LibrarySearcher>,
+    /// Documents the library search index was built over.
+    searcher_documents: usize,
+    /// The scan still adding documents, if any.
+    scanner: Option<Scanner>,
+    /// The screen layout the person asked for (`None`: by the documents).
+    layout_forced: Option<bool>,
+    /// The document to reopen once the scan finds it.
+    reopen: Option<crate::state::DocKey>,
     texts: texts::Texts,
     /// Why the open document's text could not be read, if it could not.
     pub open_error: Option<String>,
@@ -232,6 +241,7 @@ impl App {
     /// Creates the reader over a library. `list_right` forces the mirrored
     /// screen on or off; by default it follows the documents' direction.
     pub fn new(library: Library, list_right: Option<bool>, options: LayoutOptions) -> App {
+        let layout_forced = list_right;
         let list_right = list_right.unwrap_or_else(|| library.mostly_rtl());
         let candidates = library
             .documents
@@ -276,9 +286,80 @@ impl App {
             positions: HashMap::new(),
             options,
             title_width: 0,
+            scanner: None,
+            layout_forced,
+            reopen: None,
+            searcher_documents: 0,
         };
         app.open(0);
         app
+    }
+
+    /// Takes in the documents a background scan finds, as it finds them.
+    pub fn attach_scanner(&mut self, scanner: Scanner) {
+        self.scanner = Some(scanner);
+        self.take_scanned();
+    }
+
+    /// Whether a scan of the paths is still going on, and how many files it
+    /// has found.
+    pub fn scanning(&self) -> Option<usize> {
+        self.scanner
+            .as_ref()
+            .filter(|s| !s.is_done())
+            .map(Scanner::seen)
+    }
+
+    /// Adds what the scan has found since the last call; returns whether
+    /// anything changed.
+    fn take_scanned(&mut self) -> bool {
+        let Some(scanner) = self.scanner.as_mut() else {
+            return false;
+        };
+        let found = scanner.take();
+        let done = scanner.is_done();
+        if done {
+            self.scanner = None;
+        }
+        if found.is_empty() {
+            return done;
+        }
+        let was_empty = self.library.documents.is_empty();
+        let first_new = self.library.documents.len();
+        let candidates = self.library.add_found(found);
+        Arc::make_mut(&mut self.candidates).extend(candidates);
+        let count = self.library.documents.len();
+        if self.filter.hits.is_none() {
+            self.list.extend(first_new..count);
+        } else if let Some(worker) = &mut self.worker {
+            // The filtered list takes the new documents in on the next answer.
+            worker.set_candidates(Arc::clone(&self.candidates));
+            worker.request(&self.filter.query);
+        }
+        if was_empty {
+            // The screen's mirroring follows the documents found first.
+            if self.layout_forced.is_none() {
+                self.list_right = self.library.mostly_rtl();
+            }
+            if self.reader.is_none() {
+                self.selected = self.list.first().copied().unwrap_or(0);
+                self.open(self.selected);
+            }
+        }
+        if let Some(key) = self.reopen.clone()
+            && let Some(doc) = (first_new..count).find(|&d| {
+                let document = &self.library.documents[d];
+                document.key().hash == key.hash || document.place_key() == key.path
+            })
+        {
+            self.reopen = None;
+            self.reader = None;
+            self.selected = doc;
+            self.open(doc);
+            self.focus = Focus::Reader;
+        }
+        self.sync();
+        true
     }
 
     /// The binding context keys are looked up in.
@@ -311,14 +392,16 @@ impl App {
             && !self.library_search.done
             && !self.library_search.query.trim().is_empty();
         let searching_document = self.search.searcher.is_some() && !self.search.done;
-        filtering || searching || searching_document
+        filtering || searching || searching_document || self.scanner.is_some()
     }
 
     /// Takes in what background work has produced; returns whether the
     /// screen changed.
     pub fn poll_background(&mut self) -> bool {
+        let scanned = self.take_scanned();
         let response = self.worker.as_ref().and_then(FilterWorker::try_latest);
-        let mut changed = match response {
+        let mut changed = scanned;
+        changed |= match response {
             Some(response) if response.generation > self.filter.applied => {
                 self.apply_filter(response);
                 true
@@ -445,6 +528,11 @@ impl App {
         }
         let documents = Arc::clone(&self.library.documents);
         let forced = self.library.forced;
+        // An index built before the scan found more documents is built again.
+        if self.searcher_documents != documents.len() {
+            self.searcher = None;
+            self.searcher_documents = documents.len();
+        }
         let searcher = self
             .searcher
             .get_or_insert_with(|| LibrarySearcher::spawn(documents, forced));
@@ -761,8 +849,10 @@ impl App {
 
     /// Applies an action, then lays out what the screen will show.
     pub fn update(&mut self, action: Action) {
-        // A notice lasts until the next key.
+        // A notice lasts until the next key; once the person has acted, the
+        // scan no longer reopens the last document when it finds it.
         self.notice = None;
+        self.reopen = None;
         if let Some(command) = self.pending_mark.take() {
             if let Action::Insert(letter) = action {
                 self.mark(command, letter);
@@ -1161,7 +1251,12 @@ impl App {
                 .as_ref()
                 .and_then(|hits| hits.get(self.list_offset + at));
             if let Some(hit) = hit {
-                let marks = hit.marks(&self.candidates[index], &self.filter.matched);
+                let document = &self.library.documents[index];
+                let original = match hit.field {
+                    Field::Title => &document.title,
+                    Field::Path => &document.name,
+                };
+                let marks = hit.marks(original, &self.filter.matched);
                 let marks = match hit.field {
                     Field::Title => ListMarks {
                         title: marks,

@@ -118,7 +118,7 @@ impl App {
             hint.and_then(|(id, text)| lock(&store).take_notice(id).then(|| text.to_string()));
         self.places = Some(Places::new(store));
         self.notice = warning.or(shown_hint);
-        if let Some(last) = last
+        if let Some(last) = last.clone()
             && let Some(doc) = self
                 .library
                 .documents
@@ -136,10 +136,14 @@ impl App {
             self.selected = doc;
             self.open(doc);
             self.focus = Focus::Reader;
-        } else if let Some(doc) = self.open_document() {
-            // The first document opened before the store was there.
-            self.reader = None;
-            self.open(doc);
+        } else {
+            if let Some(doc) = self.open_document() {
+                // The first document opened before the store was there.
+                self.reader = None;
+                self.open(doc);
+            }
+            // It may still be found by the scan.
+            self.reopen = last;
         }
         self.sync();
     }

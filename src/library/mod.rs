@@ -5,9 +5,9 @@
 
 pub mod decode;
 pub mod mapped;
+pub mod scan;
 pub mod text;
 
-use std::collections::HashSet;
 use std::io::Read;
 
 use std::path::{Path, PathBuf};
@@ -15,15 +15,18 @@ use std::sync::Arc;
 
 use encoding_rs::{Encoding, UTF_8};
 
+use crate::search::filter::Candidate;
 use crate::state::DocKey;
 use crate::text::units::Units;
 use crate::text::{Direction, dominant_direction};
 use decode::{Decoded, decode, decode_slice, looks_binary};
+use scan::{Found, Scanner};
 use text::Text;
 
 /// How much of a document's start gives its title and direction (and,
-/// with as much of its end, its key).
-const HEAD: usize = 64 * 1024;
+/// with as much of its end, its key): scanning 100,000 files reads this
+/// much of each.
+const HEAD: usize = 8 * 1024;
 
 /// The documents bundled in the binary, shown when qari gets no path.
 const BUNDLED: &[(&str, &str)] = &[
@@ -81,7 +84,7 @@ pub struct Document {
     /// Its size in bytes when it was found.
     pub size: u64,
     /// The key its reading position is kept under: xxh3 of its size, first
-    /// and last 64 KB (a 200 MB file is not read whole to open it).
+    /// and last 8 KB (a 200 MB file is not read whole to open it).
     pub hash: u64,
     /// The file's size and modification time when it was read, to notice
     /// when it changes on disk.
@@ -180,7 +183,7 @@ fn describe(head: &str) -> (String, Direction) {
     (title, dominant_direction(head))
 }
 
-/// The key hash of a text of `size` bytes from its first and last 64 KB.
+/// The key hash of a text of `size` bytes from its first and last 8 KB.
 fn key_hash(size: u64, head: &[u8], tail: &[u8]) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(&size.to_le_bytes());
@@ -247,7 +250,7 @@ impl Document {
         document
     }
 
-    /// What the list needs of a file, from its first and last 64 KB: `Err`
+    /// What the list needs of a file, from its first and last 8 KB: `Err`
     /// says why it cannot be shown, `Ok(None)` that it is binary. Only
     /// regular files are read: a FIFO or a device could block the reader
     /// forever or never end (a pipe is read with `-`).
@@ -274,13 +277,14 @@ impl Document {
             return Ok(None);
         }
         let size = meta.len();
+        // The last 8 KB (the whole file, when it is no longer than that).
         let mut tail = Vec::new();
-        if size > 2 * HEAD as u64 {
-            file.seek(SeekFrom::End(-(HEAD as i64)))
+        if size > HEAD as u64 {
+            file.seek(SeekFrom::Start(size - HEAD as u64))
                 .and_then(|_| file.read_to_end(&mut tail))
                 .map_err(|e| error_text(&e))?;
         } else {
-            tail = head[head.len().saturating_sub(HEAD)..].to_vec();
+            tail = head.clone();
         }
         let decoded = decode_slice(head_of(&head), forced);
         let (title, direction) = describe(&decoded.text);
@@ -377,13 +381,27 @@ impl Library {
 
     /// Opens files and folders (recursively; hidden folders and files are
     /// skipped); `-` reads one document from standard input. `forced`
-    /// decodes every file with that encoding.
+    /// decodes every file with that encoding. Waits for the whole scan.
     pub fn open(paths: &[PathBuf], forced: Option<&'static Encoding>) -> Library {
+        let (mut library, scanner) = Library::scan(paths, forced);
+        if let Some(scanner) = scanner {
+            library.add_found(scanner.finish());
+        }
+        library
+    }
+
+    /// Starts opening files and folders: standard input (`-`) is read now,
+    /// the rest is scanned in the background; the library grows as the
+    /// scanner's findings are added ([`Library::add_found`]).
+    pub fn scan(
+        paths: &[PathBuf],
+        forced: Option<&'static Encoding>,
+    ) -> (Library, Option<Scanner>) {
         let mut library = Library {
             forced,
             ..Library::default()
         };
-        let mut seen = HashSet::new();
+        let mut files = Vec::new();
         for path in paths {
             if path.as_os_str() == "-" {
                 let mut bytes = Vec::new();
@@ -396,15 +414,27 @@ impl Library {
                     )),
                 }
             } else {
-                library.add_path(path, path, &mut seen);
+                files.push(path.clone());
             }
         }
-        library
+        let scanner = (!files.is_empty()).then(|| Scanner::start(files, forced));
+        (library, scanner)
     }
 
-    /// Whether every document failed to load (nothing to read at all).
-    pub fn all_unreadable(&self) -> bool {
-        !self.documents.is_empty() && self.documents.iter().all(|d| d.error.is_some())
+    /// Adds what a scan found; returns the new documents' filter candidates.
+    pub fn add_found(&mut self, found: Vec<Found>) -> Vec<Candidate> {
+        let mut candidates = Vec::new();
+        let documents = Arc::make_mut(&mut self.documents);
+        for found in found {
+            match found {
+                Found::Document(document, candidate) => {
+                    documents.push(Arc::new(*document));
+                    candidates.push(candidate);
+                }
+                Found::Binary => self.binary_skipped += 1,
+            }
+        }
+        candidates
     }
 
     /// Whether most documents are right to left (the screen then mirrors).
@@ -436,46 +466,17 @@ impl Library {
         let decoded = decode(bytes, self.forced);
         self.push(Document::resident(name, origin, decoded));
     }
+}
 
-    fn add_path(&mut self, root: &Path, path: &Path, seen: &mut HashSet<PathBuf>) {
-        let shown = display_name(root, path);
-        let origin = Origin::File(path.to_path_buf());
-        let meta = match std::fs::metadata(path) {
-            Ok(meta) => meta,
-            Err(e) => {
-                self.push(Document::unreadable(shown, origin, error_text(&e)));
-                return;
-            }
-        };
-        if meta.is_dir() {
-            // A folder reached twice (a symlink loop) is read once.
-            let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-            if !seen.insert(key) {
-                return;
-            }
-            let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
-                Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-                Err(e) => {
-                    self.push(Document::unreadable(shown, origin, error_text(&e)));
-                    return;
-                }
-            };
-            entries.sort();
-            for entry in entries {
-                let hidden = entry
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-                if !hidden {
-                    self.add_path(root, &entry, seen);
-                }
-            }
-            return;
+/// Why a path given on the command line cannot be opened at all, if it
+/// cannot: missing, unreadable, or neither a folder nor a regular file.
+pub fn path_problem(path: &Path) -> Option<String> {
+    match std::fs::metadata(path) {
+        Err(e) => Some(error_text(&e)),
+        Ok(meta) if !meta.is_dir() && !meta.is_file() => {
+            Some("not a regular file (read a pipe with `qari -`)".to_string())
         }
-        match Document::load(shown.clone(), path, self.forced) {
-            Ok(Some(document)) => self.push(document),
-            Ok(None) => self.binary_skipped += 1,
-            Err(error) => self.push(Document::unreadable(shown, origin, error)),
-        }
+        Ok(_) => None,
     }
 }
 
@@ -554,7 +555,6 @@ mod tests {
                 ("invoice-[RLO]txt.exe", None),
             ]
         );
-        assert!(!library.all_unreadable());
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -26,15 +26,17 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use crate::text::fold::{Folded, fold, fold_query};
+use crate::text::fold::{fold, fold_query};
 
-/// A document as the filter sees it.
+/// A document as the filter sees it: its folded title and path (the maps
+/// back to the originals are made again for the rows on screen, so that
+/// 100,000 documents do not hold them).
 #[derive(Debug, Clone)]
 pub struct Candidate {
-    /// The folded title, with its map to the original title.
-    pub title: Folded,
-    /// The folded path, with its map to the original path.
-    pub path: Folded,
+    /// The folded title.
+    pub title: String,
+    /// The folded path.
+    pub path: String,
     title_mask: u64,
     path_mask: u64,
 }
@@ -42,18 +44,18 @@ pub struct Candidate {
 impl Candidate {
     /// Prepares a title and a path for matching.
     pub fn new(title: &str, path: &str) -> Candidate {
-        let title = fold(title);
-        let path = fold(path);
+        let title = fold_query(title);
+        let path = fold_query(path);
         Candidate {
-            title_mask: letter_mask(&title.text),
-            path_mask: letter_mask(&path.text),
+            title_mask: letter_mask(&title),
+            path_mask: letter_mask(&path),
             title,
             path,
         }
     }
 
     /// The folded text of one field.
-    fn field(&self, field: Field) -> &Folded {
+    fn field(&self, field: Field) -> &str {
         match field {
             Field::Title => &self.title,
             Field::Path => &self.path,
@@ -82,10 +84,10 @@ pub struct Hit {
 }
 
 impl Hit {
-    /// The matched characters, as byte ranges of the original field text
-    /// (title or path, as `field` says), for a `query` already folded.
-    pub fn marks(&self, candidate: &Candidate, query: &str) -> Vec<Range<usize>> {
-        let folded = candidate.field(self.field);
+    /// The matched characters, as byte ranges of `original` (the title or
+    /// the path, as `field` says), for a `query` already folded.
+    pub fn marks(&self, original: &str, query: &str) -> Vec<Range<usize>> {
+        let folded = fold(original);
         matcher()
             .fuzzy_indices(&folded.text, query)
             .map(|(_, positions)| {
@@ -153,7 +155,7 @@ pub fn filter(
         let candidate = &candidates[doc];
         let field = |field: Field, field_mask: u64| {
             (field_mask & mask == mask)
-                .then(|| matcher.fuzzy_indices(&candidate.field(field).text, query))
+                .then(|| matcher.fuzzy_indices(candidate.field(field), query))
                 .flatten()
                 .map(|(score, _)| (score, field))
         };
@@ -294,10 +296,19 @@ pub struct Response {
     pub hits: Option<Arc<Vec<Hit>>>,
 }
 
+/// What the filter thread is asked.
+#[derive(Debug)]
+enum Request {
+    /// Answer this query (generation, query as typed).
+    Query(u64, String),
+    /// From now on, filter these candidates (more documents were found).
+    Candidates(Arc<Vec<Candidate>>),
+}
+
 /// A thread that filters the candidates, always answering the newest query.
 #[derive(Debug)]
 pub struct FilterWorker {
-    requests: Sender<(u64, String)>,
+    requests: Sender<Request>,
     responses: Receiver<Response>,
     generation: u64,
 }
@@ -305,19 +316,28 @@ pub struct FilterWorker {
 impl FilterWorker {
     /// Starts the thread over these candidates.
     pub fn spawn(candidates: Arc<Vec<Candidate>>) -> FilterWorker {
-        let (requests, incoming) = channel::<(u64, String)>();
+        let (requests, incoming) = channel::<Request>();
         let (outgoing, responses) = channel();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let spawned = std::thread::Builder::new()
             .name("filter".into())
             .spawn(move || {
                 let mut narrowing = Narrowing::new(candidates, threads);
-                while let Ok(mut request) = incoming.recv() {
-                    // Only the newest query matters.
-                    while let Ok(newer) = incoming.try_recv() {
-                        request = newer;
+                while let Ok(first) = incoming.recv() {
+                    // New candidates are taken in order; of the queries,
+                    // only the newest matters.
+                    let mut query = None;
+                    for request in std::iter::once(first).chain(incoming.try_iter()) {
+                        match request {
+                            Request::Query(generation, q) => query = Some((generation, q)),
+                            Request::Candidates(candidates) => {
+                                narrowing = Narrowing::new(candidates, threads);
+                            }
+                        }
                     }
-                    let (generation, query) = request;
+                    let Some((generation, query)) = query else {
+                        continue;
+                    };
                     let folded = fold_query(&query);
                     let hits = narrowing.answer(&folded);
                     let response = Response {
@@ -343,8 +363,16 @@ impl FilterWorker {
     /// Asks for `query`; returns the request's generation.
     pub fn request(&mut self, query: &str) -> u64 {
         self.generation += 1;
-        let _ = self.requests.send((self.generation, query.to_string()));
+        let _ = self
+            .requests
+            .send(Request::Query(self.generation, query.to_string()));
         self.generation
+    }
+
+    /// Filters these candidates from now on (ask again to have the current
+    /// query answered over them).
+    pub fn set_candidates(&self, candidates: Arc<Vec<Candidate>>) {
+        let _ = self.requests.send(Request::Candidates(candidates));
     }
 
     /// The newest answer that has arrived, if any, skipping stale ones.
@@ -443,7 +471,7 @@ mod tests {
         let title = "الأمن الغذائي";
         assert_eq!(hit.field, Field::Title);
         let matched: String = hit
-            .marks(&c[3], &fold_query("الامن"))
+            .marks(title, &fold_query("الامن"))
             .into_iter()
             .map(|r| &title[r])
             .collect();
@@ -486,7 +514,7 @@ mod tests {
         assert_eq!(hits[0].field, Field::Path);
         let path = "004_security.txt";
         let marked: String = hits[0]
-            .marks(&c[2], "secur")
+            .marks(path, "secur")
             .into_iter()
             .map(|r| &path[r])
             .collect();

@@ -36,7 +36,9 @@ pub fn render(app: &App, buf: &mut Buffer) {
         usize::from(rows.width),
         theme.header,
     );
-    let empty = if count == 0 {
+    let empty = if count == 0 && app.scanning().is_some() {
+        Some("looking for documents…")
+    } else if count == 0 {
         Some("no documents")
     } else if app.list.is_empty() {
         Some("no document matches the filter")

@@ -15,13 +15,12 @@ pub fn render(app: &App, buf: &mut Buffer) {
     let theme = &app.theme;
     let dim = theme.dim;
     let Some(doc) = app.open_document() else {
-        buf.set_stringn(
-            text.x,
-            text.y,
-            "Nothing to read: no documents were found.",
-            usize::from(text.width),
-            dim,
-        );
+        let message = if app.scanning().is_some() {
+            "Looking for documents…"
+        } else {
+            "Nothing to read: no documents were found."
+        };
+        buf.set_stringn(text.x, text.y, message, usize::from(text.width), dim);
         return;
     };
     let document = &app.library.documents[doc];

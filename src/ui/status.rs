@@ -101,6 +101,15 @@ pub fn render(app: &App, buf: &mut Buffer) {
         put(buf, &mut x, "  ", bar);
     }
     notice(buf, &mut x);
+    if let Some(seen) = app.scanning() {
+        let found = app.library.documents.len() + app.library.binary_skipped;
+        put(
+            buf,
+            &mut x,
+            &format!("scanning: {found} of {seen} files read  "),
+            bar.add_modifier(Modifier::BOLD),
+        );
+    }
     let skipped = app.library.binary_skipped;
     if skipped > 0 {
         let files = if skipped == 1 { "file" } else { "files" };
