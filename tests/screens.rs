@@ -328,3 +328,41 @@ fn help_scrolls_when_it_does_not_fit() {
         );
     }
 }
+
+/// A path too long for its column shows its file name after "…/", and a
+/// filter match in it is marked there.
+#[test]
+fn long_paths_show_their_file_name() {
+    use qari::library::Document;
+    let library = Library::from_documents(vec![
+        Document::new(
+            "folder-with-a-long-name/inner/doc0001.txt",
+            "عنوان أول\n".into(),
+        ),
+        Document::new(
+            "folder-with-a-long-name/inner/doc0002.txt",
+            "عنوان ثان\n".into(),
+        ),
+    ]);
+    let mut app = App::new(library, Some(false), LayoutOptions::default());
+    app.resize(100, 30);
+    press(&mut app, '/');
+    for c in "doc0002".chars() {
+        press(&mut app, c);
+    }
+    app.settle();
+    assert_eq!(app.list, [1]);
+    let terminal = draw(&app);
+    let buffer = terminal.backend().buffer();
+    let rows = app.panes.list_rows.expect("a list");
+    let row: String = (rows.x..rows.right())
+        .map(|x| buffer[(x, rows.y)].symbol())
+        .collect();
+    assert!(row.contains("…/doc0002"), "{row:?}");
+    let marked: String = (rows.x..rows.right())
+        .map(|x| &buffer[(x, rows.y)])
+        .filter(|c| c.modifier.contains(Modifier::UNDERLINED))
+        .map(|c| c.symbol().to_string())
+        .collect();
+    assert_eq!(marked, "doc0002");
+}

@@ -150,8 +150,10 @@ pub struct ListMarks {
 pub struct ListEntry {
     /// The title, laid out one cell narrower than its area (room for `…`).
     pub title: Rc<Layout>,
-    /// The file name.
+    /// The file name (or its end, see [`short_name`]).
     pub name: Rc<Layout>,
+    /// Bytes of the path left out at the front of `name`.
+    pub name_cut: usize,
 }
 
 /// The whole state of the reader.
@@ -1277,8 +1279,10 @@ impl App {
                     fallback: document.direction,
                     ..self.options
                 };
+                // One line, cut at the column's edge.
                 let name_options = LayoutOptions {
                     width: name_width.max(1),
+                    wrap: false,
                     ..options
                 };
                 // What cannot be read says so where its title would be.
@@ -1286,9 +1290,11 @@ impl App {
                     Some(error) => format!("cannot read: {error}"),
                     None => document.title.clone(),
                 };
+                let (name, name_cut) = short_name(&document.name, name_width);
                 ListEntry {
                     title: Rc::new(Layout::new(&title, &options)),
-                    name: Rc::new(Layout::new(&document.name, &name_options)),
+                    name: Rc::new(Layout::new(&name, &name_options)),
+                    name_cut,
                 }
             });
         }
@@ -1305,6 +1311,20 @@ pub fn result_widths(row_width: usize) -> (usize, usize) {
 /// on each side and a gap before the file name.
 pub fn title_width(row_width: usize) -> usize {
     (row_width.saturating_sub(3) * 2 / 3).max(1)
+}
+
+/// What of a path shows in `width` cells: all of it, or when it is too
+/// long and has folders, `…/` and the file's own name. Returns the text and
+/// how many bytes of the path it leaves out at the front (a mark at byte
+/// `b` of the path is at `b - cut + 4` of the text, "…/" being 4 bytes).
+pub fn short_name(name: &str, width: usize) -> (String, usize) {
+    use unicode_width::UnicodeWidthStr;
+    match name.rfind('/') {
+        Some(slash) if name.width() > width && slash + 1 < name.len() => {
+            (format!("…/{}", &name[slash + 1..]), slash + 1)
+        }
+        _ => (name.to_string(), 0),
+    }
 }
 
 /// Cells of a list row given to the file name: what the title leaves.

@@ -120,11 +120,18 @@ pub fn render(app: &App, buf: &mut Buffer) {
         {
             paint_line(buf, name_x, y, name_w, &line, style.patch(dim));
             if let Some(marks) = marks.filter(|m| !m.name.is_empty()) {
+                // Marks are on the whole path; a shortened one starts "…/".
+                let shift = |r: &std::ops::Range<usize>| match entry.name_cut {
+                    0 => Some(r.clone()),
+                    cut if r.start >= cut => Some(r.start - cut + 4..r.end - cut + 4),
+                    _ => None,
+                };
                 mark_cells(buf, name_x, y, name_w, &line, |source| {
                     marks
                         .name
                         .iter()
-                        .any(|r| overlaps(r, source))
+                        .filter_map(shift)
+                        .any(|r| overlaps(&r, source))
                         .then_some(theme.hit)
                 });
             }
