@@ -22,6 +22,8 @@ fn piece() -> impl Strategy<Value = String> {
         1 => Just("\n  \n".to_string()),
         1 => Just("\u{00A0}\n".to_string()),
         1 => "[ب]{10,40}",
+        1 => "[ ]{5,30}",
+        1 => "[ \u{00A0}]{3,12}",
     ]
 }
 

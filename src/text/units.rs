@@ -47,6 +47,16 @@ impl Unit {
     }
 }
 
+/// A line, or the part of one around a position (see `Units::local_line`).
+#[derive(Debug, Clone)]
+struct Line {
+    range: Range<usize>,
+    /// Longer than a chunk: split.
+    long: bool,
+    /// `range.start` is where the line starts (not only as far as was looked).
+    true_start: bool,
+}
+
 /// The units of a text, found from the bytes around any offset.
 #[derive(Debug, Clone, Copy)]
 pub struct Units<'a> {
@@ -123,6 +133,12 @@ impl<'a> Units<'a> {
     }
 
     fn is_blank(&self, line: Range<usize>) -> bool {
+        self.is_blank_cut(line, false)
+    }
+
+    /// Whether the bytes of `line` are all whitespace; with `cut`, the range
+    /// may begin or end inside a character, whose bytes there do not count.
+    fn is_blank_cut(&self, line: Range<usize>, cut: bool) -> bool {
         let bytes = &self.bytes[line];
         if bytes.iter().all(|&b| b == b' ' || b == b'\t') {
             return true;
@@ -130,7 +146,26 @@ impl<'a> Units<'a> {
         if bytes.is_ascii() {
             return bytes.iter().all(u8::is_ascii_whitespace);
         }
-        String::from_utf8_lossy(bytes).trim().is_empty()
+        let mut chunks = bytes.utf8_chunks().peekable();
+        // Bytes of a character cut at the start come one chunk each.
+        let mut leading = true;
+        while let Some(chunk) = chunks.next() {
+            if !chunk.valid().trim().is_empty() {
+                return false;
+            }
+            let invalid = chunk.invalid();
+            let at_start = leading && chunk.valid().is_empty();
+            let at_end = chunks.peek().is_none();
+            let edge = cut
+                && ((at_start && invalid.iter().all(|&b| b & 0xC0 == 0x80))
+                    || (at_end
+                        && std::str::from_utf8(invalid).is_err_and(|e| e.error_len().is_none())));
+            if !invalid.is_empty() && !edge {
+                return false;
+            }
+            leading = at_start;
+        }
+        true
     }
 
     /// Whether a blank line comes right before the line starting at
@@ -152,29 +187,64 @@ impl<'a> Units<'a> {
         false
     }
 
-    /// The split point for multiple `k` of the chunk size inside the line
-    /// `line`, if the line is split there (only lines longer than a chunk are).
-    fn split(&self, k: usize, line: &Range<usize>) -> Option<usize> {
-        let at = k.checked_mul(self.chunk)?;
-        if line.len() <= self.chunk || at <= line.start || at >= line.end {
-            return None;
-        }
-        let window = at..(at + self.slack).min(line.end);
-        let point = match memchr::memchr2(b' ', b'\t', &self.bytes[window.clone()]) {
-            Some(i) => window.start + i + 1,
-            None => (at..line.end)
-                .find(|&i| self.bytes[i] & 0xC0 != 0x80)
-                .unwrap_or(line.end),
+    /// The line holding byte `pos` (not a line ending), as far as the unit
+    /// at `pos` needs it: its ends are looked for only within two chunks of
+    /// `pos`, so that walking a 50 MB line costs the chunks walked, not the
+    /// line each time. Splits within a chunk of `pos` are all inside the
+    /// range returned.
+    fn local_line(&self, pos: usize) -> Line {
+        let len = self.bytes.len();
+        let k = pos / self.chunk;
+        let floor = k.saturating_sub(2) * self.chunk;
+        let ceil = k.saturating_add(2).saturating_mul(self.chunk).min(len);
+        let (start, true_start) = match memchr::memrchr2(b'\n', b'\r', &self.bytes[floor..pos]) {
+            Some(i) => (floor + i + 1, true),
+            None => (floor, floor == 0),
         };
-        (point < line.end).then_some(point)
+        let (end, true_end) = match memchr::memchr2(b'\n', b'\r', &self.bytes[pos..ceil]) {
+            Some(i) => (pos + i, true),
+            None => (ceil, ceil == len),
+        };
+        Line {
+            range: start..end,
+            long: !true_start || !true_end || end - start > self.chunk,
+            true_start,
+        }
     }
 
-    /// The unit of line `line` that holds byte `pos` (inside the line).
+    /// A whole line, its ends known.
+    fn whole_line(&self, range: Range<usize>) -> Line {
+        Line {
+            long: range.len() > self.chunk,
+            range,
+            true_start: true,
+        }
+    }
+
+    /// The split point for multiple `k` of the chunk size inside `line`, if
+    /// the line is split there (only lines longer than a chunk are).
+    fn split(&self, k: usize, line: &Line) -> Option<usize> {
+        let at = k.checked_mul(self.chunk)?;
+        let range = &line.range;
+        if !line.long || at <= range.start || at >= range.end {
+            return None;
+        }
+        let window = at..(at + self.slack).min(range.end);
+        let point = match memchr::memchr2(b' ', b'\t', &self.bytes[window.clone()]) {
+            Some(i) => window.start + i + 1,
+            None => (at..range.end)
+                .find(|&i| self.bytes[i] & 0xC0 != 0x80)
+                .unwrap_or(range.end),
+        };
+        (point < range.end).then_some(point)
+    }
+
+    /// The unit of `line` that holds byte `pos` (inside the line).
     ///
     /// Split `j` lies in `[j × chunk, (j + 1) × chunk)` (the slack is less
     /// than a chunk), so only splits `k - 1`, `k` and `k + 1` around
     /// `k = pos / chunk` can bound the unit.
-    fn piece(&self, line: &Range<usize>, pos: usize) -> (usize, usize) {
+    fn piece(&self, line: &Line, pos: usize) -> (usize, usize) {
         let k = pos / self.chunk;
         let here = self.split(k, line);
         let start = match here {
@@ -182,22 +252,47 @@ impl<'a> Units<'a> {
             _ => k
                 .checked_sub(1)
                 .and_then(|j| self.split(j, line))
-                .unwrap_or(line.start),
+                .unwrap_or(line.range.start),
         };
         let end = match here {
             Some(p) if p > pos => p,
-            _ => self.split(k + 1, line).unwrap_or(line.end),
+            _ => self.split(k + 1, line).unwrap_or(line.range.end),
         };
         (start, end)
     }
 
-    fn make(&self, line: &Range<usize>, start: usize, end: usize, gap: Option<bool>) -> Unit {
-        let continues = start > line.start;
+    fn make(&self, line: &Line, start: usize, end: usize, gap: Option<bool>) -> Unit {
+        let continues = start > line.range.start || !line.true_start;
         Unit {
             start,
             end,
             continues,
-            gap_before: !continues && gap.unwrap_or_else(|| self.gap_before_line(line.start)),
+            gap_before: !continues && gap.unwrap_or_else(|| self.gap_before_line(line.range.start)),
+        }
+    }
+
+    /// Whether `line` is blank: only whitespace. A part of a long line that
+    /// looks blank is checked against the whole line (rare: a long run of
+    /// spaces).
+    fn blank(&self, line: &Line) -> bool {
+        if !self.is_blank_cut(line.range.clone(), true) {
+            return false;
+        }
+        let whole = line.range.end < self.bytes.len() && !is_ending(self.bytes[line.range.end]);
+        if line.true_start && !whole {
+            return true;
+        }
+        let start = self.line_start(line.range.start);
+        self.is_blank(start..self.line_end(start))
+    }
+
+    /// Where the line `line` really ends.
+    fn true_end(&self, line: &Line) -> usize {
+        let end = line.range.end;
+        if end < self.bytes.len() && !is_ending(self.bytes[end]) {
+            self.line_end(end)
+        } else {
+            end
         }
     }
 
@@ -207,20 +302,20 @@ impl<'a> Units<'a> {
         if pos >= self.bytes.len() {
             return None;
         }
-        let mut start = if is_ending(self.bytes[pos]) {
-            self.next_line(pos)?
-        } else {
-            self.line_start(pos)
-        };
-        let mut target = pos.max(start);
+        let mut pos = pos;
         loop {
-            let line = start..self.line_end(start);
-            if !self.is_blank(line.clone()) {
-                let (s, e) = self.piece(&line, target.clamp(line.start, line.end - 1));
+            if is_ending(self.bytes[pos]) {
+                pos = self.next_line(pos)?;
+                if is_ending(self.bytes[pos]) {
+                    continue;
+                }
+            }
+            let line = self.local_line(pos);
+            if !self.blank(&line) {
+                let (s, e) = self.piece(&line, pos);
                 return Some(self.make(&line, s, e, None));
             }
-            start = self.next_line(line.end)?;
-            target = start;
+            pos = self.next_line(self.true_end(&line))?;
         }
     }
 
@@ -234,9 +329,9 @@ impl<'a> Units<'a> {
         let mut end = self.bytes.len();
         loop {
             let start = self.line_start(end);
-            let line = start..self.line_end(start);
-            if !self.is_blank(line.clone()) {
-                let (s, e) = self.piece(&line, line.end - 1);
+            let line = self.whole_line(start..self.line_end(start));
+            if !self.is_blank(line.range.clone()) {
+                let (s, e) = self.piece(&line, line.range.end - 1);
                 return Some(self.make(&line, s, e, None));
             }
             if start == 0 {
@@ -251,37 +346,38 @@ impl<'a> Units<'a> {
         let b = self.bytes;
         if unit.end < b.len() && !is_ending(b[unit.end]) {
             // A split line goes on.
-            let start = self.line_start(unit.start);
-            let line = start..self.line_end(unit.end);
+            let line = self.local_line(unit.end);
             let (s, e) = self.piece(&line, unit.end);
             return Some(self.make(&line, s, e, Some(false)));
         }
         let mut start = self.next_line(unit.end)?;
         let mut gap = false;
         loop {
-            let line = start..self.line_end(start);
-            if !self.is_blank(line.clone()) {
-                let (s, e) = self.piece(&line, line.start);
-                return Some(self.make(&line, s, e, Some(gap)));
+            if !is_ending(b[start]) {
+                let line = self.local_line(start);
+                if !self.blank(&line) {
+                    let (s, e) = self.piece(&line, start);
+                    return Some(self.make(&line, s, e, Some(gap)));
+                }
+                start = self.true_end(&line);
             }
             gap = true;
-            start = self.next_line(line.end)?;
+            start = self.next_line(start)?;
         }
     }
 
     /// The unit before `unit`.
     pub fn previous(&self, unit: &Unit) -> Option<Unit> {
         if unit.continues {
-            let start = self.line_start(unit.start);
-            let line = start..self.line_end(unit.start);
+            let line = self.local_line(unit.start - 1);
             let (s, e) = self.piece(&line, unit.start - 1);
             return Some(self.make(&line, s, e, None));
         }
-        let line_start = self.line_start(unit.start);
-        let mut line = self.previous_line(line_start)?;
+        let mut line = self.previous_line(unit.start)?;
         loop {
             if !self.is_blank(line.clone()) {
-                let (s, e) = self.piece(&line, line.end - 1);
+                let line = self.whole_line(line);
+                let (s, e) = self.piece(&line, line.range.end - 1);
                 return Some(self.make(&line, s, e, None));
             }
             line = self.previous_line(line.start)?;
@@ -301,10 +397,10 @@ impl<'a> Units<'a> {
                 return None;
             }
             let end = self.line_end(start);
-            let line = start..end;
-            if !self.is_blank(line.clone()) {
+            let line = self.whole_line(start..end);
+            if !self.is_blank(line.range.clone()) {
                 starts.push(start);
-                if line.len() > self.chunk {
+                if line.long {
                     let mut k = start / self.chunk + 1;
                     while k * self.chunk < end {
                         if let Some(p) = self.split(k, &line) {
