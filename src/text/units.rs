@@ -130,7 +130,22 @@ impl<'a> Units<'a> {
         if bytes.is_ascii() {
             return bytes.iter().all(u8::is_ascii_whitespace);
         }
-        String::from_utf8_lossy(bytes).trim().is_empty()
+        // One character at a time, to stop at the first that is not white
+        // space (an invalid byte reads as U+FFFD, which is not): a line of
+        // 50 MB is not read whole to learn that it holds text.
+        let mut at = 0;
+        while at < bytes.len() {
+            let window = &bytes[at..bytes.len().min(at + 4)];
+            let first = window
+                .utf8_chunks()
+                .next()
+                .and_then(|c| c.valid().chars().next());
+            match first {
+                Some(c) if c.is_whitespace() => at += c.len_utf8(),
+                _ => return false,
+            }
+        }
+        true
     }
 
     /// Whether a blank line comes right before the line starting at
@@ -362,6 +377,18 @@ mod tests {
         assert_eq!(back, all);
         let starts: Vec<usize> = all.iter().map(|u| u.start).collect();
         assert_eq!(units.all(|| false), Some(starts));
+    }
+
+    #[test]
+    fn blank_means_only_white_space_in_any_script() {
+        let blank = |bytes: &[u8]| Units::new(bytes).is_blank(0..bytes.len());
+        assert!(blank(b""));
+        assert!(blank(b" \t \x0c"));
+        assert!(blank("\u{00A0}\u{3000} \u{2003}".as_bytes()));
+        assert!(!blank("\u{00A0} نص".as_bytes()));
+        assert!(!blank(b"  \xFF"), "an invalid byte reads as U+FFFD");
+        assert!(!blank(b" \xC2"), "a character cut short too");
+        assert!(!blank(b" \xE3\x80"), "a character cut short too");
     }
 
     #[test]
