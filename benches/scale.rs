@@ -4,7 +4,8 @@
 //! The inputs are `target/bench-inputs/arabic-200mb.txt`,
 //! `long-line-50mb.txt` and `tree-100k/`, written by `benches/gen-inputs.sh`
 //! (run here when one is missing). Their pages are in the page cache after
-//! the first iteration, so every figure is a warm-cache figure.
+//! the first iteration, so criterion's and the timing loop's figures are
+//! warm-cache figures.
 //!
 //! Criterion groups:
 //! - `index`: the paragraph index of the 200 MB document, in MB/s:
@@ -24,6 +25,11 @@
 //! The opened document's background index is stopped after each iteration,
 //! and each iteration waits (untimed) until the previous one's background
 //! threads are gone, so iterations do not pile up work on the two cores.
+//!
+//! Before criterion starts, each document is opened to its last frame once
+//! and the tree's scan followed once, and those times are printed: they
+//! are cold-cache figures when the page cache was dropped just before
+//! (`sync; echo 3 > /proc/sys/vm/drop_caches`, as root).
 //!
 //! Criterion reports intervals of the mean; a timing loop afterwards
 //! repeats each measurement and prints p50, p99 and max, then the
@@ -300,19 +306,6 @@ fn first_and_last(path: &Path) -> (Duration, Duration, App) {
     (first, start.elapsed(), app)
 }
 
-/// What a document's first and last frames show: the status bar's place.
-fn check_frames(path: &Path) {
-    let (_, _, app) = first_and_last(path);
-    assert_eq!(
-        app.position.percent,
-        100,
-        "G did not reach the end of {}",
-        path.display()
-    );
-    assert!(app.open_error.is_none(), "{:?}", app.open_error);
-    close(app);
-}
-
 fn index_benches(c: &mut Criterion, inputs: &Inputs) {
     let bytes = fs::read(&inputs.huge).expect("cannot read the huge document");
     let mut group = c.benchmark_group("index");
@@ -469,6 +462,13 @@ fn time_file(name: &'static str, path: &Path, reps: usize) -> FileTimes {
     };
     for _ in 0..reps {
         let (first, last, app) = first_and_last(path);
+        assert_eq!(
+            app.position.percent,
+            100,
+            "G did not reach the end of {}",
+            path.display()
+        );
+        assert!(app.open_error.is_none(), "{:?}", app.open_error);
         times.first.push(first);
         times.last.push(last);
         times.total.push(first + last);
@@ -492,8 +492,8 @@ struct TreeTimes {
     steps: Vec<Duration>,
 }
 
-fn time_tree(inputs: &Inputs, reps: usize) -> TreeTimes {
-    let mut times = TreeTimes::default();
+/// `Library::open` of the tree, `reps` times.
+fn time_scans(inputs: &Inputs, reps: usize, times: &mut TreeTimes) {
     let tree = std::slice::from_ref(&inputs.tree);
     for _ in 0..reps {
         let start = Instant::now();
@@ -503,6 +503,11 @@ fn time_tree(inputs: &Inputs, reps: usize) -> TreeTimes {
         drop(library);
         wait_for_threads(&["scan", "walk"]);
     }
+}
+
+/// The reader's first frame over the tree, then the scan followed to its
+/// end as the event loop follows it, `reps` times.
+fn time_followed(inputs: &Inputs, reps: usize, times: &mut TreeTimes) {
     for _ in 0..reps {
         let start = Instant::now();
         let (took, mut app, mut terminal) = tree_first_frame(&inputs.tree);
@@ -524,7 +529,34 @@ fn time_tree(inputs: &Inputs, reps: usize) -> TreeTimes {
         assert_eq!(app.library.documents.len(), inputs.tree_documents);
         close_tree(app);
     }
-    times
+}
+
+/// What the first run in this process takes: each document opened to its
+/// last frame once, and the tree's scan followed in the reader once. When
+/// the page cache was dropped just before the run, these are cold figures.
+fn report_first_run(inputs: &Inputs) {
+    let files = [
+        time_file(HUGE, &inputs.huge, 1),
+        time_file(LONG_LINE, &inputs.long_line, 1),
+    ];
+    let mut tree = TreeTimes::default();
+    time_followed(inputs, 1, &mut tree);
+    println!();
+    println!("first run in this process (cold if the page cache was dropped just before):");
+    for f in &files {
+        println!(
+            "  {}: path to first frame {} ms, Enter G to last frame {} ms",
+            f.name,
+            ms(f.first[0]),
+            ms(f.last[0])
+        );
+    }
+    println!(
+        "  tree: first frame {} ms ({} documents listed), complete list in the reader {} ms",
+        ms(tree.first[0]),
+        tree.first_listed[0],
+        ms(tree.complete[0])
+    );
 }
 
 fn report(files: &[FileTimes], tree: &TreeTimes, tree_documents: usize) {
@@ -620,9 +652,8 @@ fn main() {
         Mode::Measure | Mode::Profile => full_inputs(),
         Mode::Test | Mode::List => small_inputs(),
     };
-    if mode != Mode::List {
-        check_frames(&inputs.huge);
-        check_frames(&inputs.long_line);
+    if matches!(mode, Mode::Measure | Mode::Test) {
+        report_first_run(&inputs);
     }
 
     let mut criterion = Criterion::default().configure_from_args();
@@ -641,7 +672,9 @@ fn main() {
         time_file(HUGE, &inputs.huge, file_reps),
         time_file(LONG_LINE, &inputs.long_line, file_reps),
     ];
-    let tree = time_tree(&inputs, tree_reps);
+    let mut tree = TreeTimes::default();
+    time_scans(&inputs, tree_reps, &mut tree);
+    time_followed(&inputs, tree_reps, &mut tree);
     report(&files, &tree, inputs.tree_documents);
     if mode == Mode::Measure {
         verdicts(&files, &tree);
