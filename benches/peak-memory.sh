@@ -100,7 +100,7 @@ start() {
     tm kill-server 2>/dev/null || true
     tm new-session -d -s peak -x 200 -y 60 \
         env -i PATH=/usr/bin:/bin TERM=xterm-256color HOME="$home" \
-        XDG_STATE_HOME="$home/state" XDG_CONFIG_HOME="$home/config" \
+        XDG_STATE_HOME="$home/state" XDG_CONFIG_HOME="$home/config" HISTFILE= \
         bash --norc --noprofile
     keys "PS1='READY$ '" Enter
     started=$(now_ms)
@@ -117,6 +117,8 @@ finish() {
     [[ $status == 0 ]] || echo "  qari exited with status $status" >&2
     peak_kib=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$home/time")
     echo "  Maximum resident set size: $peak_kib KiB ($((peak_kib / 1024)) MiB)"
+    awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} /Elapsed/ {e = $2}
+        END { printf "  CPU time: user %s s, system %s s; qari ran %s (m:ss)\n", u, s, e }' "$home/time"
 }
 
 huge_run() {
