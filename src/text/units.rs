@@ -143,27 +143,30 @@ impl<'a> Units<'a> {
         if bytes.iter().all(|&b| b == b' ' || b == b'\t') {
             return true;
         }
-        if bytes.is_ascii() {
-            return bytes.iter().all(u8::is_ascii_whitespace);
+        // One character at a time, to stop at the first that is not white
+        // space (an invalid byte reads as U+FFFD, which is not): a line of
+        // 50 MB is not read whole to learn that it holds text.
+        let mut at = 0;
+        if cut {
+            // The tail of a character cut at the start does not count.
+            while at < bytes.len().min(3) && bytes[at] & 0xC0 == 0x80 {
+                at += 1;
+            }
         }
-        let mut chunks = bytes.utf8_chunks().peekable();
-        // Bytes of a character cut at the start come one chunk each.
-        let mut leading = true;
-        while let Some(chunk) = chunks.next() {
-            if !chunk.valid().trim().is_empty() {
-                return false;
+        while at < bytes.len() {
+            let window = &bytes[at..bytes.len().min(at + 4)];
+            let first = window.utf8_chunks().next().and_then(|c| c.valid().chars().next());
+            match first {
+                Some(c) if c.is_whitespace() => at += c.len_utf8(),
+                Some(_) => return false,
+                None => {
+                    // Nor does the head of a character cut at the end.
+                    let rest = &bytes[at..];
+                    return cut
+                        && rest.len() < 4
+                        && std::str::from_utf8(rest).is_err_and(|e| e.error_len().is_none());
+                }
             }
-            let invalid = chunk.invalid();
-            let at_start = leading && chunk.valid().is_empty();
-            let at_end = chunks.peek().is_none();
-            let edge = cut
-                && ((at_start && invalid.iter().all(|&b| b & 0xC0 == 0x80))
-                    || (at_end
-                        && std::str::from_utf8(invalid).is_err_and(|e| e.error_len().is_none())));
-            if !invalid.is_empty() && !edge {
-                return false;
-            }
-            leading = at_start;
         }
         true
     }
@@ -458,6 +461,18 @@ mod tests {
         assert_eq!(back, all);
         let starts: Vec<usize> = all.iter().map(|u| u.start).collect();
         assert_eq!(units.all(|| false), Some(starts));
+    }
+
+    #[test]
+    fn blank_means_only_white_space_in_any_script() {
+        let blank = |bytes: &[u8]| Units::new(bytes).is_blank(0..bytes.len());
+        assert!(blank(b""));
+        assert!(blank(b" \t \x0c"));
+        assert!(blank("\u{00A0}\u{3000} \u{2003}".as_bytes()));
+        assert!(!blank("\u{00A0} نص".as_bytes()));
+        assert!(!blank(b"  \xFF"), "an invalid byte reads as U+FFFD");
+        assert!(!blank(b" \xC2"), "a character cut short too");
+        assert!(!blank(b" \xE3\x80"), "a character cut short too");
     }
 
     #[test]
