@@ -114,19 +114,55 @@ pub fn first_strong(text: &str) -> Option<Direction> {
 /// The dominant direction of a document: that of most of its strong
 /// characters (left to right when there are none, or as many of each).
 pub fn dominant_direction(text: &str) -> Direction {
-    let table = BidiTable::get();
-    let (mut ltr, mut rtl) = (0usize, 0usize);
-    for c in text.chars() {
-        match table.class(c) {
-            BidiClass::L => ltr += 1,
-            BidiClass::R | BidiClass::AL => rtl += 1,
-            _ => {}
+    StrongCounts::of(text).dominant()
+}
+
+/// A text's strong characters counted by direction. Counts of the parts of
+/// a text add up to those of the whole, so a large document can be counted
+/// in pieces on several cores.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StrongCounts {
+    /// Characters of class L.
+    pub ltr: usize,
+    /// Characters of class R or AL.
+    pub rtl: usize,
+}
+
+impl StrongCounts {
+    /// Counts the strong characters of `text`.
+    pub fn of(text: &str) -> StrongCounts {
+        let table = BidiTable::get();
+        let mut counts = StrongCounts::default();
+        for c in text.chars() {
+            match table.class(c) {
+                BidiClass::L => counts.ltr += 1,
+                BidiClass::R | BidiClass::AL => counts.rtl += 1,
+                _ => {}
+            }
+        }
+        counts
+    }
+
+    /// The direction of most of the strong characters (left to right when
+    /// there are none, or as many of each).
+    pub fn dominant(self) -> Direction {
+        if self.rtl > self.ltr {
+            Direction::Rtl
+        } else {
+            Direction::Ltr
         }
     }
-    if rtl > ltr {
-        Direction::Rtl
-    } else {
-        Direction::Ltr
+}
+
+impl std::ops::Add for StrongCounts {
+    type Output = StrongCounts;
+
+    /// The counts of two texts together.
+    fn add(self, other: StrongCounts) -> StrongCounts {
+        StrongCounts {
+            ltr: self.ltr + other.ltr,
+            rtl: self.rtl + other.rtl,
+        }
     }
 }
 

@@ -148,13 +148,29 @@ const TOO_WIDE: &str = "…";
 impl Layout {
     /// Lays out one paragraph (one line of input, without its line ending).
     pub fn new(paragraph: &str, options: &LayoutOptions) -> Layout {
+        let mut layout = Layout {
+            display: String::new(),
+            clusters: Vec::new(),
+            visual: Vec::new(),
+            lines: Vec::new(),
+            direction: Direction::Ltr,
+            width: options.width.max(1),
+        };
+        layout.lay_out(paragraph, options);
+        layout
+    }
+
+    /// Lays out another paragraph in place of this one, reusing the
+    /// buffers: what [`Layout::new`] returns, without allocating once they
+    /// are large enough.
+    pub fn lay_out(&mut self, paragraph: &str, options: &LayoutOptions) {
         thread_local! {
             // Scratch space reused from one paragraph to the next.
             static BUILDER: std::cell::RefCell<Builder> = std::cell::RefCell::default();
         }
         BUILDER.with(|builder| match builder.try_borrow_mut() {
-            Ok(mut builder) => builder.layout(paragraph, options),
-            Err(_) => Builder::default().layout(paragraph, options),
+            Ok(mut builder) => builder.layout(paragraph, options, self),
+            Err(_) => Builder::default().layout(paragraph, options, self),
         })
     }
 
@@ -296,7 +312,7 @@ struct Builder {
 }
 
 impl Builder {
-    fn layout(&mut self, paragraph: &str, options: &LayoutOptions) -> Layout {
+    fn layout(&mut self, paragraph: &str, options: &LayoutOptions, layout: &mut Layout) {
         let max_width = options.width.max(1);
         let san = sanitize(paragraph);
         let text: &str = &san.text;
@@ -321,8 +337,12 @@ impl Builder {
         cluster::cluster_ends(text, chars, &mut self.ends);
         let plain = cluster::is_plain(chars);
 
-        let mut display = String::with_capacity(text.len() + text.len() / 2);
-        let mut clusters: Vec<Cluster> = Vec::with_capacity(text.len() / 2 + 1);
+        let mut display = std::mem::take(&mut layout.display);
+        display.clear();
+        display.reserve(text.len() + text.len() / 2);
+        let mut clusters = std::mem::take(&mut layout.clusters);
+        clusters.clear();
+        clusters.reserve(text.len() / 2 + 1);
         let mut breaks = unicode_linebreak::linebreaks(text)
             .map(|(at, _)| at)
             .peekable();
@@ -420,16 +440,14 @@ impl Builder {
             });
         }
 
-        let mut layout = Layout {
-            display,
-            clusters,
-            visual: Vec::new(),
-            lines: Vec::new(),
-            direction: bidi.direction(),
-            width: max_width,
-        };
+        layout.display = display;
+        layout.clusters = clusters;
+        layout.visual.clear();
+        layout.lines.clear();
+        layout.direction = bidi.direction();
+        layout.width = max_width;
         if options.wrap {
-            self.wrap(&mut layout, max_width, paragraph_level, options.order);
+            self.wrap(layout, max_width, paragraph_level, options.order);
         } else {
             let n = layout.clusters.len();
             let mut col = 0usize;
@@ -440,7 +458,7 @@ impl Builder {
                 col += usize::from(c.width);
             }
             self.finish_line(
-                &mut layout,
+                layout,
                 0..n,
                 true,
                 usize::MAX,
@@ -448,7 +466,6 @@ impl Builder {
                 options.order,
             );
         }
-        layout
     }
 
     /// Greedy line breaking in logical order.
@@ -652,6 +669,40 @@ mod tests {
         let cells: usize = line.cells().map(|c| c.width).sum();
         assert_eq!(cells, 9_000 * 8);
         assert_eq!(line.width(), cells);
+    }
+
+    #[test]
+    fn laying_out_again_in_place_equals_a_new_layout() {
+        let texts = [
+            "مرحبا (2024) بالعالم الواسع، hello world",
+            "",
+            "a\tb\u{202E}cd\u{202C} «ف»",
+            "لَا إله",
+        ];
+        for options in [
+            LayoutOptions {
+                width: 9,
+                ..LayoutOptions::default()
+            },
+            LayoutOptions {
+                wrap: false,
+                order: Order::Logical,
+                ..LayoutOptions::default()
+            },
+        ] {
+            let mut reused = Layout::new(texts[0], &options);
+            for text in texts.iter().chain(texts.iter().rev()) {
+                reused.lay_out(text, &options);
+                let fresh = Layout::new(text, &options);
+                assert_eq!(reused.line_count(), fresh.line_count(), "{text:?}");
+                assert_eq!(reused.direction(), fresh.direction(), "{text:?}");
+                for (a, b) in reused.lines().zip(fresh.lines()) {
+                    assert_eq!(a.source(), b.source(), "{text:?}");
+                    assert_eq!(a.width(), b.width(), "{text:?}");
+                    assert!(a.cells().eq(b.cells()), "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]
