@@ -65,15 +65,15 @@ pub fn render_document<W: Write>(
     };
     if threads == 1 || text.len() < PARALLEL_MIN_BYTES {
         let mut renderer = Renderer::new(options, dominant_direction(text));
-        let mut buffer = String::new();
+        let mut buffer = Vec::new();
         for paragraph in paragraphs(text) {
             renderer.paragraph(paragraph, &mut buffer);
             if buffer.len() >= WRITE_BYTES {
-                out.write_all(buffer.as_bytes())?;
+                out.write_all(&buffer)?;
                 buffer.clear();
             }
         }
-        return out.write_all(buffer.as_bytes());
+        return out.write_all(&buffer);
     }
     render_parallel(text, options, threads, CHUNK_BYTES, out)
 }
@@ -105,15 +105,15 @@ impl Renderer {
     }
 
     /// Appends one paragraph's visual lines, each ending in a newline.
-    fn paragraph(&mut self, paragraph: &str, out: &mut String) {
+    fn paragraph(&mut self, paragraph: &str, out: &mut Vec<u8>) {
         if paragraph.is_empty() {
-            out.push('\n');
+            out.push(b'\n');
             return;
         }
         self.layout.lay_out(paragraph, &self.options);
         for visual in self.layout.lines() {
-            visual.write_to(out, self.pad);
-            out.push('\n');
+            visual.write_bytes(out, self.pad);
+            out.push(b'\n');
         }
     }
 }
@@ -157,7 +157,7 @@ struct Shared {
     /// Chunks written so far (all those before this index).
     written: usize,
     /// Emptied output buffers, for the workers to reuse.
-    free: Vec<String>,
+    free: Vec<Vec<u8>>,
     /// Set when writing failed or a worker panicked: everyone stops.
     stop: bool,
 }
@@ -214,7 +214,7 @@ fn render_parallel<W: Write>(
         }),
         Condvar::new(),
     );
-    let (done, finished) = mpsc::channel::<(usize, String)>();
+    let (done, finished) = mpsc::channel::<(usize, Vec<u8>)>();
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let done = done.clone();
@@ -255,7 +255,7 @@ fn render_parallel<W: Write>(
         drop(done);
         let (lock, wake) = &state;
         // Finished chunks waiting for an earlier one, by index.
-        let mut waiting: BTreeMap<usize, String> = BTreeMap::new();
+        let mut waiting: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
         let mut written = 0;
         let mut result = Ok(());
         while written < ends.len() {
@@ -264,7 +264,7 @@ fn render_parallel<W: Write>(
             };
             waiting.insert(index, buffer);
             while let Some(mut buffer) = waiting.remove(&written) {
-                if let Err(e) = out.write_all(buffer.as_bytes()) {
+                if let Err(e) = out.write_all(&buffer) {
                     result = Err(e);
                     break;
                 }

@@ -283,6 +283,34 @@ impl<'a> VisualLine<'a> {
         }
     }
 
+    /// Appends the line to `out` as UTF-8 bytes, as [`VisualLine::write_to`]
+    /// does to a string, for output that goes straight to a writer.
+    pub fn write_bytes(&self, out: &mut Vec<u8>, pad_to: Option<usize>) {
+        if let Some(width) = pad_to {
+            let pad = self.indent(width);
+            out.resize(out.len() + pad, b' ');
+        }
+        let layout = self.layout;
+        let display = layout.display.as_bytes();
+        let visual = &layout.visual[self.line.visual.start as usize..self.line.visual.end as usize];
+        for &i in visual {
+            let c = &layout.clusters[i as usize];
+            if c.kind == Kind::Tab {
+                out.resize(out.len() + usize::from(c.width), b' ');
+                continue;
+            }
+            let bytes = &display[c.display.0 as usize..c.display.1 as usize];
+            // Most clusters are one letter of two or three bytes: copies of
+            // a known length compile to a store instead of a call to memcpy.
+            match *bytes {
+                [a, b] => out.extend_from_slice(&[a, b]),
+                [a, b, c] => out.extend_from_slice(&[a, b, c]),
+                [a] => out.push(a),
+                _ => out.extend_from_slice(bytes),
+            }
+        }
+    }
+
     /// The line as a string, without padding.
     pub fn text(&self) -> String {
         let mut s = String::new();
