@@ -251,22 +251,24 @@ impl Levels {
 /// paired bracket or an FSI is resolved on its own text instead.
 pub fn resolve(text: &str, base: BaseDirection, fallback: Direction) -> Levels {
     let chars: Vec<char> = text.chars().collect();
-    resolve_chars(text, &chars, base, fallback)
+    let mut levels = Levels::default();
+    resolve_into(text, &chars, base, fallback, &mut levels);
+    levels
 }
 
-/// [`resolve`] for a text already decoded into `chars`.
-pub fn resolve_chars(
+/// [`resolve`] for a text already decoded into `chars`, into `out`, whose
+/// buffers are reused.
+pub fn resolve_into(
     text: &str,
     chars: &[char],
     base: BaseDirection,
     fallback: Direction,
-) -> Levels {
+    out: &mut Levels,
+) {
     use BidiClass::*;
     let table = BidiTable::get();
-    let mut out = Levels {
-        classes: Vec::with_capacity(chars.len()),
-        ..Levels::default()
-    };
+    out.classes.clear();
+    out.levels.clear();
     let mut isolates = 0usize;
     let mut first_strong = None;
     let mut seen = 0u32;
@@ -294,13 +296,19 @@ pub fn resolve_chars(
     if dir == Direction::Ltr && !explicit && !has(&[R, AL, AN]) {
         // Nothing right-to-left: every character stays at level 0.
         out.paragraph_level = 0;
-        out.levels = vec![0; out.classes.len()];
-        return out;
+        out.levels.resize(out.classes.len(), 0);
+        return;
     }
     if dir == Direction::Rtl && !explicit && !has(&[L]) {
         out.paragraph_level = 1;
-        out.levels = right_to_left_levels(&out.classes);
-        return out;
+        if has(&[EN, AN]) {
+            right_to_left_levels(&out.classes, &mut out.levels);
+        } else {
+            // No numbers: the weak rules leave nothing but right-to-left
+            // and neutral types, all at level 1 (see `right_to_left_levels`).
+            out.levels.resize(out.classes.len(), 1);
+        }
+        return;
     }
     let level = match dir {
         Direction::Ltr => Level::ltr(),
@@ -328,16 +336,13 @@ pub fn resolve_chars(
     if direct {
         let info = ParagraphBidiInfo::new_with_data_source(&table, text, Some(level));
         out.paragraph_level = info.paragraph_level.number();
-        out.levels = text
-            .char_indices()
-            .map(|(i, _)| info.levels[i].number())
-            .collect();
+        out.levels
+            .extend(text.char_indices().map(|(i, _)| info.levels[i].number()));
     } else {
         let info = ParagraphBidiInfo::new_with_data_source(&ProxySource, &proxy, Some(level));
         out.paragraph_level = info.paragraph_level.number();
-        out.levels = info.levels.iter().map(Level::number).collect();
+        out.levels.extend(info.levels.iter().map(Level::number));
     }
-    out
 }
 
 /// Levels of a right-to-left paragraph with no left-to-right letters and no
@@ -346,7 +351,7 @@ pub fn resolve_chars(
 /// everything else level 1, because every neutral then sits between
 /// right-to-left strong types or numbers, which N0–N1 treat alike, and the
 /// paragraph edges (sos, eos) are right to left.
-fn right_to_left_levels(classes: &[BidiClass]) -> Vec<u8> {
+fn right_to_left_levels(classes: &[BidiClass], levels: &mut Vec<u8>) {
     use BidiClass::*;
     let mut t = classes.to_vec();
     // W1 (NSM takes the previous type), W2 (EN after AL is AN), W3 (AL is R).
@@ -394,9 +399,7 @@ fn right_to_left_levels(classes: &[BidiClass]) -> Vec<u8> {
     }
     // W6 makes the remaining separators neutral; N0–N2 resolve every
     // neutral to R; I2 raises numbers at this odd level.
-    t.iter()
-        .map(|&c| if matches!(c, EN | AN) { 2 } else { 1 })
-        .collect()
+    levels.extend(t.iter().map(|&c| if matches!(c, EN | AN) { 2 } else { 1 }));
 }
 
 /// Whether L1 treats a class like whitespace: WS, the isolate controls, and

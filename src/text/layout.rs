@@ -337,6 +337,7 @@ struct Builder {
     unit_levels: Vec<u8>,
     unit_index: Vec<u32>,
     order: Vec<u32>,
+    levels: bidi::Levels,
 }
 
 impl Builder {
@@ -353,7 +354,8 @@ impl Builder {
         }
         self.offsets.push(text.len() as u32);
         let chars = &self.chars;
-        let bidi = bidi::resolve_chars(text, chars, options.direction, options.fallback);
+        let mut bidi = std::mem::take(&mut self.levels);
+        bidi::resolve_into(text, chars, options.direction, options.fallback, &mut bidi);
         let paragraph_level = bidi.paragraph_level;
 
         let shaped = options.shape && shape::needs_shaping(text);
@@ -473,6 +475,7 @@ impl Builder {
         layout.visual.clear();
         layout.lines.clear();
         layout.direction = bidi.direction();
+        self.levels = bidi;
         layout.width = max_width;
         if options.wrap {
             self.wrap(layout, max_width, paragraph_level, options.order);
