@@ -329,7 +329,6 @@ impl Layout {
 #[derive(Default)]
 struct Builder {
     chars: Vec<char>,
-    offsets: Vec<u32>,
     ends: Vec<u32>,
     glyphs: Vec<char>,
     line_classes: Vec<BidiClass>,
@@ -347,12 +346,7 @@ impl Builder {
         let text: &str = &san.text;
         // Decoded once; every step below indexes characters.
         self.chars.clear();
-        self.offsets.clear();
-        for (i, c) in text.char_indices() {
-            self.chars.push(c);
-            self.offsets.push(i as u32);
-        }
-        self.offsets.push(text.len() as u32);
+        self.chars.extend(text.chars());
         let chars = &self.chars;
         let mut bidi = std::mem::take(&mut self.levels);
         bidi::resolve_into(text, chars, options.direction, options.fallback, &mut bidi);
@@ -364,8 +358,14 @@ impl Builder {
         }
         // UAX #9 L4 is part of reordering: a terminal that reorders mirrors too.
         let any_rtl = bidi.has_rtl() && options.order == Order::Visual;
-        cluster::cluster_ends(text, chars, &mut self.ends);
+        // In plain text a cluster is a base and the marks after it (UAX #29
+        // GB9), found as the clusters are built below; other text is
+        // segmented in full first.
         let plain = cluster::is_plain(chars);
+        if !plain {
+            cluster::cluster_ends(text, chars, &mut self.ends);
+        }
+        let mut full_ends = self.ends.iter();
 
         let mut display = std::mem::take(&mut layout.display);
         display.clear();
@@ -377,15 +377,28 @@ impl Builder {
             .map(|(at, _)| at)
             .peekable();
         // Index of the cluster's first character, for the per-character
-        // levels, classes and glyphs.
+        // levels, classes and glyphs, and its byte offset in `text`.
         let mut ci = 0usize;
+        let mut pos = 0usize;
 
-        for &cluster_end in &self.ends {
+        while ci < chars.len() {
             let first_char = ci;
-            let cluster_end = cluster_end as usize;
-            let start = self.offsets[first_char] as usize;
-            let end = self.offsets[cluster_end] as usize;
+            let cluster_end = if plain {
+                let mut end = ci + 1;
+                while end < chars.len() && cluster::plain(chars[end]) == Plain::Mark {
+                    end += 1;
+                }
+                end
+            } else {
+                match full_ends.next() {
+                    Some(&end) => end as usize,
+                    None => break,
+                }
+            };
             let g_chars = &chars[first_char..cluster_end];
+            let start = pos;
+            let end = start + g_chars.iter().map(|c| c.len_utf8()).sum::<usize>();
+            pos = end;
             let first = g_chars[0];
             let level = bidi.levels[ci];
             let class = bidi.classes[ci];
