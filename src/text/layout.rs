@@ -410,9 +410,10 @@ impl Builder {
                 break_before |= at == start;
                 breaks.next();
             }
-            let kind = if first == '\t' {
+            // Plain text has neither tabs nor bidi controls.
+            let kind = if !plain && first == '\t' {
                 Kind::Tab
-            } else if g_chars.len() == 1 && bidi::is_bidi_control(first) {
+            } else if !plain && g_chars.len() == 1 && bidi::is_bidi_control(first) {
                 Kind::Control
             } else if class == BidiClass::WS {
                 Kind::Space
@@ -581,7 +582,14 @@ impl Builder {
         {
             trailing -= 1;
         }
+        let visual_start = layout.visual.len() as u32;
+        let painted = |(i, c): (usize, &Cluster)| {
+            (c.width > 0 && c.kind != Kind::Control).then_some((range.start + i) as u32)
+        };
+        // One pass hangs whitespace, measures the line, lists the painted
+        // clusters in logical order and sees whether they share one level.
         let mut width: usize = 0;
+        let mut one_level = true;
         for (i, c) in clusters.iter_mut().enumerate() {
             let hangs = i >= trailing
                 && matches!(c.kind, Kind::Space | Kind::Tab)
@@ -590,27 +598,22 @@ impl Builder {
                 c.width = 0;
             }
             width += usize::from(c.width);
+            one_level &= c.level == paragraph_level;
+            if let Some(index) = painted((i, c)) {
+                layout.visual.push(index);
+            }
         }
 
-        let visual_start = layout.visual.len() as u32;
-        let painted = |(i, c): (usize, &Cluster)| {
-            (c.width > 0 && c.kind != Kind::Control).then_some((range.start + i) as u32)
-        };
         if order == Order::Logical {
-            layout
-                .visual
-                .extend(clusters.iter().enumerate().filter_map(painted));
-        } else if clusters.iter().all(|c| c.level == paragraph_level) {
+            // The painted clusters as they are.
+        } else if one_level {
             // One level throughout (most lines of prose): L1 changes nothing
             // and L2 reverses the whole line or nothing.
-            let start = layout.visual.len();
-            layout
-                .visual
-                .extend(clusters.iter().enumerate().filter_map(painted));
             if paragraph_level % 2 == 1 {
-                layout.visual[start..].reverse();
+                layout.visual[visual_start as usize..].reverse();
             }
         } else {
+            layout.visual.truncate(visual_start as usize);
             // UAX #9 L1 over all clusters of the line.
             self.line_classes.clear();
             self.line_levels.clear();
