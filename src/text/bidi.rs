@@ -224,6 +224,8 @@ pub struct Levels {
     pub levels: Vec<u8>,
     /// Original bidi class of each character.
     pub classes: Vec<BidiClass>,
+    /// Resolved types while the levels are worked out.
+    scratch: Vec<BidiClass>,
 }
 
 impl Levels {
@@ -310,6 +312,28 @@ pub fn resolve_into(
         }
         return;
     }
+    let non_ascii_bracket = || {
+        chars.iter().zip(&out.classes).any(|(&c, &class)| {
+            class == ON
+                && !c.is_ascii()
+                && BidiDataSource::bidi_matched_opening_bracket(&unicode_bidi::HardcodedBidiData, c)
+                    .is_some()
+        })
+    };
+    if !explicit && !non_ascii_bracket() {
+        out.paragraph_level = match dir {
+            Direction::Ltr => 0,
+            Direction::Rtl => 1,
+        };
+        one_run_levels(
+            chars,
+            &out.classes,
+            out.paragraph_level,
+            &mut out.scratch,
+            &mut out.levels,
+        );
+        return;
+    }
     let level = match dir {
         Direction::Ltr => Level::ltr(),
         Direction::Rtl => Level::rtl(),
@@ -343,6 +367,181 @@ pub fn resolve_into(
         out.paragraph_level = info.paragraph_level.number();
         out.levels.extend(info.levels.iter().map(Level::number));
     }
+}
+
+/// The direction a resolved type counts as for N0 and N1: numbers count as
+/// right to left; neutrals have none.
+fn strong_direction(class: BidiClass) -> Option<BidiClass> {
+    use BidiClass::*;
+    match class {
+        L => Some(L),
+        R | EN | AN => Some(R),
+        _ => None,
+    }
+}
+
+/// Levels of a paragraph with no explicit formatting characters, no
+/// paragraph separator and no paired brackets but ASCII ones (prose mixing
+/// Arabic and Latin words), without `unicode-bidi`'s general machinery:
+/// rules X1–X10 then leave one isolating run sequence at the paragraph level
+/// whose sos and eos both take the paragraph's direction, resolved here by
+/// W1–W7, N0 (BD16 bracket pairs), N1–N2 and I1–I2 over `t`, a copy of the
+/// classes.
+fn one_run_levels(
+    chars: &[char],
+    classes: &[BidiClass],
+    paragraph_level: u8,
+    t: &mut Vec<BidiClass>,
+    levels: &mut Vec<u8>,
+) {
+    use BidiClass::*;
+    let e = if paragraph_level % 2 == 1 { R } else { L };
+    let sos = e;
+    t.clear();
+    t.extend_from_slice(classes);
+    // W1 (NSM takes the type before it), W2 (EN after AL is AN), W3 (AL is R).
+    let mut prev = sos;
+    let mut last_strong = sos;
+    for class in t.iter_mut() {
+        if *class == NSM {
+            *class = prev;
+        }
+        match *class {
+            L | R | AL => last_strong = *class,
+            EN if last_strong == AL => *class = AN,
+            _ => {}
+        }
+        prev = *class;
+        if *class == AL {
+            *class = R;
+        }
+    }
+    // W4: a single separator between two numbers of the same type.
+    for i in 1..t.len().saturating_sub(1) {
+        let (before, after) = (t[i - 1], t[i + 1]);
+        t[i] = match t[i] {
+            ES if before == EN && after == EN => EN,
+            CS if before == after && matches!(before, EN | AN) => before,
+            other => other,
+        };
+    }
+    // W5: terminators next to European numbers become numbers.
+    let mut i = 0;
+    while i < t.len() {
+        if t[i] != ET {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < t.len() && t[i] == ET {
+            i += 1;
+        }
+        let touches_en = (start > 0 && t[start - 1] == EN) || (i < t.len() && t[i] == EN);
+        if touches_en {
+            t[start..i].fill(EN);
+        }
+    }
+    // W6 (remaining separators and terminators are neutral) and W7 (EN
+    // after L is L).
+    let mut last_strong = sos;
+    for class in t.iter_mut() {
+        match *class {
+            L | R => last_strong = *class,
+            EN if last_strong == L => *class = L,
+            ES | ET | CS => *class = ON,
+            _ => {}
+        }
+    }
+    // N0: bracket pairs (BD16), then each pair in the order of its opening
+    // bracket takes the embedding direction if it encloses a strong type of
+    // that direction, else the opposite one if it encloses that and the
+    // context before it is opposite too.
+    let mut stack: Vec<(char, usize)> = Vec::new();
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_ascii() || t[i] != ON {
+            continue;
+        }
+        let Some(bracket) = ascii_bracket(c) else {
+            continue;
+        };
+        if bracket.is_open {
+            if stack.len() >= 63 {
+                break;
+            }
+            stack.push((bracket.opening, i));
+        } else if let Some(k) = stack.iter().rposition(|&(o, _)| o == bracket.opening) {
+            pairs.push((stack[k].1, i));
+            stack.truncate(k);
+        }
+    }
+    pairs.sort_unstable();
+    for (open, close) in pairs {
+        let mut found_e = false;
+        let mut found_opposite = false;
+        for &class in &t[open + 1..close] {
+            match strong_direction(class) {
+                Some(d) if d == e => {
+                    found_e = true;
+                    break;
+                }
+                Some(_) => found_opposite = true,
+                None => {}
+            }
+        }
+        let set = if found_e {
+            e
+        } else if found_opposite {
+            t[..open]
+                .iter()
+                .rev()
+                .find_map(|&c| strong_direction(c))
+                .unwrap_or(sos)
+        } else {
+            continue;
+        };
+        for bracket in [open, close] {
+            t[bracket] = set;
+            // Marks after a bracket follow it.
+            for k in bracket + 1..t.len() {
+                if classes[k] != NSM {
+                    break;
+                }
+                t[k] = set;
+            }
+        }
+    }
+    // N1 (neutrals between two strong types of one direction take it) and
+    // N2 (other neutrals take the embedding direction).
+    let mut i = 0;
+    let mut before = sos;
+    while i < t.len() {
+        if !matches!(t[i], ON | WS | S) {
+            before = t[i];
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < t.len() && matches!(t[i], ON | WS | S) {
+            i += 1;
+        }
+        let after = t.get(i).copied().unwrap_or(sos);
+        let resolved = match (strong_direction(before), strong_direction(after)) {
+            (Some(L), Some(L)) => L,
+            (Some(R), Some(R)) => R,
+            _ => e,
+        };
+        t[start..i].fill(resolved);
+    }
+    // I1, I2.
+    levels.extend(
+        t.iter()
+            .map(|&class| match (paragraph_level % 2 == 1, class) {
+                (false, R) | (true, L | EN | AN) => paragraph_level + 1,
+                (false, EN | AN) => paragraph_level + 2,
+                _ => paragraph_level,
+            }),
+    );
 }
 
 /// Levels of a right-to-left paragraph with no left-to-right letters and no
@@ -547,6 +746,33 @@ mod tests {
                 }),
             };
             let theirs = ParagraphBidiInfo::new(&text, level);
+            let expected: Vec<u8> =
+                text.char_indices().map(|(i, _)| theirs.levels[i].number()).collect();
+            proptest::prop_assert_eq!(ours.levels, expected, "{:?}", text);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Mixed prose with nested brackets, numbers and marks: the single
+        /// run path, in both directions.
+        #[test]
+        fn one_run_path_agrees_with_unicode_bidi(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                'ا', 'ب', 'א', 'a', 'b', '1', '٣', '۴', '+', '-', '$', ',', '.', '/', ' ',
+                '\t', '(', ')', '[', ']', '{', '}', '(', ')', '!', '«', '\u{064E}',
+                '\u{0301}',
+            ]), 0..120),
+            rtl in proptest::bool::ANY,
+        ) {
+            let text: String = chars.into_iter().collect();
+            let (base, level) = if rtl {
+                (BaseDirection::Rtl, Level::rtl())
+            } else {
+                (BaseDirection::Ltr, Level::ltr())
+            };
+            let ours = resolve(&text, base, Direction::Ltr);
+            let theirs = ParagraphBidiInfo::new(&text, Some(level));
             let expected: Vec<u8> =
                 text.char_indices().map(|(i, _)| theirs.levels[i].number()).collect();
             proptest::prop_assert_eq!(ours.levels, expected, "{:?}", text);
