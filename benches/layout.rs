@@ -9,6 +9,9 @@
 //! - `qari-1-core`: the same on one thread;
 //! - `qari-cli`: the `qari render` binary as a child process, output to
 //!   `/dev/null`, which is what `fribidi` is measured doing;
+//! - `qari-cli-1-core`: the same binary confined to one CPU with
+//!   `taskset` (render lays out on as many cores as it may use), skipped
+//!   when there is no `taskset` command;
 //! - `fribidi`: `fribidi --width 80 FILE > /dev/null`, skipped when the
 //!   command is not on `PATH` (Debian and Ubuntu: package `libfribidi-bin`).
 //!
@@ -22,7 +25,9 @@
 //! the documents (about 40 KB) instead, so tests stay fast.
 //!
 //! Run with `cargo bench --bench layout`. Both groups print their throughput;
-//! a summary line with the qari/fribidi ratio follows the criterion output.
+//! a summary line follows the criterion output with the medians of this run
+//! and how many times faster than `fribidi` each qari variant is; the
+//! figure that compares like with like is the binary against the binary.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -160,14 +165,19 @@ impl Input {
     }
 }
 
-fn fribidi_available() -> bool {
-    Command::new("fribidi")
-        .arg("--version")
+/// Whether a command runs and exits successfully with these arguments.
+fn command_works(program: &str, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
+}
+
+fn fribidi_available() -> bool {
+    command_works("fribidi", &["--version"])
 }
 
 /// Seconds per iteration of every timed batch, by benchmark, for the summary.
@@ -254,6 +264,21 @@ fn layout_throughput(c: &mut Criterion, input: &Input) {
             record("qari-cli", iters, total)
         })
     });
+
+    if command_works("taskset", &["-c", "0", "true"]) {
+        let qari = env!("CARGO_BIN_EXE_qari");
+        let one_cpu_args = ["-c", "0", qari, "render", "--width", &width];
+        group.bench_function("qari-cli-1-core", |b| {
+            b.iter_custom(|iters| {
+                let total = (0..iters)
+                    .map(|_| input.run("taskset", &one_cpu_args))
+                    .sum();
+                record("qari-cli-1-core", iters, total)
+            })
+        });
+    } else {
+        println!("layout_throughput/qari-cli-1-core: SKIPPED, no `taskset` command on PATH");
+    }
 
     if fribidi_available() {
         group.bench_function("fribidi", |b| {
@@ -343,35 +368,45 @@ fn layout_paragraph(c: &mut Criterion) {
     group.finish();
 }
 
-/// One line with the medians of the timed runs of `layout_throughput`.
+/// One line with the medians of the timed runs of `layout_throughput`, and
+/// how many times faster than `fribidi` each variant is (fribidi's time over
+/// the variant's, both from this run).
 fn summary(input_bytes: u64) {
-    let Some(qari) = median_secs("qari") else {
-        return;
-    };
     let mib_s = |secs: f64| input_bytes as f64 / secs / (1024.0 * 1024.0);
-    let mut line = format!("summary (medians): qari {:.1} MiB/s", mib_s(qari));
-    let one_core = median_secs("qari-1-core");
-    if let Some(one) = one_core {
-        line += &format!(", qari-1-core {:.1} MiB/s", mib_s(one));
-    }
-    if let Some(cli) = median_secs("qari-cli") {
-        line += &format!(", qari-cli {:.1} MiB/s", mib_s(cli));
-    }
-    match median_secs("fribidi") {
-        Some(fribidi) => {
-            line += &format!(
-                ", fribidi {:.1} MiB/s, ratio qari/fribidi {:.2}",
-                mib_s(fribidi),
-                fribidi / qari
-            );
-            if let Some(one) = one_core {
-                line += &format!(", qari-1-core/fribidi {:.2}", fribidi / one);
-            }
-            if let Some(cli) = median_secs("qari-cli") {
-                line += &format!(", qari-cli/fribidi {:.2}", fribidi / cli);
-            }
+    let variants = [
+        ("qari", "qari in process, every core"),
+        ("qari-1-core", "qari in process, one core"),
+        ("qari-cli", "binary `qari render` vs binary `fribidi`"),
+        ("qari-cli-1-core", "binary on one CPU vs binary `fribidi`"),
+    ];
+    let mut speeds = Vec::new();
+    for (name, _) in variants {
+        if let Some(secs) = median_secs(name) {
+            speeds.push(format!("{name} {:.1}", mib_s(secs)));
         }
-        None => line += ", fribidi not measured",
+    }
+    let fribidi = median_secs("fribidi");
+    if let Some(secs) = fribidi {
+        speeds.push(format!("fribidi {:.1}", mib_s(secs)));
+    }
+    if speeds.is_empty() {
+        return;
+    }
+    let mut line = format!("summary (medians, MiB/s): {}", speeds.join(", "));
+    match fribidi {
+        Some(fribidi) => {
+            let ratios: Vec<String> = variants
+                .iter()
+                .filter_map(|&(name, what)| {
+                    median_secs(name).map(|secs| format!("{what} {:.2}x", fribidi / secs))
+                })
+                .collect();
+            line += &format!(
+                "; times as fast as fribidi: {} (target: binary vs binary >= 2x)",
+                ratios.join(", ")
+            );
+        }
+        None => line += "; fribidi not measured",
     }
     println!("{line}");
 }

@@ -5,9 +5,12 @@
 //! line. Right-to-left lines are padded on the left to end at the width
 //! unless padding is off.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::sync::{Condvar, Mutex, mpsc};
 
-use crate::text::{BaseDirection, Layout, LayoutOptions, Order, dominant_direction};
+use crate::text::bidi::StrongCounts;
+use crate::text::{BaseDirection, Direction, Layout, LayoutOptions, Order, dominant_direction};
 
 /// Options of `qari render`.
 #[derive(Debug, Clone, Copy)]
@@ -34,88 +37,255 @@ pub fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
     crate::text::lines::lines(text).map(move |range| &text[range])
 }
 
-/// Paragraphs laid out per task when a document is split across cores.
-const CHUNK: usize = 256;
+/// Input bytes per task when a document is split across cores (cut at the
+/// line end that follows).
+const CHUNK_BYTES: usize = 64 * 1024;
+/// Tasks laid out but not yet written, at most, per thread: enough to keep
+/// every core busy while one slow task holds up the output, few enough to
+/// bound the memory.
+const AHEAD_PER_THREAD: usize = 4;
 /// Documents smaller than this are laid out on one core.
 const PARALLEL_MIN_BYTES: usize = 256 * 1024;
+/// Output bytes gathered before a write on one core.
+const WRITE_BYTES: usize = 64 * 1024;
 
 /// Lays out a whole document and writes its visual lines.
 ///
-/// Paragraphs are independent, so a large document is laid out in chunks on
-/// every core; the chunks are written in order.
+/// Paragraphs are independent, so a large document is cut into chunks of
+/// whole lines that every core takes in turn, while the calling thread
+/// writes the finished chunks in document order.
 pub fn render_document<W: Write>(
     text: &str,
     options: &RenderOptions,
     out: &mut W,
 ) -> io::Result<()> {
-    let layout_options = LayoutOptions {
-        width: options.width.max(1),
-        wrap: options.wrap,
-        shape: options.shape,
-        harakat: options.harakat,
-        direction: options.direction,
-        fallback: dominant_direction(text),
-        order: Order::Visual,
-    };
-    let pad = options.pad.then_some(options.width);
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     };
     if threads == 1 || text.len() < PARALLEL_MIN_BYTES {
-        let mut buffer = String::new();
+        let mut renderer = Renderer::new(options, dominant_direction(text));
+        let mut buffer = Vec::new();
         for paragraph in paragraphs(text) {
-            buffer.clear();
-            render_paragraph(paragraph, &layout_options, pad, &mut buffer);
-            out.write_all(buffer.as_bytes())?;
-        }
-        return Ok(());
-    }
-    let all: Vec<&str> = paragraphs(text).collect();
-    let chunks: Vec<&[&str]> = all.chunks(CHUNK).collect();
-    for batch in chunks.chunks(threads * 4) {
-        let mut rendered: Vec<String> = vec![String::new(); batch.len()];
-        std::thread::scope(|scope| {
-            let mut slots: Vec<&mut String> = rendered.iter_mut().collect();
-            let mut per_thread: Vec<Vec<(&[&str], &mut String)>> =
-                (0..threads).map(|_| Vec::new()).collect();
-            for (i, (chunk, slot)) in batch.iter().zip(slots.drain(..)).enumerate() {
-                per_thread[i % threads].push((chunk, slot));
+            renderer.paragraph(paragraph, &mut buffer);
+            if buffer.len() >= WRITE_BYTES {
+                out.write_all(&buffer)?;
+                buffer.clear();
             }
-            for work in per_thread {
-                let layout_options = &layout_options;
-                scope.spawn(move || {
-                    for (chunk, slot) in work {
-                        for paragraph in chunk {
-                            render_paragraph(paragraph, layout_options, pad, slot);
-                        }
-                    }
-                });
-            }
-        });
-        for chunk in &rendered {
-            out.write_all(chunk.as_bytes())?;
         }
+        return out.write_all(&buffer);
     }
-    Ok(())
+    render_parallel(text, options, threads, CHUNK_BYTES, out)
 }
 
-/// Appends one paragraph's visual lines, each ending in a newline.
-fn render_paragraph(
-    paragraph: &str,
-    options: &LayoutOptions,
+/// One worker's reusable state: the options and a layout whose buffers
+/// serve every paragraph it lays out.
+struct Renderer {
+    options: LayoutOptions,
     pad: Option<usize>,
-    out: &mut String,
-) {
-    if paragraph.is_empty() {
-        out.push('\n');
-        return;
+    layout: Layout,
+}
+
+impl Renderer {
+    fn new(options: &RenderOptions, fallback: Direction) -> Renderer {
+        let options_for_layout = LayoutOptions {
+            width: options.width.max(1),
+            wrap: options.wrap,
+            shape: options.shape,
+            harakat: options.harakat,
+            direction: options.direction,
+            fallback,
+            order: Order::Visual,
+        };
+        Renderer {
+            layout: Layout::new("", &options_for_layout),
+            options: options_for_layout,
+            pad: options.pad.then_some(options.width),
+        }
     }
-    let layout = Layout::new(paragraph, options);
-    for visual in layout.lines() {
-        visual.write_to(out, pad);
-        out.push('\n');
+
+    /// Appends one paragraph's visual lines, each ending in a newline.
+    fn paragraph(&mut self, paragraph: &str, out: &mut Vec<u8>) {
+        if paragraph.is_empty() {
+            out.push(b'\n');
+            return;
+        }
+        self.layout.lay_out(paragraph, &self.options);
+        for visual in self.layout.lines() {
+            visual.write_bytes(out, self.pad);
+            out.push(b'\n');
+        }
     }
+}
+
+/// Where each chunk of `text` ends: about every `chunk_bytes`, just after a
+/// line feed, so that no chunk splits a line or a CRLF pair and the lines of
+/// the chunks are the lines of the text.
+fn chunk_ends(text: &str, chunk_bytes: usize) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut ends = Vec::with_capacity(text.len() / chunk_bytes.max(1) + 1);
+    let mut start = 0;
+    while start < bytes.len() {
+        let target = (start + chunk_bytes.max(1)).min(bytes.len());
+        let end = memchr::memchr(b'\n', &bytes[target - 1..]).map_or(bytes.len(), |i| target + i);
+        ends.push(end);
+        start = end;
+    }
+    ends
+}
+
+/// Cuts `text` into `parts` pieces at character boundaries.
+fn split_evenly(text: &str, parts: usize) -> Vec<&str> {
+    let mut pieces = Vec::with_capacity(parts);
+    let mut rest = text;
+    for left in (1..=parts).rev() {
+        let mut at = rest.len() / left;
+        while !rest.is_char_boundary(at) {
+            at += 1;
+        }
+        let (piece, tail) = rest.split_at(at);
+        pieces.push(piece);
+        rest = tail;
+    }
+    pieces
+}
+
+/// What the writer and the workers share.
+struct Shared {
+    /// The next chunk to lay out.
+    next: usize,
+    /// Chunks written so far (all those before this index).
+    written: usize,
+    /// Emptied output buffers, for the workers to reuse.
+    free: Vec<Vec<u8>>,
+    /// Set when writing failed or a worker panicked: everyone stops.
+    stop: bool,
+}
+
+/// Stops the other threads if a worker panics, so that none waits forever
+/// for a chunk that will not come.
+struct StopOnPanic<'a>(&'a (Mutex<Shared>, Condvar));
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let (lock, wake) = self.0;
+            if let Ok(mut shared) = lock.lock() {
+                shared.stop = true;
+            }
+            wake.notify_all();
+        }
+    }
+}
+
+/// Lays out `text` on `threads` worker threads, in chunks of about
+/// `chunk_bytes`, and writes the chunks in order on this thread as they
+/// are finished.
+fn render_parallel<W: Write>(
+    text: &str,
+    options: &RenderOptions,
+    threads: usize,
+    chunk_bytes: usize,
+    out: &mut W,
+) -> io::Result<()> {
+    // Every paragraph may need the document's dominant direction, so it is
+    // counted first, a piece per core.
+    let pieces = split_evenly(text, threads);
+    let counts = std::thread::scope(|scope| {
+        let handles: Vec<_> = pieces
+            .iter()
+            .map(|&piece| scope.spawn(move || StrongCounts::of(piece)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .fold(StrongCounts::default(), |a, b| a + b)
+    });
+    let fallback = counts.dominant();
+
+    let ends = chunk_ends(text, chunk_bytes);
+    let ahead = threads * AHEAD_PER_THREAD;
+    let state = (
+        Mutex::new(Shared {
+            next: 0,
+            written: 0,
+            free: Vec::new(),
+            stop: false,
+        }),
+        Condvar::new(),
+    );
+    let (done, finished) = mpsc::channel::<(usize, Vec<u8>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let done = done.clone();
+            let (state, ends) = (&state, &ends);
+            scope.spawn(move || {
+                let _guard = StopOnPanic(state);
+                let (lock, wake) = state;
+                let mut renderer = Renderer::new(options, fallback);
+                loop {
+                    let (index, mut buffer) = {
+                        let mut shared = lock.lock().unwrap_or_else(|e| e.into_inner());
+                        // Waits while the chunks laid out ahead of the
+                        // writer are as many as allowed.
+                        while !shared.stop
+                            && shared.next < ends.len()
+                            && shared.next >= shared.written + ahead
+                        {
+                            shared = wake.wait(shared).unwrap_or_else(|e| e.into_inner());
+                        }
+                        if shared.stop || shared.next >= ends.len() {
+                            return;
+                        }
+                        shared.next += 1;
+                        (shared.next - 1, shared.free.pop().unwrap_or_default())
+                    };
+                    let start = if index == 0 { 0 } else { ends[index - 1] };
+                    for paragraph in paragraphs(&text[start..ends[index]]) {
+                        renderer.paragraph(paragraph, &mut buffer);
+                    }
+                    if done.send((index, buffer)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        // Only the workers hold senders now: if they all stop early, the
+        // loop below sees the channel close instead of waiting forever.
+        drop(done);
+        let (lock, wake) = &state;
+        // Finished chunks waiting for an earlier one, by index.
+        let mut waiting: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+        let mut written = 0;
+        let mut result = Ok(());
+        while written < ends.len() {
+            let Ok((index, buffer)) = finished.recv() else {
+                break;
+            };
+            waiting.insert(index, buffer);
+            while let Some(mut buffer) = waiting.remove(&written) {
+                if let Err(e) = out.write_all(&buffer) {
+                    result = Err(e);
+                    break;
+                }
+                buffer.clear();
+                written += 1;
+                let mut shared = lock.lock().unwrap_or_else(|e| e.into_inner());
+                shared.written = written;
+                shared.free.push(buffer);
+                drop(shared);
+                wake.notify_all();
+            }
+            if result.is_err() {
+                break;
+            }
+        }
+        if written < ends.len() {
+            lock.lock().unwrap_or_else(|e| e.into_inner()).stop = true;
+            wake.notify_all();
+        }
+        result
+    })
 }
 
 #[cfg(test)]
@@ -123,15 +293,8 @@ mod tests {
     use super::*;
     use crate::text::BaseDirection;
 
-    #[test]
-    fn parallel_output_equals_sequential_output() {
-        let mut text = String::new();
-        let mut i = 0;
-        while text.len() < 2 * PARALLEL_MIN_BYTES {
-            text.push_str(&format!("سطر رقم {i} (عربي) مع English وأرقام ٣٤٥.\n\n"));
-            i += 1;
-        }
-        let options = |threads| RenderOptions {
+    fn options(threads: usize) -> RenderOptions {
+        RenderOptions {
             width: 37,
             wrap: true,
             pad: true,
@@ -139,12 +302,99 @@ mod tests {
             harakat: true,
             direction: BaseDirection::Auto,
             threads,
-        };
+        }
+    }
+
+    /// Mixed paragraphs, empty ones and every line ending, numbered so that
+    /// a chunk out of place changes the output.
+    fn document(min_len: usize) -> String {
+        let mut text = String::new();
+        let mut i = 0;
+        while text.len() < min_len {
+            text.push_str(&format!("سطر رقم {i} (عربي) مع English وأرقام ٣٤٥.\n\n"));
+            text.push_str(&format!("line {i}\r\n({i})\r"));
+            i += 1;
+        }
+        text
+    }
+
+    #[test]
+    fn parallel_output_equals_sequential_output() {
+        let text = document(2 * PARALLEL_MIN_BYTES);
         let (mut one, mut two) = (Vec::new(), Vec::new());
         render_document(&text, &options(1), &mut one).expect("render");
         render_document(&text, &options(2), &mut two).expect("render");
         assert!(one.len() > text.len());
         assert!(one == two, "the parallel path changes the output");
+    }
+
+    #[test]
+    fn output_order_is_kept_for_every_thread_count_and_chunk_size() {
+        let text = document(20_000);
+        let mut expected = Vec::new();
+        render_document(&text, &options(1), &mut expected).expect("render");
+        for threads in 1..=5 {
+            for chunk_bytes in [1, 2, 3, 50, 333, 4096, 1 << 20] {
+                let mut out = Vec::new();
+                render_parallel(&text, &options(threads), threads, chunk_bytes, &mut out)
+                    .expect("render");
+                assert!(
+                    out == expected,
+                    "{threads} threads, chunks of {chunk_bytes} bytes"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_end_after_line_feeds_and_cover_the_text() {
+        let text = "ab\r\ncd\n\nef\rgh\ni";
+        for chunk_bytes in 1..=text.len() + 1 {
+            let ends = chunk_ends(text, chunk_bytes);
+            assert_eq!(ends.last(), Some(&text.len()));
+            let mut start = 0;
+            for &end in &ends {
+                assert!(end > start, "empty chunk at {start}");
+                assert!(end == text.len() || text.as_bytes()[end - 1] == b'\n');
+                start = end;
+            }
+        }
+        assert!(chunk_ends("", 10).is_empty());
+    }
+
+    #[test]
+    fn even_pieces_cut_at_character_boundaries() {
+        let text = "سلام abc عليكم";
+        for parts in 1..=text.len() + 2 {
+            let pieces = split_evenly(text, parts);
+            assert_eq!(pieces.len(), parts);
+            assert_eq!(pieces.concat(), text);
+            let counts = pieces
+                .iter()
+                .map(|p| StrongCounts::of(p))
+                .fold(StrongCounts::default(), |a, b| a + b);
+            assert_eq!(counts, StrongCounts::of(text));
+        }
+    }
+
+    #[test]
+    fn a_failed_write_ends_the_render_with_its_error() {
+        struct Failing(usize);
+        impl Write for Failing {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"));
+                }
+                self.0 -= 1;
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let text = document(50_000);
+        let result = render_parallel(&text, &options(2), 2, 100, &mut Failing(3));
+        assert_eq!(result.map_err(|e| e.kind()), Err(io::ErrorKind::BrokenPipe));
     }
 
     #[test]

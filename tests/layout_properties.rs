@@ -555,8 +555,8 @@ proptest! {
         }
     }
 
-    /// A line's text is its cells' texts joined, and `write_to` with
-    /// padding puts exactly `indent` spaces before it.
+    /// A line's text is its cells' texts joined, and `write_to` and
+    /// `write_bytes` with padding put exactly `indent` spaces before it.
     #[test]
     fn text_is_cells_joined(text in paragraph(), opts in options()) {
         let layout = Layout::new(&text, &opts);
@@ -566,7 +566,11 @@ proptest! {
             let mut padded = String::new();
             line.write_to(&mut padded, Some(opts.width));
             let expected = " ".repeat(line.indent(opts.width)) + &joined;
-            prop_assert_eq!(padded, expected, "line {}\n{}", i, dump(&layout));
+            prop_assert_eq!(&padded, &expected, "line {}\n{}", i, dump(&layout));
+            let mut bytes = b"before".to_vec();
+            line.write_bytes(&mut bytes, Some(opts.width));
+            prop_assert_eq!(&bytes[..6], b"before");
+            prop_assert_eq!(&bytes[6..], expected.as_bytes(), "line {}\n{}", i, dump(&layout));
         }
     }
 

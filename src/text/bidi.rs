@@ -114,19 +114,55 @@ pub fn first_strong(text: &str) -> Option<Direction> {
 /// The dominant direction of a document: that of most of its strong
 /// characters (left to right when there are none, or as many of each).
 pub fn dominant_direction(text: &str) -> Direction {
-    let table = BidiTable::get();
-    let (mut ltr, mut rtl) = (0usize, 0usize);
-    for c in text.chars() {
-        match table.class(c) {
-            BidiClass::L => ltr += 1,
-            BidiClass::R | BidiClass::AL => rtl += 1,
-            _ => {}
+    StrongCounts::of(text).dominant()
+}
+
+/// A text's strong characters counted by direction. Counts of the parts of
+/// a text add up to those of the whole, so a large document can be counted
+/// in pieces on several cores.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StrongCounts {
+    /// Characters of class L.
+    pub ltr: usize,
+    /// Characters of class R or AL.
+    pub rtl: usize,
+}
+
+impl StrongCounts {
+    /// Counts the strong characters of `text`.
+    pub fn of(text: &str) -> StrongCounts {
+        let table = BidiTable::get();
+        let mut counts = StrongCounts::default();
+        for c in text.chars() {
+            match table.class(c) {
+                BidiClass::L => counts.ltr += 1,
+                BidiClass::R | BidiClass::AL => counts.rtl += 1,
+                _ => {}
+            }
+        }
+        counts
+    }
+
+    /// The direction of most of the strong characters (left to right when
+    /// there are none, or as many of each).
+    pub fn dominant(self) -> Direction {
+        if self.rtl > self.ltr {
+            Direction::Rtl
+        } else {
+            Direction::Ltr
         }
     }
-    if rtl > ltr {
-        Direction::Rtl
-    } else {
-        Direction::Ltr
+}
+
+impl std::ops::Add for StrongCounts {
+    type Output = StrongCounts;
+
+    /// The counts of two texts together.
+    fn add(self, other: StrongCounts) -> StrongCounts {
+        StrongCounts {
+            ltr: self.ltr + other.ltr,
+            rtl: self.rtl + other.rtl,
+        }
     }
 }
 
@@ -188,6 +224,8 @@ pub struct Levels {
     pub levels: Vec<u8>,
     /// Original bidi class of each character.
     pub classes: Vec<BidiClass>,
+    /// Resolved types while the levels are worked out.
+    scratch: Vec<BidiClass>,
 }
 
 impl Levels {
@@ -215,22 +253,24 @@ impl Levels {
 /// paired bracket or an FSI is resolved on its own text instead.
 pub fn resolve(text: &str, base: BaseDirection, fallback: Direction) -> Levels {
     let chars: Vec<char> = text.chars().collect();
-    resolve_chars(text, &chars, base, fallback)
+    let mut levels = Levels::default();
+    resolve_into(text, &chars, base, fallback, &mut levels);
+    levels
 }
 
-/// [`resolve`] for a text already decoded into `chars`.
-pub fn resolve_chars(
+/// [`resolve`] for a text already decoded into `chars`, into `out`, whose
+/// buffers are reused.
+pub fn resolve_into(
     text: &str,
     chars: &[char],
     base: BaseDirection,
     fallback: Direction,
-) -> Levels {
+    out: &mut Levels,
+) {
     use BidiClass::*;
     let table = BidiTable::get();
-    let mut out = Levels {
-        classes: Vec::with_capacity(chars.len()),
-        ..Levels::default()
-    };
+    out.classes.clear();
+    out.levels.clear();
     let mut isolates = 0usize;
     let mut first_strong = None;
     let mut seen = 0u32;
@@ -258,13 +298,41 @@ pub fn resolve_chars(
     if dir == Direction::Ltr && !explicit && !has(&[R, AL, AN]) {
         // Nothing right-to-left: every character stays at level 0.
         out.paragraph_level = 0;
-        out.levels = vec![0; out.classes.len()];
-        return out;
+        out.levels.resize(out.classes.len(), 0);
+        return;
     }
     if dir == Direction::Rtl && !explicit && !has(&[L]) {
         out.paragraph_level = 1;
-        out.levels = right_to_left_levels(&out.classes);
-        return out;
+        if has(&[EN, AN]) {
+            right_to_left_levels(&out.classes, &mut out.levels);
+        } else {
+            // No numbers: the weak rules leave nothing but right-to-left
+            // and neutral types, all at level 1 (see `right_to_left_levels`).
+            out.levels.resize(out.classes.len(), 1);
+        }
+        return;
+    }
+    let non_ascii_bracket = || {
+        chars.iter().zip(&out.classes).any(|(&c, &class)| {
+            class == ON
+                && !c.is_ascii()
+                && BidiDataSource::bidi_matched_opening_bracket(&unicode_bidi::HardcodedBidiData, c)
+                    .is_some()
+        })
+    };
+    if !explicit && !non_ascii_bracket() {
+        out.paragraph_level = match dir {
+            Direction::Ltr => 0,
+            Direction::Rtl => 1,
+        };
+        one_run_levels(
+            chars,
+            &out.classes,
+            out.paragraph_level,
+            &mut out.scratch,
+            &mut out.levels,
+        );
+        return;
     }
     let level = match dir {
         Direction::Ltr => Level::ltr(),
@@ -292,16 +360,188 @@ pub fn resolve_chars(
     if direct {
         let info = ParagraphBidiInfo::new_with_data_source(&table, text, Some(level));
         out.paragraph_level = info.paragraph_level.number();
-        out.levels = text
-            .char_indices()
-            .map(|(i, _)| info.levels[i].number())
-            .collect();
+        out.levels
+            .extend(text.char_indices().map(|(i, _)| info.levels[i].number()));
     } else {
         let info = ParagraphBidiInfo::new_with_data_source(&ProxySource, &proxy, Some(level));
         out.paragraph_level = info.paragraph_level.number();
-        out.levels = info.levels.iter().map(Level::number).collect();
+        out.levels.extend(info.levels.iter().map(Level::number));
     }
-    out
+}
+
+/// The direction a resolved type counts as for N0 and N1: numbers count as
+/// right to left; neutrals have none.
+fn strong_direction(class: BidiClass) -> Option<BidiClass> {
+    use BidiClass::*;
+    match class {
+        L => Some(L),
+        R | EN | AN => Some(R),
+        _ => None,
+    }
+}
+
+/// Levels of a paragraph with no explicit formatting characters, no
+/// paragraph separator and no paired brackets but ASCII ones (prose mixing
+/// Arabic and Latin words), without `unicode-bidi`'s general machinery:
+/// rules X1–X10 then leave one isolating run sequence at the paragraph level
+/// whose sos and eos both take the paragraph's direction, resolved here by
+/// W1–W7, N0 (BD16 bracket pairs), N1–N2 and I1–I2 over `t`, a copy of the
+/// classes.
+fn one_run_levels(
+    chars: &[char],
+    classes: &[BidiClass],
+    paragraph_level: u8,
+    t: &mut Vec<BidiClass>,
+    levels: &mut Vec<u8>,
+) {
+    use BidiClass::*;
+    let e = if paragraph_level % 2 == 1 { R } else { L };
+    let sos = e;
+    t.clear();
+    t.extend_from_slice(classes);
+    // W1 (NSM takes the type before it), W2 (EN after AL is AN), W3 (AL is R).
+    let mut prev = sos;
+    let mut last_strong = sos;
+    for class in t.iter_mut() {
+        if *class == NSM {
+            *class = prev;
+        }
+        match *class {
+            L | R | AL => last_strong = *class,
+            EN if last_strong == AL => *class = AN,
+            _ => {}
+        }
+        prev = *class;
+        if *class == AL {
+            *class = R;
+        }
+    }
+    // W4: a single separator between two numbers of the same type.
+    for i in 1..t.len().saturating_sub(1) {
+        let (before, after) = (t[i - 1], t[i + 1]);
+        t[i] = match t[i] {
+            ES if before == EN && after == EN => EN,
+            CS if before == after && matches!(before, EN | AN) => before,
+            other => other,
+        };
+    }
+    // W5: terminators next to European numbers become numbers.
+    let mut i = 0;
+    while i < t.len() {
+        if t[i] != ET {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < t.len() && t[i] == ET {
+            i += 1;
+        }
+        let touches_en = (start > 0 && t[start - 1] == EN) || (i < t.len() && t[i] == EN);
+        if touches_en {
+            t[start..i].fill(EN);
+        }
+    }
+    // W6 (remaining separators and terminators are neutral) and W7 (EN
+    // after L is L).
+    let mut last_strong = sos;
+    for class in t.iter_mut() {
+        match *class {
+            L | R => last_strong = *class,
+            EN if last_strong == L => *class = L,
+            ES | ET | CS => *class = ON,
+            _ => {}
+        }
+    }
+    // N0: bracket pairs (BD16), then each pair in the order of its opening
+    // bracket takes the embedding direction if it encloses a strong type of
+    // that direction, else the opposite one if it encloses that and the
+    // context before it is opposite too.
+    let mut stack: Vec<(char, usize)> = Vec::new();
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_ascii() || t[i] != ON {
+            continue;
+        }
+        let Some(bracket) = ascii_bracket(c) else {
+            continue;
+        };
+        if bracket.is_open {
+            if stack.len() >= 63 {
+                break;
+            }
+            stack.push((bracket.opening, i));
+        } else if let Some(k) = stack.iter().rposition(|&(o, _)| o == bracket.opening) {
+            pairs.push((stack[k].1, i));
+            stack.truncate(k);
+        }
+    }
+    pairs.sort_unstable();
+    for (open, close) in pairs {
+        let mut found_e = false;
+        let mut found_opposite = false;
+        for &class in &t[open + 1..close] {
+            match strong_direction(class) {
+                Some(d) if d == e => {
+                    found_e = true;
+                    break;
+                }
+                Some(_) => found_opposite = true,
+                None => {}
+            }
+        }
+        let set = if found_e {
+            e
+        } else if found_opposite {
+            t[..open]
+                .iter()
+                .rev()
+                .find_map(|&c| strong_direction(c))
+                .unwrap_or(sos)
+        } else {
+            continue;
+        };
+        for bracket in [open, close] {
+            t[bracket] = set;
+            // Marks after a bracket follow it.
+            for k in bracket + 1..t.len() {
+                if classes[k] != NSM {
+                    break;
+                }
+                t[k] = set;
+            }
+        }
+    }
+    // N1 (neutrals between two strong types of one direction take it) and
+    // N2 (other neutrals take the embedding direction).
+    let mut i = 0;
+    let mut before = sos;
+    while i < t.len() {
+        if !matches!(t[i], ON | WS | S) {
+            before = t[i];
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < t.len() && matches!(t[i], ON | WS | S) {
+            i += 1;
+        }
+        let after = t.get(i).copied().unwrap_or(sos);
+        let resolved = match (strong_direction(before), strong_direction(after)) {
+            (Some(L), Some(L)) => L,
+            (Some(R), Some(R)) => R,
+            _ => e,
+        };
+        t[start..i].fill(resolved);
+    }
+    // I1, I2.
+    levels.extend(
+        t.iter()
+            .map(|&class| match (paragraph_level % 2 == 1, class) {
+                (false, R) | (true, L | EN | AN) => paragraph_level + 1,
+                (false, EN | AN) => paragraph_level + 2,
+                _ => paragraph_level,
+            }),
+    );
 }
 
 /// Levels of a right-to-left paragraph with no left-to-right letters and no
@@ -310,7 +550,7 @@ pub fn resolve_chars(
 /// everything else level 1, because every neutral then sits between
 /// right-to-left strong types or numbers, which N0–N1 treat alike, and the
 /// paragraph edges (sos, eos) are right to left.
-fn right_to_left_levels(classes: &[BidiClass]) -> Vec<u8> {
+fn right_to_left_levels(classes: &[BidiClass], levels: &mut Vec<u8>) {
     use BidiClass::*;
     let mut t = classes.to_vec();
     // W1 (NSM takes the previous type), W2 (EN after AL is AN), W3 (AL is R).
@@ -358,9 +598,7 @@ fn right_to_left_levels(classes: &[BidiClass]) -> Vec<u8> {
     }
     // W6 makes the remaining separators neutral; N0–N2 resolve every
     // neutral to R; I2 raises numbers at this odd level.
-    t.iter()
-        .map(|&c| if matches!(c, EN | AN) { 2 } else { 1 })
-        .collect()
+    levels.extend(t.iter().map(|&c| if matches!(c, EN | AN) { 2 } else { 1 }));
 }
 
 /// Whether L1 treats a class like whitespace: WS, the isolate controls, and
@@ -508,6 +746,33 @@ mod tests {
                 }),
             };
             let theirs = ParagraphBidiInfo::new(&text, level);
+            let expected: Vec<u8> =
+                text.char_indices().map(|(i, _)| theirs.levels[i].number()).collect();
+            proptest::prop_assert_eq!(ours.levels, expected, "{:?}", text);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Mixed prose with nested brackets, numbers and marks: the single
+        /// run path, in both directions.
+        #[test]
+        fn one_run_path_agrees_with_unicode_bidi(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                'ا', 'ب', 'א', 'a', 'b', '1', '٣', '۴', '+', '-', '$', ',', '.', '/', ' ',
+                '\t', '(', ')', '[', ']', '{', '}', '(', ')', '!', '«', '\u{064E}',
+                '\u{0301}',
+            ]), 0..120),
+            rtl in proptest::bool::ANY,
+        ) {
+            let text: String = chars.into_iter().collect();
+            let (base, level) = if rtl {
+                (BaseDirection::Rtl, Level::rtl())
+            } else {
+                (BaseDirection::Ltr, Level::ltr())
+            };
+            let ours = resolve(&text, base, Direction::Ltr);
+            let theirs = ParagraphBidiInfo::new(&text, Some(level));
             let expected: Vec<u8> =
                 text.char_indices().map(|(i, _)| theirs.levels[i].number()).collect();
             proptest::prop_assert_eq!(ours.levels, expected, "{:?}", text);

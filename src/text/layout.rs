@@ -148,13 +148,29 @@ const TOO_WIDE: &str = "…";
 impl Layout {
     /// Lays out one paragraph (one line of input, without its line ending).
     pub fn new(paragraph: &str, options: &LayoutOptions) -> Layout {
+        let mut layout = Layout {
+            display: String::new(),
+            clusters: Vec::new(),
+            visual: Vec::new(),
+            lines: Vec::new(),
+            direction: Direction::Ltr,
+            width: options.width.max(1),
+        };
+        layout.lay_out(paragraph, options);
+        layout
+    }
+
+    /// Lays out another paragraph in place of this one, reusing the
+    /// buffers: what [`Layout::new`] returns, without allocating once they
+    /// are large enough.
+    pub fn lay_out(&mut self, paragraph: &str, options: &LayoutOptions) {
         thread_local! {
             // Scratch space reused from one paragraph to the next.
             static BUILDER: std::cell::RefCell<Builder> = std::cell::RefCell::default();
         }
         BUILDER.with(|builder| match builder.try_borrow_mut() {
-            Ok(mut builder) => builder.layout(paragraph, options),
-            Err(_) => Builder::default().layout(paragraph, options),
+            Ok(mut builder) => builder.layout(paragraph, options, self),
+            Err(_) => Builder::default().layout(paragraph, options, self),
         })
     }
 
@@ -267,6 +283,34 @@ impl<'a> VisualLine<'a> {
         }
     }
 
+    /// Appends the line to `out` as UTF-8 bytes, as [`VisualLine::write_to`]
+    /// does to a string, for output that goes straight to a writer.
+    pub fn write_bytes(&self, out: &mut Vec<u8>, pad_to: Option<usize>) {
+        if let Some(width) = pad_to {
+            let pad = self.indent(width);
+            out.resize(out.len() + pad, b' ');
+        }
+        let layout = self.layout;
+        let display = layout.display.as_bytes();
+        let visual = &layout.visual[self.line.visual.start as usize..self.line.visual.end as usize];
+        for &i in visual {
+            let c = &layout.clusters[i as usize];
+            if c.kind == Kind::Tab {
+                out.resize(out.len() + usize::from(c.width), b' ');
+                continue;
+            }
+            let bytes = &display[c.display.0 as usize..c.display.1 as usize];
+            // Most clusters are one letter of two or three bytes: copies of
+            // a known length compile to a store instead of a call to memcpy.
+            match *bytes {
+                [a, b] => out.extend_from_slice(&[a, b]),
+                [a, b, c] => out.extend_from_slice(&[a, b, c]),
+                [a] => out.push(a),
+                _ => out.extend_from_slice(bytes),
+            }
+        }
+    }
+
     /// The line as a string, without padding.
     pub fn text(&self) -> String {
         let mut s = String::new();
@@ -285,7 +329,6 @@ impl Layout {
 #[derive(Default)]
 struct Builder {
     chars: Vec<char>,
-    offsets: Vec<u32>,
     ends: Vec<u32>,
     glyphs: Vec<char>,
     line_classes: Vec<BidiClass>,
@@ -293,23 +336,20 @@ struct Builder {
     unit_levels: Vec<u8>,
     unit_index: Vec<u32>,
     order: Vec<u32>,
+    levels: bidi::Levels,
 }
 
 impl Builder {
-    fn layout(&mut self, paragraph: &str, options: &LayoutOptions) -> Layout {
+    fn layout(&mut self, paragraph: &str, options: &LayoutOptions, layout: &mut Layout) {
         let max_width = options.width.max(1);
         let san = sanitize(paragraph);
         let text: &str = &san.text;
         // Decoded once; every step below indexes characters.
         self.chars.clear();
-        self.offsets.clear();
-        for (i, c) in text.char_indices() {
-            self.chars.push(c);
-            self.offsets.push(i as u32);
-        }
-        self.offsets.push(text.len() as u32);
+        self.chars.extend(text.chars());
         let chars = &self.chars;
-        let bidi = bidi::resolve_chars(text, chars, options.direction, options.fallback);
+        let mut bidi = std::mem::take(&mut self.levels);
+        bidi::resolve_into(text, chars, options.direction, options.fallback, &mut bidi);
         let paragraph_level = bidi.paragraph_level;
 
         let shaped = options.shape && shape::needs_shaping(text);
@@ -318,24 +358,47 @@ impl Builder {
         }
         // UAX #9 L4 is part of reordering: a terminal that reorders mirrors too.
         let any_rtl = bidi.has_rtl() && options.order == Order::Visual;
-        cluster::cluster_ends(text, chars, &mut self.ends);
+        // In plain text a cluster is a base and the marks after it (UAX #29
+        // GB9), found as the clusters are built below; other text is
+        // segmented in full first.
         let plain = cluster::is_plain(chars);
+        if !plain {
+            cluster::cluster_ends(text, chars, &mut self.ends);
+        }
+        let mut full_ends = self.ends.iter();
 
-        let mut display = String::with_capacity(text.len() + text.len() / 2);
-        let mut clusters: Vec<Cluster> = Vec::with_capacity(text.len() / 2 + 1);
+        let mut display = std::mem::take(&mut layout.display);
+        display.clear();
+        display.reserve(text.len() + text.len() / 2);
+        let mut clusters = std::mem::take(&mut layout.clusters);
+        clusters.clear();
+        clusters.reserve(text.len() / 2 + 1);
         let mut breaks = unicode_linebreak::linebreaks(text)
             .map(|(at, _)| at)
             .peekable();
         // Index of the cluster's first character, for the per-character
-        // levels, classes and glyphs.
+        // levels, classes and glyphs, and its byte offset in `text`.
         let mut ci = 0usize;
+        let mut pos = 0usize;
 
-        for &cluster_end in &self.ends {
+        while ci < chars.len() {
             let first_char = ci;
-            let cluster_end = cluster_end as usize;
-            let start = self.offsets[first_char] as usize;
-            let end = self.offsets[cluster_end] as usize;
+            let cluster_end = if plain {
+                let mut end = ci + 1;
+                while end < chars.len() && cluster::plain(chars[end]) == Plain::Mark {
+                    end += 1;
+                }
+                end
+            } else {
+                match full_ends.next() {
+                    Some(&end) => end as usize,
+                    None => break,
+                }
+            };
             let g_chars = &chars[first_char..cluster_end];
+            let start = pos;
+            let end = start + g_chars.iter().map(|c| c.len_utf8()).sum::<usize>();
+            pos = end;
             let first = g_chars[0];
             let level = bidi.levels[ci];
             let class = bidi.classes[ci];
@@ -347,9 +410,10 @@ impl Builder {
                 break_before |= at == start;
                 breaks.next();
             }
-            let kind = if first == '\t' {
+            // Plain text has neither tabs nor bidi controls.
+            let kind = if !plain && first == '\t' {
                 Kind::Tab
-            } else if g_chars.len() == 1 && bidi::is_bidi_control(first) {
+            } else if !plain && g_chars.len() == 1 && bidi::is_bidi_control(first) {
                 Kind::Control
             } else if class == BidiClass::WS {
                 Kind::Space
@@ -420,16 +484,15 @@ impl Builder {
             });
         }
 
-        let mut layout = Layout {
-            display,
-            clusters,
-            visual: Vec::new(),
-            lines: Vec::new(),
-            direction: bidi.direction(),
-            width: max_width,
-        };
+        layout.display = display;
+        layout.clusters = clusters;
+        layout.visual.clear();
+        layout.lines.clear();
+        layout.direction = bidi.direction();
+        self.levels = bidi;
+        layout.width = max_width;
         if options.wrap {
-            self.wrap(&mut layout, max_width, paragraph_level, options.order);
+            self.wrap(layout, max_width, paragraph_level, options.order);
         } else {
             let n = layout.clusters.len();
             let mut col = 0usize;
@@ -440,7 +503,7 @@ impl Builder {
                 col += usize::from(c.width);
             }
             self.finish_line(
-                &mut layout,
+                layout,
                 0..n,
                 true,
                 usize::MAX,
@@ -448,7 +511,6 @@ impl Builder {
                 options.order,
             );
         }
-        layout
     }
 
     /// Greedy line breaking in logical order.
@@ -520,7 +582,14 @@ impl Builder {
         {
             trailing -= 1;
         }
+        let visual_start = layout.visual.len() as u32;
+        let painted = |(i, c): (usize, &Cluster)| {
+            (c.width > 0 && c.kind != Kind::Control).then_some((range.start + i) as u32)
+        };
+        // One pass hangs whitespace, measures the line, lists the painted
+        // clusters in logical order and sees whether they share one level.
         let mut width: usize = 0;
+        let mut one_level = true;
         for (i, c) in clusters.iter_mut().enumerate() {
             let hangs = i >= trailing
                 && matches!(c.kind, Kind::Space | Kind::Tab)
@@ -529,27 +598,22 @@ impl Builder {
                 c.width = 0;
             }
             width += usize::from(c.width);
+            one_level &= c.level == paragraph_level;
+            if let Some(index) = painted((i, c)) {
+                layout.visual.push(index);
+            }
         }
 
-        let visual_start = layout.visual.len() as u32;
-        let painted = |(i, c): (usize, &Cluster)| {
-            (c.width > 0 && c.kind != Kind::Control).then_some((range.start + i) as u32)
-        };
         if order == Order::Logical {
-            layout
-                .visual
-                .extend(clusters.iter().enumerate().filter_map(painted));
-        } else if clusters.iter().all(|c| c.level == paragraph_level) {
+            // The painted clusters as they are.
+        } else if one_level {
             // One level throughout (most lines of prose): L1 changes nothing
             // and L2 reverses the whole line or nothing.
-            let start = layout.visual.len();
-            layout
-                .visual
-                .extend(clusters.iter().enumerate().filter_map(painted));
             if paragraph_level % 2 == 1 {
-                layout.visual[start..].reverse();
+                layout.visual[visual_start as usize..].reverse();
             }
         } else {
+            layout.visual.truncate(visual_start as usize);
             // UAX #9 L1 over all clusters of the line.
             self.line_classes.clear();
             self.line_levels.clear();
@@ -652,6 +716,40 @@ mod tests {
         let cells: usize = line.cells().map(|c| c.width).sum();
         assert_eq!(cells, 9_000 * 8);
         assert_eq!(line.width(), cells);
+    }
+
+    #[test]
+    fn laying_out_again_in_place_equals_a_new_layout() {
+        let texts = [
+            "مرحبا (2024) بالعالم الواسع، hello world",
+            "",
+            "a\tb\u{202E}cd\u{202C} «ف»",
+            "لَا إله",
+        ];
+        for options in [
+            LayoutOptions {
+                width: 9,
+                ..LayoutOptions::default()
+            },
+            LayoutOptions {
+                wrap: false,
+                order: Order::Logical,
+                ..LayoutOptions::default()
+            },
+        ] {
+            let mut reused = Layout::new(texts[0], &options);
+            for text in texts.iter().chain(texts.iter().rev()) {
+                reused.lay_out(text, &options);
+                let fresh = Layout::new(text, &options);
+                assert_eq!(reused.line_count(), fresh.line_count(), "{text:?}");
+                assert_eq!(reused.direction(), fresh.direction(), "{text:?}");
+                for (a, b) in reused.lines().zip(fresh.lines()) {
+                    assert_eq!(a.source(), b.source(), "{text:?}");
+                    assert_eq!(a.width(), b.width(), "{text:?}");
+                    assert!(a.cells().eq(b.cells()), "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]

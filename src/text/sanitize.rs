@@ -111,10 +111,13 @@ pub fn visible_bidi_controls(name: &str) -> Cow<'_, str> {
 /// Cheap byte test for every character `replacement` handles: C0 controls
 /// but tab, DEL, C1 controls (C2 80–9F) and U+2028/2029 (E2 80 A8/A9).
 fn may_need(bytes: &[u8]) -> bool {
-    // A loose test the compiler vectorises, then the exact one.
-    let loose = bytes
-        .iter()
-        .any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f || b == 0xc2 || b == 0xe2);
+    // A loose test the compiler vectorises (no early exit inside a block of
+    // 64 bytes), then the exact one.
+    let loose = bytes.chunks(64).any(|block| {
+        block.iter().fold(false, |found, &b| {
+            found | ((b < 0x20) & (b != b'\t')) | (b == 0x7f) | (b == 0xc2) | (b == 0xe2)
+        })
+    });
     loose
         && bytes.iter().enumerate().any(|(i, &b)| match b {
             0x00..=0x08 | 0x0a..=0x1f | 0x7f => true,

@@ -143,15 +143,29 @@ const ZWNJ: char = '\u{200C}';
 const ZWJ: char = '\u{200D}';
 
 /// The letter waiting for its following neighbour to decide its form.
+#[derive(Clone, Copy)]
 struct Pending {
+    /// Index of the letter; [`NO_LETTER`] when none is waiting.
     at: usize,
     c: char,
-    joining: Joining,
     level: u8,
     joins_preceding: bool,
+    /// Whether its joining type connects to the letter after it (false
+    /// when none is waiting, so nothing joins it).
+    joins_following: bool,
 }
 
+const NO_LETTER: usize = usize::MAX;
+
 impl Pending {
+    const NONE: Pending = Pending {
+        at: NO_LETTER,
+        c: '\0',
+        level: 0,
+        joins_preceding: false,
+        joins_following: false,
+    };
+
     fn finish(&self, joins_following: bool, glyphs: &mut [char]) {
         let slot = match (self.joins_preceding, joins_following) {
             (false, false) => 0,
@@ -173,57 +187,54 @@ impl Pending {
 /// ZWJ after a letter), or the character itself.
 pub fn shape(chars: &[char], levels: &[u8], glyphs: &mut Vec<char>) {
     glyphs.clear();
-    glyphs.resize(levels.len(), '\0');
-    let mut pending: Option<Pending> = None;
+    glyphs.extend_from_slice(chars);
+    let mut pending = Pending::NONE;
     let mut only_harakat = true;
-    for (at, &c) in chars.iter().enumerate() {
+    for (at, (&c, &level)) in chars.iter().zip(levels).enumerate() {
         let joining = joining_type(c);
-        glyphs[at] = c;
         if joining == Joining::T {
             // Harakat between lam and alef do not stop their ligature.
             only_harakat &= is_harakah(c);
             continue;
         }
+        let waiting = pending.at != NO_LETTER;
         // ZWNJ, and ZWJ after a joining letter, only steer joining: once the
         // forms are chosen they have nothing left to say to the terminal.
-        if c == ZWNJ || (c == ZWJ && pending.is_some()) {
+        if c == ZWNJ || (c == ZWJ && waiting) {
             glyphs[at] = '\0';
         }
-        let level = levels[at];
-        let joins = pending.as_ref().is_some_and(|p| {
-            p.level == level && p.joining.joins_following() && joining.joins_preceding()
-        });
+        let joins = pending.joins_following && pending.level == level && joining.joins_preceding();
         let mut absorbed = false;
-        if let Some(p) = pending.take() {
+        if waiting {
             if joins
-                && p.c == '\u{0644}'
+                && pending.c == '\u{0644}'
                 && only_harakat
-                && let Some(lig) = lam_alef(c, p.joins_preceding)
+                && let Some(lig) = lam_alef(c, pending.joins_preceding)
             {
-                glyphs[p.at] = lig;
+                glyphs[pending.at] = lig;
                 glyphs[at] = '\0';
                 absorbed = true;
             }
             if !absorbed {
-                p.finish(joins, glyphs);
+                pending.finish(joins, glyphs);
             }
         }
         only_harakat = true;
-        if absorbed {
-            // An alef is right-joining: nothing after it joins the ligature.
-            pending = None;
-        } else if joining != Joining::U {
-            pending = Some(Pending {
+        // An alef is right-joining: nothing after it joins the ligature.
+        pending = if absorbed || joining == Joining::U {
+            Pending::NONE
+        } else {
+            Pending {
                 at,
                 c,
-                joining,
                 level,
                 joins_preceding: joins,
-            });
-        }
+                joins_following: joining.joins_following(),
+            }
+        };
     }
-    if let Some(p) = pending {
-        p.finish(false, glyphs);
+    if pending.at != NO_LETTER {
+        pending.finish(false, glyphs);
     }
 }
 
