@@ -10,6 +10,7 @@ use std::io::{self, Write};
 use std::sync::{Condvar, Mutex, mpsc};
 
 use crate::text::bidi::StrongCounts;
+use crate::text::units::{self, Units};
 use crate::text::{BaseDirection, Direction, Layout, LayoutOptions, Order, dominant_direction};
 
 /// Options of `qari render`.
@@ -66,13 +67,19 @@ pub fn render_document<W: Write>(
     if threads == 1 || text.len() < PARALLEL_MIN_BYTES {
         let mut renderer = Renderer::new(options, dominant_direction(text));
         let mut buffer = Vec::new();
-        for paragraph in paragraphs(text) {
-            renderer.paragraph(paragraph, &mut buffer);
-            if buffer.len() >= WRITE_BYTES {
-                out.write_all(&buffer)?;
+        let whole = Chunk {
+            end: text.len(),
+            mid_line: false,
+        };
+        let mut result = Ok(());
+        renderer.chunk(text, 0, false, whole, &mut buffer, &mut |buffer| {
+            if buffer.len() >= WRITE_BYTES && result.is_ok() {
+                result = out.write_all(buffer);
                 buffer.clear();
             }
-        }
+            result.is_ok()
+        });
+        result?;
         return out.write_all(&buffer);
     }
     render_parallel(text, options, threads, CHUNK_BYTES, out)
@@ -104,6 +111,45 @@ impl Renderer {
         }
     }
 
+    /// Appends the visual lines of the chunk of `text` from `start` to
+    /// `chunk.end`. `mid_line` tells that `start` is a split point inside a
+    /// long line. A line longer than [`units::CHUNK`] is laid out in the
+    /// pieces the reading pane lays it out in (see [`crate::text::units`]),
+    /// so that no line, however long, is laid out whole. `flush` is called
+    /// after each paragraph and says whether to go on.
+    fn chunk(
+        &mut self,
+        text: &str,
+        start: usize,
+        mid_line: bool,
+        chunk: Chunk,
+        out: &mut Vec<u8>,
+        flush: &mut dyn FnMut(&mut Vec<u8>) -> bool,
+    ) {
+        let units = Units::new(text.as_bytes());
+        let mut lines = crate::text::lines::lines(&text[start..chunk.end]).peekable();
+        let mut first = true;
+        while let Some(line) = lines.next() {
+            let line = start + line.start..start + line.end;
+            let last = lines.peek().is_none();
+            let long = line.len() > units::CHUNK || (first && mid_line) || (last && chunk.mid_line);
+            first = false;
+            let mut from = line.start;
+            let splits = if long {
+                Some(units.splits(line.clone(), true))
+            } else {
+                None
+            };
+            for to in splits.into_iter().flatten().chain([line.end]) {
+                self.paragraph(&text[from..to], out);
+                from = to;
+                if !flush(out) {
+                    return;
+                }
+            }
+        }
+    }
+
     /// Appends one paragraph's visual lines, each ending in a newline.
     fn paragraph(&mut self, paragraph: &str, out: &mut Vec<u8>) {
         if paragraph.is_empty() {
@@ -118,18 +164,72 @@ impl Renderer {
     }
 }
 
+/// Where a chunk of the text ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Chunk {
+    /// One past its last byte.
+    end: usize,
+    /// The end is a split point inside a long line, not a line's end.
+    mid_line: bool,
+}
+
 /// Where each chunk of `text` ends: about every `chunk_bytes`, just after a
-/// line feed, so that no chunk splits a line or a CRLF pair and the lines of
-/// the chunks are the lines of the text.
-fn chunk_ends(text: &str, chunk_bytes: usize) -> Vec<usize> {
+/// line ending, so that no chunk splits a line or a CRLF pair and the lines
+/// of the chunks are the lines of the text; or, inside a line longer than
+/// [`units::CHUNK`], at one of its split points, so that a document of one
+/// huge line is shared between cores too. The walk reads each byte about
+/// once.
+fn chunk_ends(text: &str, chunk_bytes: usize) -> Vec<Chunk> {
     let bytes = text.as_bytes();
+    let units = Units::new(bytes);
+    let ending = |from: usize, to: usize| memchr::memchr2(b'\n', b'\r', &bytes[from..to]);
+    let after_ending = |at: usize| {
+        if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+            at + 2
+        } else {
+            at + 1
+        }
+    };
     let mut ends = Vec::with_capacity(text.len() / chunk_bytes.max(1) + 1);
     let mut start = 0;
     while start < bytes.len() {
         let target = (start + chunk_bytes.max(1)).min(bytes.len());
-        let end = memchr::memchr(b'\n', &bytes[target - 1..]).map_or(bytes.len(), |i| target + i);
-        ends.push(end);
-        start = end;
+        // Past a CR that may be followed by its LF.
+        let from = target - 1;
+        // A line with no ending here is longer than a chunk.
+        let window = (from + units::CHUNK + units::SLACK + 1).min(bytes.len());
+        let chunk = match ending(from, window) {
+            Some(i) => Chunk {
+                end: after_ending(from + i).min(bytes.len()),
+                mid_line: false,
+            },
+            None if window == bytes.len() => Chunk {
+                end: bytes.len(),
+                mid_line: false,
+            },
+            None => {
+                // The line holding `from` is long. It starts after the
+                // last ending before `from`, or else `start` is its start
+                // or one of its split points. Its first split point from
+                // `target` on falls inside the window.
+                let line_start = memchr::memrchr2(b'\n', b'\r', &bytes[start..from])
+                    .map_or(start, |i| start + i + 1);
+                let mut splits = units.splits(line_start..window, true);
+                match splits.find(|&p| p >= target) {
+                    Some(point) => Chunk {
+                        end: point,
+                        mid_line: true,
+                    },
+                    None => Chunk {
+                        end: ending(window, bytes.len())
+                            .map_or(bytes.len(), |i| after_ending(window + i).min(bytes.len())),
+                        mid_line: false,
+                    },
+                }
+            }
+        };
+        ends.push(chunk);
+        start = chunk.end;
     }
     ends
 }
@@ -240,10 +340,13 @@ fn render_parallel<W: Write>(
                         shared.next += 1;
                         (shared.next - 1, shared.free.pop().unwrap_or_default())
                     };
-                    let start = if index == 0 { 0 } else { ends[index - 1] };
-                    for paragraph in paragraphs(&text[start..ends[index]]) {
-                        renderer.paragraph(paragraph, &mut buffer);
-                    }
+                    let (start, mid_line) = match index {
+                        0 => (0, false),
+                        i => (ends[i - 1].end, ends[i - 1].mid_line),
+                    };
+                    renderer.chunk(text, start, mid_line, ends[index], &mut buffer, &mut |_| {
+                        true
+                    });
                     if done.send((index, buffer)).is_err() {
                         return;
                     }
@@ -351,15 +454,79 @@ mod tests {
         let text = "ab\r\ncd\n\nef\rgh\ni";
         for chunk_bytes in 1..=text.len() + 1 {
             let ends = chunk_ends(text, chunk_bytes);
-            assert_eq!(ends.last(), Some(&text.len()));
+            assert_eq!(ends.last().map(|c| c.end), Some(text.len()));
             let mut start = 0;
-            for &end in &ends {
-                assert!(end > start, "empty chunk at {start}");
-                assert!(end == text.len() || text.as_bytes()[end - 1] == b'\n');
-                start = end;
+            for chunk in &ends {
+                assert!(chunk.end > start, "empty chunk at {start}");
+                assert!(!chunk.mid_line);
+                let before = text.as_bytes()[chunk.end - 1];
+                assert!(chunk.end == text.len() || before == b'\n' || before == b'\r');
+                assert!(
+                    !text[chunk.end..].starts_with('\n') || before != b'\r',
+                    "CRLF split"
+                );
+                start = chunk.end;
             }
         }
         assert!(chunk_ends("", 10).is_empty());
+    }
+
+    /// A document of short lines around two lines of several chunks each.
+    fn long_lines() -> String {
+        let mut text = String::from("أول سطر\n");
+        let word = ["كلمة ", "(قوس) ", "English ", "١٢٣ "];
+        let mut i = 0;
+        while text.len() < 5 * units::CHUNK {
+            text.push_str(word[i % word.len()]);
+            i += 1;
+        }
+        text.push_str("\nسطر قصير\r\n");
+        // No space at all: split at character boundaries.
+        text.push_str(&"ب".repeat(3 * units::CHUNK / 2));
+        text.push_str("\n\nآخر سطر");
+        text
+    }
+
+    #[test]
+    fn long_lines_are_laid_out_in_the_pieces_the_reader_lays_out() {
+        let text = long_lines();
+        let units = Units::new(text.as_bytes());
+        let mut expected = Vec::new();
+        let mut renderer = Renderer::new(&options(1), dominant_direction(&text));
+        let mut unit = units.first();
+        let mut count = 0;
+        while let Some(u) = unit {
+            if u.gap_before {
+                expected.push(b'\n');
+            }
+            renderer.paragraph(&text[u.range()], &mut expected);
+            unit = units.next(&u);
+            count += 1;
+        }
+        assert!(count > 8, "{count} units");
+        let mut out = Vec::new();
+        render_document(&text, &options(1), &mut out).expect("render");
+        assert!(out == expected, "render and the reader's units differ");
+    }
+
+    #[test]
+    fn long_lines_are_shared_between_cores_in_order() {
+        let text = long_lines();
+        let ends = chunk_ends(&text, CHUNK_BYTES);
+        assert!(ends.iter().filter(|c| c.mid_line).count() >= 4, "{ends:?}");
+        let mut expected = Vec::new();
+        render_document(&text, &options(1), &mut expected).expect("render");
+        for threads in [2, 3] {
+            for chunk_bytes in [1, 1000, CHUNK_BYTES, 3 * CHUNK_BYTES] {
+                let mut out = Vec::new();
+                render_parallel(&text, &options(threads), threads, chunk_bytes, &mut out)
+                    .expect("render");
+                assert!(
+                    out == expected,
+                    "{threads} threads, chunks of {chunk_bytes} bytes"
+                );
+            }
+        }
     }
 
     #[test]

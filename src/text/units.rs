@@ -155,7 +155,10 @@ impl<'a> Units<'a> {
         }
         while at < bytes.len() {
             let window = &bytes[at..bytes.len().min(at + 4)];
-            let first = window.utf8_chunks().next().and_then(|c| c.valid().chars().next());
+            let first = window
+                .utf8_chunks()
+                .next()
+                .and_then(|c| c.valid().chars().next());
             match first {
                 Some(c) if c.is_whitespace() => at += c.len_utf8(),
                 Some(_) => return false,
@@ -240,6 +243,32 @@ impl<'a> Units<'a> {
                 .unwrap_or(range.end),
         };
         (point < range.end).then_some(point)
+    }
+
+    /// The split points strictly inside `range`, in order. `range` runs
+    /// from a line's start, or a split point of it, to the line's end, or a
+    /// later split point of it; `long` tells whether the whole line is
+    /// longer than a chunk (only such lines are split). `qari render` cuts
+    /// long lines with it exactly where the reading pane does.
+    pub fn splits(&self, range: Range<usize>, long: bool) -> impl Iterator<Item = usize> + '_ {
+        let line = Line {
+            range,
+            long,
+            true_start: true,
+        };
+        let mut k = line.range.start / self.chunk + 1;
+        std::iter::from_fn(move || {
+            loop {
+                let at = k.checked_mul(self.chunk)?;
+                if at >= line.range.end {
+                    return None;
+                }
+                k += 1;
+                if let Some(point) = self.split(k - 1, &line) {
+                    return Some(point);
+                }
+            }
+        })
     }
 
     /// The unit of `line` that holds byte `pos` (inside the line).
@@ -461,6 +490,39 @@ mod tests {
         assert_eq!(back, all);
         let starts: Vec<usize> = all.iter().map(|u| u.start).collect();
         assert_eq!(units.all(|| false), Some(starts));
+    }
+
+    #[test]
+    fn splits_are_where_the_units_of_a_long_line_end() {
+        let mut text = String::from("قبل\n");
+        while text.len() < 1_000 {
+            text.push_str("كلمة طويلة،١٢ ");
+        }
+        text.push_str(&"ـ".repeat(300));
+        text.push_str("\nبعد");
+        let units = Units::with_chunk(text.as_bytes(), 64, 8);
+        let all: Vec<Unit> = std::iter::successors(units.first(), |u| units.next(u)).collect();
+        let line = all[1].start..all[all.len() - 2].end;
+        let expected: Vec<usize> = all[1..all.len() - 2].iter().map(|u| u.end).collect();
+        assert!(expected.len() > 10);
+        let found: Vec<usize> = units.splits(line.clone(), true).collect();
+        assert_eq!(found, expected);
+        // From any split point on, and up to any later one, the same points.
+        for (i, &from) in expected.iter().enumerate() {
+            let to = expected[(i + 3).min(expected.len() - 1)];
+            let part: Vec<usize> = units.splits(from..to, true).collect();
+            let want: Vec<usize> = expected
+                .iter()
+                .copied()
+                .filter(|&p| p > from && p < to)
+                .collect();
+            assert_eq!(part, want);
+        }
+        assert_eq!(
+            units.splits(line, false).count(),
+            0,
+            "a short line is not split"
+        );
     }
 
     #[test]
