@@ -1,8 +1,9 @@
 //! `qari render`: lays out documents and prints the visual lines to stdout,
 //! exactly as the reading pane paints them.
 //!
-//! Each input line is one paragraph; an empty input line prints an empty
-//! line. Right-to-left lines are padded on the left to end at the width
+//! Each input line is one paragraph (a line longer than 64 KB is laid out
+//! in the pieces the reading pane lays it out in); an empty input line
+//! prints an empty line. Right-to-left lines are padded on the left to end at the width
 //! unless padding is off.
 
 use std::collections::BTreeMap;
