@@ -2,9 +2,9 @@
 //!
 //! One thread walks the folders (sorted, hidden entries skipped, a folder
 //! reached twice through a symlink read once) and hands out the files in
-//! numbered batches; as many threads as there are cores read each file's
-//! first and last 8 KB (title, direction, encoding, key) and prepare its
-//! filter candidate. The reader takes what has arrived, in walk order,
+//! numbered batches; reading threads (eight per core, up to 32: they mostly
+//! wait for the disk) read each file's first and last 8 KB (title,
+//! direction, encoding, key) and prepare its filter candidate. The reader takes what has arrived, in walk order,
 //! whenever it likes ([`Scanner::take`]), so its list grows while the scan
 //! goes on and 100,000 files never hold up the first frame.
 
@@ -33,6 +33,16 @@ pub enum Found {
 
 /// A batch of findings, numbered in walk order.
 type Batch = (u64, Vec<Found>);
+
+/// Threads that read files: more than the cores, because with a cold page
+/// cache each mostly waits for the disk, and more reads in flight finish
+/// sooner (100,000 small files after dropping the cache, 2 cores: 3.8 s
+/// with 2 threads, 1.9 s with 8, 1.8 s with 16; the same with a warm
+/// cache).
+fn reading_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (cores * 8).clamp(8, 32)
+}
 
 /// Files for a reading thread: their display names and paths.
 type Work = (u64, Vec<(String, PathBuf)>);
@@ -63,7 +73,7 @@ impl Scanner {
         let walked = Arc::new(AtomicBool::new(false));
         let seen = Arc::new(AtomicUsize::new(0));
         let stop = Arc::new(AtomicBool::new(false));
-        let readers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let readers = reading_threads();
         for _ in 0..readers {
             let jobs = Arc::clone(&jobs);
             let results = results.clone();
