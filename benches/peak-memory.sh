@@ -97,7 +97,10 @@ start() {
     shift
     home="$work/$run"
     mkdir -p -- "$home/state" "$home/config"
+    # A server of its own per run: a new session on a server still
+    # shutting down fails with "server exited unexpectedly".
     tm kill-server 2>/dev/null || true
+    socket="qari-peak-$$-$run"
     tm new-session -d -s peak -x 200 -y 60 \
         env -i PATH=/usr/bin:/bin TERM=xterm-256color HOME="$home" \
         XDG_STATE_HOME="$home/state" XDG_CONFIG_HOME="$home/config" HISTFILE= \
