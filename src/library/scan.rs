@@ -80,7 +80,10 @@ impl Scanner {
             let stop = Arc::clone(&stop);
             let spawned = std::thread::Builder::new()
                 .name("scan".into())
-                .spawn(move || read_batches(&jobs, &results, forced, &stop));
+                .spawn(move || {
+                    super::background::lower_priority();
+                    read_batches(&jobs, &results, forced, &stop)
+                });
             drop(spawned);
         }
         let walker = Walker {
@@ -96,6 +99,7 @@ impl Scanner {
         let spawned = std::thread::Builder::new()
             .name("walk".into())
             .spawn(move || {
+                super::background::lower_priority();
                 let batches = walker.walk(&paths);
                 t.store(batches as usize, Ordering::SeqCst);
                 w.store(true, Ordering::SeqCst);

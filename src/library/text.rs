@@ -196,7 +196,10 @@ impl Text {
         let text = Arc::clone(self);
         let spawned = std::thread::Builder::new()
             .name("index".into())
-            .spawn(move || text.build_index());
+            .spawn(move || {
+                crate::library::background::lower_priority();
+                text.build_index()
+            });
         // Without a thread, positions stay estimated.
         drop(spawned);
     }

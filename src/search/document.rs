@@ -129,6 +129,7 @@ impl DocSearcher {
         let spawned = std::thread::Builder::new()
             .name("document search".into())
             .spawn(move || {
+                crate::library::background::lower_priority();
                 while let Ok(mut request) = incoming.recv() {
                     while let Ok(newer) = incoming.try_recv() {
                         request = newer;

@@ -201,6 +201,7 @@ impl LibrarySearcher {
         let spawned = std::thread::Builder::new()
             .name("library search".into())
             .spawn(move || {
+                crate::library::background::lower_priority();
                 let index = LibraryIndex::build(&documents, forced);
                 while let Ok(mut request) = incoming.recv() {
                     while let Ok(newer) = incoming.try_recv() {
