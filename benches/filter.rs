@@ -28,7 +28,6 @@
 //! Run: `cargo bench --bench filter`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -41,6 +40,9 @@ use qari::text::LayoutOptions;
 use qari::text::fold::fold_query;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+
+mod common;
+use common::{Mode, asset_documents, mode, percentiles};
 
 /// Titles when measuring, and under `cargo test --benches`.
 const TITLES: usize = 100_000;
@@ -72,40 +74,6 @@ const QUERIES: [(&str, &str); 4] = [
     ("nothing", "ظذغظذغظذ"),
 ];
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// How the benchmark was started.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// `cargo bench`: criterion measures, then the timing loop runs.
-    Measure,
-    /// `--profile-time`: criterion alone, on every title.
-    Profile,
-    /// `--list`: criterion lists the benchmarks.
-    List,
-    /// `cargo test --benches`: everything once, on a few titles.
-    Test,
-}
-
-fn mode() -> Mode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let has = |flag: &str| {
-        args.iter()
-            .any(|a| a == flag || a.starts_with(&format!("{flag}=")))
-    };
-    if has("--list") {
-        Mode::List
-    } else if !has("--bench") || has("--test") {
-        Mode::Test
-    } else if has("--profile-time") {
-        Mode::Profile
-    } else {
-        Mode::Measure
-    }
-}
-
 /// Marsaglia's xorshift64: the same titles on every run and machine.
 struct XorShift(u64);
 
@@ -128,12 +96,7 @@ impl XorShift {
 /// Every word of `assets/*.txt`, in file order, with punctuation trimmed
 /// (harakat are kept, so folding has work to do).
 fn corpus_words() -> Vec<String> {
-    let mut paths: Vec<PathBuf> = fs::read_dir(repo().join("assets"))
-        .expect("cannot list assets/")
-        .map(|entry| entry.expect("cannot list assets/").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
+    let paths = asset_documents();
     let mut words = Vec::new();
     for path in &paths {
         let text = fs::read_to_string(path).expect("cannot read a document in assets/");
@@ -459,15 +422,6 @@ fn report_ui(titles: usize, ui: &UiSamples) {
 }
 
 /// p50, p99 and max (nearest rank).
-fn percentiles(samples: &mut [Duration]) -> [Duration; 3] {
-    samples.sort_unstable();
-    let rank = |p: f64| {
-        let i = ((p * samples.len() as f64).ceil() as usize).max(1) - 1;
-        samples[i.min(samples.len() - 1)]
-    };
-    [rank(0.50), rank(0.99), samples[samples.len() - 1]]
-}
-
 fn ms(d: Duration) -> String {
     format!("{:.3}", d.as_secs_f64() * 1e3)
 }
@@ -491,7 +445,7 @@ fn pooled(samples: &Samples, k: Option<usize>) -> Vec<Duration> {
 }
 
 fn stats(samples: &[Duration], unit: fn(Duration) -> String) -> String {
-    let [p50, p99, max] = percentiles(&mut samples.to_vec());
+    let [p50, p99, max] = percentiles(samples);
     format!("{:>9} {:>9} {:>9}", unit(p50), unit(p99), unit(max))
 }
 
@@ -585,9 +539,9 @@ fn report(
 /// The issue's targets, against the timing loop's numbers.
 fn verdicts(two: &(Samples, usize), worker: &(Samples, Samples, usize), ui: &UiSamples) {
     let (sent, answered, _) = worker;
-    let [request_p50, request_p99, request_max] = percentiles(&mut pooled(sent, None));
-    let [list_p50, list_p99, list_max] = percentiles(&mut pooled(answered, None));
-    let [_, filter_p99, _] = percentiles(&mut pooled(&two.0, None));
+    let [request_p50, request_p99, request_max] = percentiles(&pooled(sent, None));
+    let [list_p50, list_p99, list_max] = percentiles(&pooled(answered, None));
+    let [_, filter_p99, _] = percentiles(&pooled(&two.0, None));
     let yes = |met: bool| if met { "yes" } else { "NO" };
     println!();
     println!(
@@ -600,8 +554,8 @@ fn verdicts(two: &(Samples, usize), worker: &(Samples, Samples, usize), ui: &UiS
         yes(request_max < FRAME),
         yes(request_p99 < FRAME / 10)
     );
-    let [_, key_p99, key_max] = percentiles(&mut ui.keystroke.clone());
-    let [_, answer_p99, answer_max] = percentiles(&mut ui.answer.clone());
+    let [_, key_p99, key_max] = percentiles(&ui.keystroke);
+    let [_, answer_p99, answer_max] = percentiles(&ui.answer);
     println!(
         "target: the UI thread draws each keystroke and each answer within a frame: keystroke \
          p99 {} ms, max {} ms; answer p99 {} ms, max {} ms: {}",

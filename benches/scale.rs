@@ -59,6 +59,9 @@ use qari::text::units::Units;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+mod common;
+use common::{Mode, asset_documents, mode, percentiles, repo};
+
 const HUGE: &str = "arabic-200mb.txt";
 const LONG_LINE: &str = "long-line-50mb.txt";
 const TREE: &str = "tree-100k";
@@ -81,40 +84,6 @@ const BACKGROUND_CHECK: Duration = Duration::from_millis(5);
 /// Longest wait for background threads to end before the run is declared
 /// broken (a hang).
 const THREADS_TIMEOUT: Duration = Duration::from_secs(30);
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// How the benchmark was started.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// `cargo bench`: criterion measures, then the timing loop runs.
-    Measure,
-    /// `--profile-time`: criterion alone, on the full inputs.
-    Profile,
-    /// `--list`: criterion lists the benchmarks.
-    List,
-    /// `cargo test --benches`: everything once, on small inputs.
-    Test,
-}
-
-fn mode() -> Mode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let has = |flag: &str| {
-        args.iter()
-            .any(|a| a == flag || a.starts_with(&format!("{flag}=")))
-    };
-    if has("--list") {
-        Mode::List
-    } else if !has("--bench") || has("--test") {
-        Mode::Test
-    } else if has("--profile-time") {
-        Mode::Profile
-    } else {
-        Mode::Measure
-    }
-}
 
 /// The inputs, and the temporary folder to remove afterwards (small inputs).
 struct Inputs {
@@ -161,12 +130,7 @@ fn full_inputs() -> Inputs {
 /// One copy of every document in `assets/`, in name order, each ending
 /// with a line feed.
 fn documents() -> String {
-    let mut paths: Vec<PathBuf> = fs::read_dir(repo().join("assets"))
-        .expect("cannot list assets/")
-        .map(|entry| entry.expect("cannot list assets/").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
+    let paths = asset_documents();
     let mut unit = String::new();
     for path in &paths {
         unit.push_str(&fs::read_to_string(path).expect("cannot read a document in assets/"));
@@ -423,16 +387,6 @@ fn tree_benches(c: &mut Criterion, inputs: &Inputs) {
 }
 
 /// p50, p99 and max (nearest rank).
-fn percentiles(samples: &[Duration]) -> [Duration; 3] {
-    let mut samples = samples.to_vec();
-    samples.sort_unstable();
-    let rank = |p: f64| {
-        let i = ((p * samples.len() as f64).ceil() as usize).max(1) - 1;
-        samples[i.min(samples.len() - 1)]
-    };
-    [rank(0.50), rank(0.99), samples[samples.len() - 1]]
-}
-
 fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1e3)
 }

@@ -435,12 +435,22 @@ mod tests {
     #[test]
     fn output_order_is_kept_for_every_thread_count_and_chunk_size() {
         let text = document(20_000);
+        same_output_in_parallel(&text, 1..=5, &[1, 2, 3, 50, 333, 4096, 1 << 20]);
+    }
+
+    /// Asserts that rendering `text` on each number of threads, in chunks
+    /// of each size, prints what rendering it on one core prints.
+    fn same_output_in_parallel(
+        text: &str,
+        threads: impl IntoIterator<Item = usize>,
+        chunk_sizes: &[usize],
+    ) {
         let mut expected = Vec::new();
-        render_document(&text, &options(1), &mut expected).expect("render");
-        for threads in 1..=5 {
-            for chunk_bytes in [1, 2, 3, 50, 333, 4096, 1 << 20] {
+        render_document(text, &options(1), &mut expected).expect("render");
+        for threads in threads {
+            for &chunk_bytes in chunk_sizes {
                 let mut out = Vec::new();
-                render_parallel(&text, &options(threads), threads, chunk_bytes, &mut out)
+                render_parallel(text, &options(threads), threads, chunk_bytes, &mut out)
                     .expect("render");
                 assert!(
                     out == expected,
@@ -515,19 +525,7 @@ mod tests {
         let text = long_lines();
         let ends = chunk_ends(&text, CHUNK_BYTES);
         assert!(ends.iter().filter(|c| c.mid_line).count() >= 4, "{ends:?}");
-        let mut expected = Vec::new();
-        render_document(&text, &options(1), &mut expected).expect("render");
-        for threads in [2, 3] {
-            for chunk_bytes in [1, 1000, CHUNK_BYTES, 3 * CHUNK_BYTES] {
-                let mut out = Vec::new();
-                render_parallel(&text, &options(threads), threads, chunk_bytes, &mut out)
-                    .expect("render");
-                assert!(
-                    out == expected,
-                    "{threads} threads, chunks of {chunk_bytes} bytes"
-                );
-            }
-        }
+        same_output_in_parallel(&text, [2, 3], &[1, 1000, CHUNK_BYTES, 3 * CHUNK_BYTES]);
     }
 
     #[test]

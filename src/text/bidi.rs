@@ -380,6 +380,38 @@ fn strong_direction(class: BidiClass) -> Option<BidiClass> {
     }
 }
 
+/// W4 (a single separator between two numbers of the same type becomes
+/// one) and W5 (terminators next to European numbers become numbers) over
+/// the classes of one isolating run sequence, after W1–W3.
+fn weak_numbers(t: &mut [BidiClass]) {
+    use BidiClass::*;
+    // W4: a single separator between two numbers of the same type.
+    for i in 1..t.len().saturating_sub(1) {
+        let (before, after) = (t[i - 1], t[i + 1]);
+        t[i] = match t[i] {
+            ES if before == EN && after == EN => EN,
+            CS if before == after && matches!(before, EN | AN) => before,
+            other => other,
+        };
+    }
+    // W5: terminators next to European numbers become numbers.
+    let mut i = 0;
+    while i < t.len() {
+        if t[i] != ET {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < t.len() && t[i] == ET {
+            i += 1;
+        }
+        let touches_en = (start > 0 && t[start - 1] == EN) || (i < t.len() && t[i] == EN);
+        if touches_en {
+            t[start..i].fill(EN);
+        }
+    }
+}
+
 /// Levels of a paragraph with no explicit formatting characters, no
 /// paragraph separator and no paired brackets but ASCII ones (prose mixing
 /// Arabic and Latin words), without `unicode-bidi`'s general machinery:
@@ -416,31 +448,7 @@ fn one_run_levels(
             *class = R;
         }
     }
-    // W4: a single separator between two numbers of the same type.
-    for i in 1..t.len().saturating_sub(1) {
-        let (before, after) = (t[i - 1], t[i + 1]);
-        t[i] = match t[i] {
-            ES if before == EN && after == EN => EN,
-            CS if before == after && matches!(before, EN | AN) => before,
-            other => other,
-        };
-    }
-    // W5: terminators next to European numbers become numbers.
-    let mut i = 0;
-    while i < t.len() {
-        if t[i] != ET {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < t.len() && t[i] == ET {
-            i += 1;
-        }
-        let touches_en = (start > 0 && t[start - 1] == EN) || (i < t.len() && t[i] == EN);
-        if touches_en {
-            t[start..i].fill(EN);
-        }
-    }
+    weak_numbers(t);
     // W6 (remaining separators and terminators are neutral) and W7 (EN
     // after L is L).
     let mut last_strong = sos;
@@ -571,31 +579,7 @@ fn right_to_left_levels(classes: &[BidiClass], levels: &mut Vec<u8>) {
             *class = R;
         }
     }
-    // W4: a single separator between two numbers of the same type.
-    for i in 1..t.len().saturating_sub(1) {
-        let (before, after) = (t[i - 1], t[i + 1]);
-        t[i] = match t[i] {
-            ES if before == EN && after == EN => EN,
-            CS if before == after && matches!(before, EN | AN) => before,
-            other => other,
-        };
-    }
-    // W5: terminators next to European numbers become numbers.
-    let mut i = 0;
-    while i < t.len() {
-        if t[i] != ET {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < t.len() && t[i] == ET {
-            i += 1;
-        }
-        let touches_en = (start > 0 && t[start - 1] == EN) || (i < t.len() && t[i] == EN);
-        if touches_en {
-            t[start..i].fill(EN);
-        }
-    }
+    weak_numbers(&mut t);
     // W6 makes the remaining separators neutral; N0–N2 resolve every
     // neutral to R; I2 raises numbers at this odd level.
     levels.extend(t.iter().map(|&c| if matches!(c, EN | AN) { 2 } else { 1 }));
