@@ -595,13 +595,12 @@ impl App {
     /// Waits until the filter thread has answered the newest query (for
     /// tests and scripted use; the event loop polls instead).
     pub fn settle(&mut self) {
-        if !self.pending() {
-            return;
-        }
-        let response = self
+        // Only an unanswered query is waited for (not a scan or a search).
+        let unanswered = self
             .worker
             .as_ref()
-            .and_then(|w| w.wait_latest(Duration::from_secs(10)));
+            .filter(|w| w.generation() > self.filter.applied);
+        let response = unanswered.and_then(|w| w.wait_latest(Duration::from_secs(10)));
         if let Some(response) = response {
             self.apply_filter(response);
         }
