@@ -128,6 +128,16 @@ proptest! {
             if end - start <= chunk {
                 prop_assert_eq!(i - first, 1, "a short line is one unit");
             }
+            // `qari render` cuts the line where its units end, from the
+            // line's start or from any split point on.
+            let ends: Vec<usize> = all[first..i - 1].iter().map(|u| u.end).collect();
+            let long = end - start > chunk;
+            let splits: Vec<usize> = units.splits(start..end, long).collect();
+            prop_assert_eq!(&splits, &ends);
+            for (k, &from) in ends.iter().enumerate() {
+                let rest: Vec<usize> = units.splits(from..end, true).collect();
+                prop_assert_eq!(&rest[..], &ends[k + 1..]);
+            }
         }
         prop_assert_eq!(i, all.len());
     }
