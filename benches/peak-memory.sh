@@ -12,7 +12,9 @@
 #   tree   qari target/bench-inputs/tree-100k/: waits until the scan is over
 #          (the header shows "Documents: 100000" and the status bar's
 #          "scanning:" is gone), types a filter query and waits for the
-#          filtered list, Esc, opens the selected document (Enter), then q.
+#          filtered list, Esc, opens the selected document (Enter),
+#          searches every document's text (Ctrl-f, one word) to the full
+#          count of paragraphs, then Esc and q.
 #
 # Usage: benches/peak-memory.sh [RUNS] [huge|tree|all]  (default: 3 all)
 #
@@ -88,6 +90,7 @@ poll() {
 has() { grep -qE -- "$1"; }
 lacks() { ! grep -qE -- "$1"; }
 scan_over() { local s; s=$(cat); has ' Documents: 100000( |$)' <<<"$s" && lacks 'scanning:' <<<"$s"; }
+search_done() { local s; s=$(cat); has '^ [0-9]+ paragraphs?' <<<"$s" && lacks 'so far' <<<"$s"; }
 keys() { tm send-keys -t peak "$@"; }
 
 # start RUN NAME ARGS...: a fresh home and a shell in a fresh tmux server,
@@ -154,6 +157,12 @@ tree_run() {
     wait_for "whole list again" 30 has ' Documents: 100000( |$)'
     keys Enter
     wait_for "document open (¶)" 30 has '¶ [0-9]+/[0-9]+'
+    # A search of every document's text (Ctrl-f): the index is built, then
+    # searched to the full count.
+    keys C-f
+    keys -l 'الحرية'
+    wait_for "library search done (n paragraphs)" 60 search_done
+    keys Escape
     keys q
     finish
     tree_peaks+=("$peak_kib")

@@ -20,7 +20,8 @@
 //! - `tree`: `scan_100k` is [`Library::open`] of the tree, which returns
 //!   when every file has been read; `first_frame` is [`Library::scan`],
 //!   [`App::new`], [`App::attach_scanner`], a resize and one draw, while the
-//!   scan goes on.
+//!   scan goes on; `library_index` builds the library search's index of the
+//!   tree and `library_search` searches it for two words to the full count.
 //!
 //! The opened document's background index is stopped after each iteration,
 //! and each iteration waits (untimed) until the previous one's background
@@ -54,6 +55,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use qari::app::App;
 use qari::library::text::Text;
 use qari::library::{Document, Library};
+use qari::search::library::LibraryIndex;
 use qari::text::LayoutOptions;
 use qari::text::units::Units;
 use ratatui::Terminal;
@@ -381,6 +383,28 @@ fn tree_benches(c: &mut Criterion, inputs: &Inputs) {
             let library = Library::open(std::slice::from_ref(&tree), None);
             assert_eq!(library.documents.len(), inputs.tree_documents);
             library
+        });
+    });
+    // Searching every document's text: the index (as much as its budget
+    // holds, folded from the files), then one search to the full count,
+    // which reads and folds the documents past the budget again.
+    let library = Library::open(std::slice::from_ref(&tree), None);
+    group.bench_function("library_index", |b| {
+        b.iter(|| LibraryIndex::build(&library.documents, None));
+    });
+    let index = LibraryIndex::build(&library.documents, None);
+    println!(
+        "tree library index: {} MB folded in memory, {} of {} documents read by each search",
+        index.len() / 1_000_000,
+        index.streamed(),
+        library.documents.len()
+    );
+    group.bench_function("library_search", |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            index.search("التعاون الدولي", || false, |batch| hits += batch.len());
+            assert!(hits > 0);
+            hits
         });
     });
     group.finish();

@@ -11,6 +11,7 @@
 //! laid out; offsets inside a unit count in that unit's text as laid out.
 
 use std::borrow::Cow;
+use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -44,6 +45,12 @@ pub struct Text {
     stop: AtomicBool,
 }
 
+/// Files smaller than this are read into memory rather than mapped: for a
+/// small file the mapping costs more than the copy (a searching thread that
+/// mapped and unmapped files one after another spent its time in the
+/// kernel, each unmap holding up the other threads).
+const MAP_MIN: u64 = 256 * 1024;
+
 impl Text {
     /// A text in memory; `had_invalid` says whether decoding replaced bytes.
     pub fn from_string(text: String, encoding: &'static Encoding, had_invalid: bool) -> Text {
@@ -63,10 +70,23 @@ impl Text {
     /// Reads a file: valid UTF-8 is mapped in place, anything else decoded
     /// into memory. `Ok(None)`: the file is binary.
     pub fn load(path: &Path, forced: Option<&'static Encoding>) -> Result<Option<Text>, String> {
+        Self::load_mapping_from(path, forced, MAP_MIN)
+    }
+
+    /// [`Text::load`], mapping files of `map_min` bytes or more.
+    fn load_mapping_from(
+        path: &Path,
+        forced: Option<&'static Encoding>,
+        map_min: u64,
+    ) -> Result<Option<Text>, String> {
         let file = std::fs::File::open(path).map_err(|e| super::error_text(&e))?;
-        let Some(map) = Mapped::new(&file) else {
-            // Empty, or no mapping to be had: read it.
-            let bytes = std::fs::read(path).map_err(|e| super::error_text(&e))?;
+        let small = file.metadata().is_ok_and(|m| m.len() < map_min);
+        let Some(map) = (!small).then(|| Mapped::new(&file)).flatten() else {
+            // Small, empty, or no mapping to be had: read it.
+            let mut bytes = Vec::new();
+            (&file)
+                .read_to_end(&mut bytes)
+                .map_err(|e| super::error_text(&e))?;
             if looks_binary(&bytes, forced) {
                 return Ok(None);
             }
@@ -223,7 +243,9 @@ mod tests {
     #[test]
     fn utf8_files_are_held_in_place_with_their_units() {
         let path = temp("utf8", "\u{FEFF}أول\nثان\n\nثالث".as_bytes());
-        let text = Text::load(&path, None).expect("read").expect("text");
+        let text = Text::load_mapping_from(&path, None, 0)
+            .expect("read")
+            .expect("text");
         assert!(matches!(text.storage, Storage::Mapped { skip: 3, .. }));
         assert_eq!(text.as_str(), "أول\nثان\n\nثالث");
         let units = text.units();
@@ -235,6 +257,23 @@ mod tests {
         assert_eq!(text.number(last.start), Some((3, 3)));
         assert_eq!(text.had_invalid(), Some(false));
         let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn small_files_are_read_and_large_ones_mapped_to_the_same_text() {
+        let small = "\u{FEFF}أول\n\nثان\r\n".repeat(10);
+        let large = small.repeat((MAP_MIN as usize / small.len()) + 1);
+        for (name, content, mapped) in [("small", &small, false), ("large", &large, true)] {
+            let path = temp(name, content.as_bytes());
+            let text = Text::load(&path, None).expect("read").expect("text");
+            assert_eq!(
+                matches!(text.storage, Storage::Mapped { .. }),
+                mapped,
+                "{name}"
+            );
+            assert_eq!(text.as_str(), &content['\u{FEFF}'.len_utf8()..], "{name}");
+            let _ = std::fs::remove_file(&path);
+        }
     }
 
     #[test]
@@ -260,7 +299,9 @@ mod tests {
         let mut bytes = "نص صحيح\n".repeat(HEAD / 10).into_bytes();
         bytes.extend_from_slice(b"bad \xFF byte\n");
         let path = temp("late-invalid", &bytes);
-        let text = Text::load(&path, None).expect("read").expect("text");
+        let text = Text::load_mapping_from(&path, None, 0)
+            .expect("read")
+            .expect("text");
         assert!(matches!(text.storage, Storage::Mapped { .. }));
         let last = text.units().last().expect("a unit");
         assert_eq!(text.unit_text(&last), "bad \u{FFFD} byte");

@@ -1,10 +1,11 @@
 //! Full-text search across the library: every paragraph that holds all the
 //! query's words (folded, literal, in any order).
 //!
-//! The library is folded once into one index string (paragraphs separated
-//! by newlines). A search scans the index for the query's longest word with
-//! `memchr::memmem` and checks the other words only in the paragraphs that
-//! word lands in. [`LibrarySearcher`] runs searches on a thread of its own,
+//! The library is folded once into index strings (paragraphs separated by
+//! newlines), up to a memory budget; documents past it are read and folded
+//! again by each search. A search scans the index for the query's longest
+//! word with `memchr::memmem` and checks the other words only in the
+//! paragraphs that word lands in. [`LibrarySearcher`] runs searches on a thread of its own,
 //! streams results in batches, and drops a running search as soon as a newer
 //! query arrives.
 
@@ -28,9 +29,15 @@ pub struct SearchHit {
     pub start: usize,
 }
 
-/// The library's paragraphs, folded, in one string.
+/// Folded text an index holds in memory, at most. Documents past it are
+/// read and folded again by every search (streamed, in library order), so
+/// that a library of 100,000 files does not hold a second copy of itself:
+/// with the whole tree's 153 MB folded in memory, qari took 433 MB.
+pub const INDEX_BUDGET: usize = 64 << 20;
+
+/// Folded paragraphs of some documents, in one string.
 #[derive(Debug, Default)]
-pub struct LibraryIndex {
+struct Part {
     text: String,
     /// Start of each paragraph in `text`.
     starts: Vec<usize>,
@@ -38,68 +45,213 @@ pub struct LibraryIndex {
     owners: Vec<(u32, usize)>,
 }
 
+/// A run of documents, in library order: folded in memory, or read when
+/// searched.
+#[derive(Debug)]
+enum Segment {
+    Indexed(Part),
+    Streamed {
+        /// The library number of the first.
+        first: usize,
+        documents: Vec<Arc<Document>>,
+    },
+}
+
+/// The library's paragraphs, folded: as much as [`INDEX_BUDGET`] allows
+/// held in memory, the rest read again by each search.
+#[derive(Debug, Default)]
+pub struct LibraryIndex {
+    segments: Vec<Segment>,
+    forced: Option<&'static Encoding>,
+}
+
+/// The words of a query, the longest (likely the rarest) first.
+struct Words {
+    words: Vec<String>,
+}
+
+impl Words {
+    fn new(query: &str) -> Option<Words> {
+        let mut words: Vec<String> = fold_query(query)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        (!words.is_empty()).then_some(Words { words })
+    }
+
+    fn finders(&self) -> Vec<memmem::Finder<'_>> {
+        self.words
+            .iter()
+            .map(|w| memmem::Finder::new(w.as_bytes()))
+            .collect()
+    }
+}
+
+/// Hits gathered and handed on 64 at a time.
+struct Batcher<F: FnMut(Vec<SearchHit>)> {
+    batch: Vec<SearchHit>,
+    emit: F,
+}
+
+impl<F: FnMut(Vec<SearchHit>)> Batcher<F> {
+    fn push(&mut self, hit: SearchHit) {
+        self.batch.push(hit);
+        if self.batch.len() >= 64 {
+            (self.emit)(std::mem::take(&mut self.batch));
+        }
+    }
+
+    fn finish(mut self) {
+        if !self.batch.is_empty() {
+            (self.emit)(self.batch);
+        }
+    }
+}
+
 impl LibraryIndex {
-    /// Folds every paragraph of every document (reading their files), on
-    /// every core; a document that cannot be read is left out.
+    /// Folds the paragraphs of every document (reading their files) on
+    /// every core, up to [`INDEX_BUDGET`]; a document that cannot be read
+    /// is left out.
     pub fn build(documents: &[Arc<Document>], forced: Option<&'static Encoding>) -> LibraryIndex {
+        Self::build_within(documents, forced, INDEX_BUDGET)
+    }
+
+    /// The same, holding at most about `budget` bytes of folded text.
+    pub fn build_within(
+        documents: &[Arc<Document>],
+        forced: Option<&'static Encoding>,
+        budget: usize,
+    ) -> LibraryIndex {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let chunk = documents.len().div_ceil(threads).max(1);
-        let parts: Vec<LibraryIndex> = std::thread::scope(|scope| {
+        let share = budget / threads;
+        let parts: Vec<Vec<Segment>> = std::thread::scope(|scope| {
             let handles: Vec<_> = documents
                 .chunks(chunk)
                 .enumerate()
-                .map(|(i, part)| scope.spawn(move || Self::build_part(part, i * chunk, forced)))
+                .map(|(i, part)| {
+                    scope.spawn(move || Self::build_part(part, i * chunk, forced, share))
+                })
                 .collect();
             handles.into_iter().filter_map(|h| h.join().ok()).collect()
         });
-        let mut index = LibraryIndex {
-            text: String::with_capacity(parts.iter().map(|p| p.text.len()).sum()),
-            ..LibraryIndex::default()
-        };
-        for part in parts {
-            let base = index.text.len();
-            index.text.push_str(&part.text);
-            index.starts.extend(part.starts.iter().map(|s| s + base));
-            index.owners.extend(part.owners);
+        LibraryIndex {
+            segments: parts.into_iter().flatten().collect(),
+            forced,
         }
-        index
     }
 
-    /// The index of some documents, the first being document `first`.
+    /// The segments of some documents, the first being document `first`:
+    /// folded until `budget` bytes are, the rest left to be streamed.
     fn build_part(
         documents: &[Arc<Document>],
         first: usize,
         forced: Option<&'static Encoding>,
-    ) -> LibraryIndex {
-        let mut index = LibraryIndex::default();
+        budget: usize,
+    ) -> Vec<Segment> {
+        // Folding keeps about the size of the text (an eighth more at most,
+        // but for lam-alef ligatures): the string is given that room up
+        // front, up to the budget, and a document that would not fit is
+        // streamed instead, so the string is never copied to grow (the copy
+        // briefly held three times the budget).
+        let folded_size = |d: &Document| d.size as usize + d.size as usize / 8;
+        let sizes: usize = documents.iter().map(|d| folded_size(d)).sum();
+        let mut part = Part {
+            text: String::with_capacity(budget.min(sizes)),
+            ..Part::default()
+        };
         for (doc, document) in documents.iter().enumerate() {
+            if part.text.len() + folded_size(document) > budget {
+                let rest = Segment::Streamed {
+                    first: first + doc,
+                    documents: documents[doc..].to_vec(),
+                };
+                return vec![Segment::Indexed(part), rest];
+            }
             let Ok(text) = document.text(forced) else {
                 continue;
             };
             let units = text.units();
             let mut unit = units.first();
             while let Some(u) = unit {
-                index.starts.push(index.text.len());
-                index.owners.push(((first + doc) as u32, u.start));
-                fold_into(&text.unit_text(&u), &mut index.text);
-                index.text.push('\n');
+                part.starts.push(part.text.len());
+                part.owners.push(((first + doc) as u32, u.start));
+                fold_into(&text.unit_text(&u), &mut part.text);
+                part.text.push('\n');
                 unit = units.next(&u);
             }
         }
-        index
+        vec![Segment::Indexed(part)]
     }
 
-    /// Bytes of folded text indexed.
+    /// Bytes of folded text held in memory.
     pub fn len(&self) -> usize {
-        self.text.len()
+        self.indexed().map(|p| p.text.len()).sum()
     }
 
-    /// Whether nothing is indexed.
+    /// Whether nothing is held in memory.
     pub fn is_empty(&self) -> bool {
-        self.text.is_empty()
+        self.len() == 0
     }
 
-    /// The paragraph holding byte `at` of the index.
+    /// Documents left to be read by each search.
+    pub fn streamed(&self) -> usize {
+        self.segments
+            .iter()
+            .map(|s| match s {
+                Segment::Streamed { documents, .. } => documents.len(),
+                Segment::Indexed(_) => 0,
+            })
+            .sum()
+    }
+
+    fn indexed(&self) -> impl Iterator<Item = &Part> {
+        self.segments.iter().filter_map(|s| match s {
+            Segment::Indexed(part) => Some(part),
+            Segment::Streamed { .. } => None,
+        })
+    }
+
+    /// Calls `emit` with batches of hits, in library order; stops early (and
+    /// returns false) when `cancelled` says so.
+    pub fn search(
+        &self,
+        query: &str,
+        cancelled: impl Fn() -> bool + Sync,
+        emit: impl FnMut(Vec<SearchHit>),
+    ) -> bool {
+        let Some(words) = Words::new(query) else {
+            return true;
+        };
+        let finders = words.finders();
+        let mut out = Batcher {
+            batch: Vec::new(),
+            emit,
+        };
+        for segment in &self.segments {
+            let finished = match segment {
+                Segment::Indexed(part) => part.search(&finders, &cancelled, &mut out),
+                Segment::Streamed { first, documents } => search_streamed(
+                    documents,
+                    *first,
+                    self.forced,
+                    &finders,
+                    &cancelled,
+                    &mut out,
+                ),
+            };
+            if !finished {
+                return false;
+            }
+        }
+        out.finish();
+        !cancelled()
+    }
+}
+
+impl Part {
+    /// The paragraph holding byte `at` of the text.
     fn paragraph_at(&self, at: usize) -> usize {
         self.starts.partition_point(|&s| s <= at) - 1
     }
@@ -109,30 +261,16 @@ impl LibraryIndex {
         &self.text[self.starts[i]..end]
     }
 
-    /// Calls `emit` with batches of hits, in library order; stops early (and
-    /// returns false) when `cancelled` says so.
-    pub fn search(
+    /// Scans for the first (longest) word and checks the others in the
+    /// paragraphs it lands in.
+    fn search<F: FnMut(Vec<SearchHit>)>(
         &self,
-        query: &str,
-        cancelled: impl Fn() -> bool,
-        mut emit: impl FnMut(Vec<SearchHit>),
+        finders: &[memmem::Finder<'_>],
+        cancelled: &impl Fn() -> bool,
+        out: &mut Batcher<F>,
     ) -> bool {
-        let mut words: Vec<String> = fold_query(query)
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
-        if words.is_empty() {
-            return true;
-        }
-        // The longest word is likely the rarest: scan for it, check the rest.
-        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-        let others: Vec<memmem::Finder<'_>> = words[1..]
-            .iter()
-            .map(|w| memmem::Finder::new(w.as_bytes()))
-            .collect();
-        let mut batch = Vec::new();
         let mut last = usize::MAX;
-        for (n, at) in memmem::find_iter(self.text.as_bytes(), words[0].as_bytes()).enumerate() {
+        for (n, at) in finders[0].find_iter(self.text.as_bytes()).enumerate() {
             if n % 256 == 0 && cancelled() {
                 return false;
             }
@@ -142,22 +280,117 @@ impl LibraryIndex {
             }
             last = i;
             let text = self.paragraph_text(i).as_bytes();
-            if others.iter().all(|f| f.find(text).is_some()) {
+            if finders[1..].iter().all(|f| f.find(text).is_some()) {
                 let (doc, start) = self.owners[i];
-                batch.push(SearchHit {
+                out.push(SearchHit {
                     doc: doc as usize,
                     start,
                 });
-                if batch.len() >= 64 {
-                    emit(std::mem::take(&mut batch));
-                }
             }
         }
-        if !batch.is_empty() {
-            emit(batch);
-        }
-        !cancelled()
+        true
     }
+}
+
+/// Documents per block of a streamed search.
+const STREAM_BLOCK: usize = 128;
+
+/// Reads, folds and searches documents one paragraph at a time, on every
+/// core: threads take blocks of documents in turn, and this thread hands
+/// on their hits in library order.
+fn search_streamed<F: FnMut(Vec<SearchHit>)>(
+    documents: &[Arc<Document>],
+    first: usize,
+    forced: Option<&'static Encoding>,
+    finders: &[memmem::Finder<'_>],
+    cancelled: &(impl Fn() -> bool + Sync),
+    out: &mut Batcher<F>,
+) -> bool {
+    let blocks: Vec<&[Arc<Document>]> = documents.chunks(STREAM_BLOCK).collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(blocks.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (done, finished) = channel::<(usize, Option<Vec<SearchHit>>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let done = done.clone();
+            let (next, blocks) = (&next, &blocks);
+            scope.spawn(move || {
+                crate::library::background::lower_priority();
+                let mut folded = String::new();
+                loop {
+                    let b = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(block) = blocks.get(b) else {
+                        return;
+                    };
+                    let base = first + b * STREAM_BLOCK;
+                    let hits = search_block(block, base, forced, finders, cancelled, &mut folded);
+                    let stop = hits.is_none();
+                    if done.send((b, hits)).is_err() || stop {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done);
+        // Blocks finished ahead of the one to hand on next.
+        let mut ahead = std::collections::BTreeMap::new();
+        let mut written = 0;
+        while written < blocks.len() {
+            let Ok((b, hits)) = finished.recv() else {
+                break;
+            };
+            ahead.insert(b, hits);
+            while let Some(hits) = ahead.remove(&written) {
+                let Some(hits) = hits else {
+                    // Cancelled: the others see it too and stop.
+                    next.store(blocks.len(), Ordering::SeqCst);
+                    return false;
+                };
+                for hit in hits {
+                    out.push(hit);
+                }
+                written += 1;
+            }
+        }
+        written == blocks.len()
+    })
+}
+
+/// The hits of one block of documents, the first being document `base`;
+/// `None` when cancelled.
+fn search_block(
+    documents: &[Arc<Document>],
+    base: usize,
+    forced: Option<&'static Encoding>,
+    finders: &[memmem::Finder<'_>],
+    cancelled: &impl Fn() -> bool,
+    folded: &mut String,
+) -> Option<Vec<SearchHit>> {
+    let mut hits = Vec::new();
+    for (i, document) in documents.iter().enumerate() {
+        if cancelled() {
+            return None;
+        }
+        let Ok(text) = document.text(forced) else {
+            continue;
+        };
+        let units = text.units();
+        let mut unit = units.first();
+        while let Some(u) = unit {
+            folded.clear();
+            fold_into(&text.unit_text(&u), folded);
+            if finders.iter().all(|f| f.find(folded.as_bytes()).is_some()) {
+                hits.push(SearchHit {
+                    doc: base + i,
+                    start: u.start,
+                });
+            }
+            unit = units.next(&u);
+        }
+    }
+    Some(hits)
 }
 
 /// Byte ranges, in `paragraph`, of every folded occurrence of the query's words.
@@ -203,6 +436,7 @@ impl LibrarySearcher {
             .spawn(move || {
                 crate::library::background::lower_priority();
                 let index = LibraryIndex::build(&documents, forced);
+                crate::library::background::release_freed_memory();
                 while let Ok(mut request) = incoming.recv() {
                     while let Ok(newer) = incoming.try_recv() {
                         request = newer;
@@ -284,13 +518,32 @@ mod tests {
     }
 
     #[test]
-    fn the_index_built_on_many_cores_is_the_one_built_on_one() {
+    fn any_budget_finds_what_the_whole_index_finds() {
         let documents: Vec<Arc<Document>> = (0..7).flat_map(|_| documents()).collect();
-        let index = LibraryIndex::build(&documents, None);
-        let serial = LibraryIndex::build_part(&documents, 0, None);
-        assert_eq!(index.text, serial.text);
-        assert_eq!(index.starts, serial.starts);
-        assert_eq!(index.owners, serial.owners);
+        let find = |index: &LibraryIndex, query: &str| {
+            let mut hits = Vec::new();
+            assert!(index.search(query, || false, |batch| hits.extend(batch)));
+            hits
+        };
+        let whole = LibraryIndex::build_within(&documents, None, usize::MAX);
+        assert_eq!(whole.streamed(), 0);
+        for budget in [0, 1, 60, 200, 1000] {
+            let index = LibraryIndex::build_within(&documents, None, budget);
+            assert!(index.streamed() > 0 || budget >= 200, "budget {budget}");
+            for query in ["الامن", "الامن الاستقرار", "وحده", "لا شيء", "غائب"]
+            {
+                assert_eq!(
+                    find(&index, query),
+                    find(&whole, query),
+                    "budget {budget}, {query}"
+                );
+            }
+        }
+        assert_eq!(
+            find(&whole, "الامن").len(),
+            21,
+            "three hits in each pair of documents"
+        );
     }
 
     #[test]
