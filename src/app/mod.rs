@@ -22,6 +22,7 @@ use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use crate::library::Library;
+use crate::library::loader::{Loaded, Loader, slow_to_read};
 use crate::library::scan::Scanner;
 use crate::library::text::Text;
 use crate::search::document::{DocFound, DocHit, DocSearcher};
@@ -222,6 +223,11 @@ pub struct App {
     /// The document to reopen once the scan finds it.
     reopen: Option<crate::state::DocKey>,
     texts: texts::Texts,
+    /// Reads large texts that have to be decoded, off the event loop.
+    loader: Option<Loader>,
+    /// The document the reading pane waits for while its text is read, and
+    /// the loader's number for the request.
+    loading: Option<(usize, u64)>,
     /// Why the open document's text could not be read, if it could not.
     pub open_error: Option<String>,
     candidates: Arc<Vec<Candidate>>,
@@ -275,6 +281,8 @@ impl App {
             results: Vec::new(),
             theme: crate::ui::theme::Theme::default(),
             texts: texts::Texts::default(),
+            loader: None,
+            loading: None,
             open_error: None,
             notice: None,
             pending_mark: None,
@@ -293,7 +301,7 @@ impl App {
             reopen: None,
             searcher_documents: 0,
         };
-        app.open(0);
+        app.open_now(0);
         app
     }
 
@@ -395,13 +403,68 @@ impl App {
             && !self.library_search.done
             && !self.library_search.query.trim().is_empty();
         let searching_document = self.search.searcher.is_some() && !self.search.done;
-        filtering || searching || searching_document || self.scanner.is_some()
+        filtering
+            || searching
+            || searching_document
+            || self.scanner.is_some()
+            || self.loading.is_some()
+    }
+
+    /// The document whose text is being read for the reading pane, if any.
+    pub fn loading(&self) -> Option<usize> {
+        self.loading.map(|(doc, _)| doc)
+    }
+
+    /// Takes in texts read in the background; opens the one the reading
+    /// pane waits for. Returns whether anything changed.
+    fn take_loaded(&mut self) -> bool {
+        let loaded = self.loader.as_ref().map(Loader::take).unwrap_or_default();
+        let mut changed = false;
+        for answer in loaded {
+            changed |= self.take_text(answer);
+        }
+        changed
+    }
+
+    /// Takes in one text read in the background: the one the reading pane
+    /// waits for is kept and opened; any other answers an older request
+    /// and is dropped. Returns whether it was the one.
+    fn take_text(&mut self, (id, result): Loaded) -> bool {
+        let Some((doc, asked)) = self.loading else {
+            return false;
+        };
+        if id != asked {
+            return false;
+        }
+        if let Ok(text) = result {
+            text.index_in_background();
+            self.texts.put(doc, text);
+        }
+        // From the texts kept now (or, for an error, read again to say why).
+        self.open_now(doc);
+        self.sync();
+        true
+    }
+
+    /// Waits until the text the reading pane waits for has been read (for
+    /// tests and scripted use; the event loop polls instead).
+    pub fn settle_loading(&mut self) {
+        while self.loading.is_some() {
+            let Some(answer) = self
+                .loader
+                .as_ref()
+                .and_then(|l| l.wait(Duration::from_secs(30)))
+            else {
+                return;
+            };
+            self.take_text(answer);
+        }
     }
 
     /// Takes in what background work has produced; returns whether the
     /// screen changed.
     pub fn poll_background(&mut self) -> bool {
-        let scanned = self.take_scanned();
+        let scanned = self.take_scanned() | self.take_loaded();
         let response = self.worker.as_ref().and_then(FilterWorker::try_latest);
         let mut changed = scanned;
         changed |= match response {
@@ -711,12 +774,27 @@ impl App {
     }
 
     /// Opens document `index` in the reading pane, where it was last left
-    /// (in this session, else as the state remembers it).
+    /// (in this session, else as the state remembers it). A large text that
+    /// has to be decoded is read in the background: the pane says so until
+    /// it is there, and the rest of the screen keeps working.
     fn open(&mut self, index: usize) {
+        self.open_with(index, true);
+    }
+
+    /// Opens document `index` now, reading its text on this thread if it
+    /// must (for callers that move in it right after).
+    fn open_now(&mut self, index: usize) {
+        self.open_with(index, false);
+    }
+
+    fn open_with(&mut self, index: usize, in_background: bool) {
         if index >= self.library.documents.len() {
             return;
         }
         if self.reader.as_ref().is_some_and(|r| r.doc == index) {
+            return;
+        }
+        if in_background && self.loading() == Some(index) {
             return;
         }
         if let Some(old) = self.reader.take() {
@@ -725,6 +803,21 @@ impl App {
         // Hits belong to the document they were found in.
         self.search.hits.clear();
         self.search.current = None;
+        self.loading = None;
+        let forced = self.library.forced;
+        let document = &self.library.documents[index];
+        if in_background && !self.texts.contains(index) && slow_to_read(document, forced) {
+            let document = Arc::clone(document);
+            if self.loader.is_none() {
+                self.loader = Loader::spawn(forced);
+            }
+            if let Some(loader) = &mut self.loader {
+                let id = loader.request(document);
+                self.loading = Some((index, id));
+                self.open_error = None;
+                return;
+            }
+        }
         let text = match self.text_of(index) {
             Ok(text) => {
                 self.open_error = None;
@@ -1122,6 +1215,10 @@ impl App {
             let anchor = self.reader.as_ref().map(|r| r.anchor).unwrap_or_default();
             self.reader = None;
             self.positions.insert(doc, anchor);
+            self.open(doc);
+        } else if self.loading() == Some(doc) {
+            // The text on its way is the old one: ask again.
+            self.loading = None;
             self.open(doc);
         }
         if !self.filter.query.is_empty() {

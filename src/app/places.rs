@@ -297,7 +297,7 @@ impl App {
             self.list = (0..self.library.documents.len()).collect();
         }
         self.selected = doc;
-        self.open(doc);
+        self.open_now(doc);
         if let Some(reader) = self.reader.as_mut() {
             reader.anchor = anchor(&reader.text, target);
         }

@@ -31,6 +31,11 @@ impl Texts {
         Some(text)
     }
 
+    /// Whether document `doc`'s text is kept (without counting as a use).
+    pub fn contains(&self, doc: usize) -> bool {
+        self.kept.iter().any(|(d, _)| *d == doc)
+    }
+
     /// Keeps `text` as document `doc`'s, letting the oldest go past the bounds.
     pub fn put(&mut self, doc: usize, text: Arc<Text>) {
         self.forget(doc);

@@ -5,6 +5,7 @@
 
 pub mod background;
 pub mod decode;
+pub mod loader;
 pub mod mapped;
 pub mod scan;
 pub mod text;

@@ -14,6 +14,23 @@ pub fn render(app: &App, buf: &mut Buffer) {
     };
     let theme = &app.theme;
     let dim = theme.dim;
+    if let Some(doc) = app.loading() {
+        let document = &app.library.documents[doc];
+        // Without the name: a right-to-left name would need laying out.
+        let message = format!(
+            "Reading the document: {} MB of {}…",
+            document.size.div_ceil(1_000_000),
+            app.library.forced.unwrap_or(document.encoding).name()
+        );
+        buf.set_stringn(
+            text.x,
+            text.y,
+            printable(&message),
+            usize::from(text.width),
+            dim,
+        );
+        return;
+    }
     let Some(doc) = app.open_document() else {
         let message = if app.scanning().is_some() {
             "Looking for documents…"

@@ -1,0 +1,153 @@
+//! A large text that has to be decoded (a legacy encoding) is read in the
+//! background: the screen works meanwhile and says what it waits for, the
+//! text then shows, and moving on to another document before it arrives
+//! opens that one instead.
+
+use std::path::{Path, PathBuf};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use qari::app::{App, Focus};
+use qari::library::Library;
+use qari::library::loader::SLOW_BYTES;
+use qari::text::LayoutOptions;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn key(app: &mut App, code: KeyCode) {
+    app.handle_key(&KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+/// Text of at least `SLOW_BYTES` bytes in windows-1256 (a byte a
+/// character), its first line naming it.
+fn legacy_text(name: &str) -> String {
+    let mut text = format!("الوثيقة {name}\n\n");
+    let mut i = 0;
+    while text.chars().count() < SLOW_BYTES as usize {
+        for _ in 0..1000 {
+            text.push_str(&format!(
+                "الفقرة {i} من الوثيقة {name}، نص عربي قديم الترميز.\n\n"
+            ));
+            i += 1;
+        }
+    }
+    text
+}
+
+/// A folder of its own for test `test`, holding `files` in windows-1256.
+fn folder(test: &str, files: &[(&str, &str)]) -> PathBuf {
+    let root = std::env::temp_dir().join(format!(
+        "qari-background-open-{}-{test}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).expect("folder");
+    for (name, text) in files {
+        let (bytes, _, unmappable) = encoding_rs::WINDOWS_1256.encode(text);
+        assert!(!unmappable);
+        assert!(text.len() < 1000 || bytes.len() as u64 >= SLOW_BYTES);
+        std::fs::write(root.join(name), bytes).expect("file");
+    }
+    root
+}
+
+/// An app over `root`, its scan finished (the first document is then on
+/// its way to the reading pane).
+fn app(root: &Path) -> App {
+    let (library, scanner) = Library::scan(&[root.to_path_buf()], None);
+    let mut app = App::new(library, None, LayoutOptions::default());
+    app.resize(100, 30);
+    app.attach_scanner(scanner.expect("a folder is scanned"));
+    while app.scanning().is_some() {
+        app.poll_background();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    app.poll_background();
+    app
+}
+
+fn screen(app: &App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    terminal
+        .draw(|frame| frame.render_widget(app, frame.area()))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    buffer
+        .content()
+        .chunks(usize::from(buffer.area.width))
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
+#[test]
+fn the_screen_works_while_a_large_legacy_text_is_read() {
+    let text = legacy_text("الثانية");
+    let root = folder("screen", &[("a.txt", "وثيقة قصيرة\n"), ("b.txt", &text)]);
+    let mut app = app(&root);
+    assert_eq!(app.open_document(), Some(0), "a small text opens at once");
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.loading(), Some(1), "the large one is on its way");
+    assert_eq!(app.open_document(), None);
+    assert!(app.rows.is_empty());
+    let shown = screen(&app);
+    assert!(
+        shown.contains("Reading the document: 5 MB of windows-1256"),
+        "{shown}"
+    );
+    // Keys meanwhile do no harm; the list still moves.
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('G'));
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('h'));
+    key(&mut app, KeyCode::Char('k'));
+    key(&mut app, KeyCode::Char('k'));
+    assert_eq!(app.selected, 0);
+    assert_eq!(
+        app.open_document(),
+        Some(0),
+        "back on the small one at once"
+    );
+    assert_eq!(app.loading(), None);
+    key(&mut app, KeyCode::Char('j'));
+    app.settle_loading();
+    assert_eq!(app.loading(), None);
+    assert_eq!(app.open_document(), Some(1));
+    assert_eq!(app.open_text().expect("text").as_str(), text);
+    assert!(!app.rows.is_empty(), "the text shows");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn moving_on_before_the_text_arrives_opens_the_next_one() {
+    let (a, b) = (legacy_text("الأولى"), legacy_text("الثانية"));
+    let root = folder("moving", &[("a.txt", &a), ("b.txt", &b)]);
+    let mut app = app(&root);
+    // Whether or not the first arrived already, go to the second at once.
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.selected, 1);
+    app.settle_loading();
+    app.poll_background();
+    assert_eq!(app.open_document(), Some(1), "the selected document shows");
+    assert_eq!(app.open_text().expect("text").as_str(), b);
+    // Reading the second, then back to the first: it opens where it was.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Reader);
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Char(' '));
+    }
+    let place = app.anchor().expect("a place");
+    assert!(place.start > 0);
+    key(&mut app, KeyCode::Char('h'));
+    key(&mut app, KeyCode::Char('k'));
+    app.settle_loading();
+    assert_eq!(app.open_document(), Some(0));
+    assert_eq!(app.open_text().expect("text").as_str(), a);
+    key(&mut app, KeyCode::Char('j'));
+    app.settle_loading();
+    assert_eq!(app.open_document(), Some(1));
+    assert_eq!(
+        app.anchor(),
+        Some(place),
+        "the second opens where it was left"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
