@@ -151,3 +151,52 @@ fn moving_on_before_the_text_arrives_opens_the_next_one() {
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn a_bookmark_in_a_document_still_being_read_is_where_it_opens() {
+    let text = legacy_text("الثانية");
+    let root = folder("bookmark", &[("a.txt", "وثيقة قصيرة\n"), ("b.txt", &text)]);
+    let state = root.join("state");
+    let (store, warning) = qari::state::Store::open(Some(state));
+    assert!(warning.is_none(), "{warning:?}");
+    let store = std::sync::Arc::new(std::sync::Mutex::new(store));
+    let mut app = app(&root);
+    app.attach_store(std::sync::Arc::clone(&store), None, None);
+    // Set bookmark B some pages into the large document.
+    key(&mut app, KeyCode::Char('j'));
+    app.settle_loading();
+    assert_eq!(app.open_document(), Some(1));
+    key(&mut app, KeyCode::Enter);
+    for _ in 0..7 {
+        key(&mut app, KeyCode::Char(' '));
+    }
+    let marked = app.anchor().expect("open");
+    assert!(marked.start > 0);
+    key(&mut app, KeyCode::Char('m'));
+    key(&mut app, KeyCode::Char('B'));
+    app.save_state().expect("saved");
+    drop(app);
+
+    // A new start: the large text is not read yet when B is jumped to.
+    let mut app = app_over(&root, store);
+    key(&mut app, KeyCode::Char('\''));
+    key(&mut app, KeyCode::Char('B'));
+    assert_eq!(app.loading(), Some(1), "the large text is on its way");
+    app.settle_loading();
+    assert_eq!(app.open_document(), Some(1));
+    assert_eq!(app.anchor(), Some(marked), "at the bookmark");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// An app over `root` with the state `store`, on the small first document.
+fn app_over(root: &Path, store: std::sync::Arc<std::sync::Mutex<qari::state::Store>>) -> App {
+    let mut app = app(root);
+    app.attach_store(store, None, None);
+    if app.open_document() != Some(0) {
+        key(&mut app, KeyCode::Char('h'));
+        key(&mut app, KeyCode::Char('g'));
+        app.settle_loading();
+    }
+    assert_eq!(app.open_document(), Some(0));
+    app
+}

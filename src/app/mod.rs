@@ -228,6 +228,9 @@ pub struct App {
     /// The document the reading pane waits for while its text is read, and
     /// the loader's number for the request.
     loading: Option<(usize, u64)>,
+    /// Where to put the reader in the document being read, once it is
+    /// there (a bookmark in it was jumped to).
+    pending_place: Option<(usize, crate::state::Place)>,
     /// Why the open document's text could not be read, if it could not.
     pub open_error: Option<String>,
     candidates: Arc<Vec<Candidate>>,
@@ -283,6 +286,7 @@ impl App {
             texts: texts::Texts::default(),
             loader: None,
             loading: None,
+            pending_place: None,
             open_error: None,
             notice: None,
             pending_mark: None,
@@ -442,6 +446,12 @@ impl App {
         }
         // From the texts kept now (or, for an error, read again to say why).
         self.open_now(doc);
+        if let Some((at, place)) = self.pending_place.take()
+            && at == doc
+            && let Some(reader) = self.reader.as_mut().filter(|r| r.doc == doc)
+        {
+            reader.anchor = places::anchor(&reader.text, place);
+        }
         self.sync();
         true
     }
@@ -804,6 +814,9 @@ impl App {
         self.search.hits.clear();
         self.search.current = None;
         self.loading = None;
+        if self.pending_place.is_some_and(|(doc, _)| doc != index) {
+            self.pending_place = None;
+        }
         let forced = self.library.forced;
         let document = &self.library.documents[index];
         if in_background && !self.texts.contains(index) && slow_to_read(document, forced) {

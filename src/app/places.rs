@@ -74,7 +74,7 @@ fn place(anchor: Anchor) -> Place {
 /// The anchor a stored place gives in `text`: its unit, clamped to the
 /// text; a place that no longer starts a unit (the text changed) goes to the
 /// start of the unit now there.
-fn anchor(text: &Text, place: Place) -> Anchor {
+pub(super) fn anchor(text: &Text, place: Place) -> Anchor {
     let units = text.units();
     let Some(unit) = units.at(place.start).or_else(|| units.last()) else {
         return Anchor::default();
@@ -297,8 +297,11 @@ impl App {
             self.list = (0..self.library.documents.len()).collect();
         }
         self.selected = doc;
-        self.open_now(doc);
-        if let Some(reader) = self.reader.as_mut() {
+        self.open(doc);
+        if self.loading() == Some(doc) {
+            // Put there when its text has been read.
+            self.pending_place = Some((doc, target));
+        } else if let Some(reader) = self.reader.as_mut() {
             reader.anchor = anchor(&reader.text, target);
         }
         self.focus = Focus::Reader;
