@@ -121,9 +121,15 @@ fn moving_on_before_the_text_arrives_opens_the_next_one() {
     let (a, b) = (legacy_text("الأولى"), legacy_text("الثانية"));
     let root = folder("moving", &[("a.txt", &a), ("b.txt", &b)]);
     let mut app = app(&root);
-    // Whether or not the first arrived already, go to the second at once.
+    // Whether or not the first arrived already, go to the second at once,
+    // back, and to the second again: an answer to an earlier request for
+    // it is dropped, and the newest one opens it.
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(app.selected, 1);
+    assert_eq!(app.loading(), Some(1), "the second is on its way");
+    key(&mut app, KeyCode::Char('k'));
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.loading(), Some(1));
     app.settle_loading();
     app.poll_background();
     assert_eq!(app.open_document(), Some(1), "the selected document shows");

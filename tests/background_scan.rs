@@ -98,17 +98,16 @@ fn list_filter_and_reading_work_while_the_scan_goes_on() {
         "the filter took in the documents found after it was typed"
     );
     assert!(app.list.iter().all(|&d| is_rare(&app, d)));
-    if let Some(doc) = opened {
-        assert_eq!(
-            app.open_document(),
-            Some(doc),
-            "the open document stays open"
-        );
-        let text = app.open_text().expect("text");
-        assert!(
-            text.unit_text(&text.units().first().expect("a unit"))
-                .contains("نادرة")
-        );
-    }
+    let doc = opened.expect("a matching document was opened during the scan");
+    assert_eq!(
+        app.open_document(),
+        Some(doc),
+        "the open document stays open"
+    );
+    let text = app.open_text().expect("text");
+    assert!(
+        text.unit_text(&text.units().first().expect("a unit"))
+            .contains("نادرة")
+    );
     let _ = std::fs::remove_dir_all(&root);
 }

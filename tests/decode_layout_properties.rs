@@ -15,10 +15,11 @@
 #[path = "fuzz/invariants.rs"]
 mod invariants;
 
+mod common;
+
 use encoding_rs::{Encoding, ISO_8859_6, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1256};
 use invariants::{Case, FORCED, check, check_decode};
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 use qari::library::decode::decode;
 use qari::text::{BaseDirection, Order};
 
@@ -289,27 +290,12 @@ fn case() -> impl Strategy<Value = Case> {
         )
 }
 
-/// 512 cases per property by default; `PROPTEST_CASES` raises it for a
-/// longer soak.
-fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(512);
-    Config {
-        cases,
-        // Keep the working tree clean: failures print their minimal input.
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Properties
 // ---------------------------------------------------------------------------
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(common::proptest_config())]
 
     /// Any file, any case: every step keeps its invariants.
     #[test]

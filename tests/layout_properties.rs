@@ -13,11 +13,12 @@
 //! Failures are not persisted to disk; a failing run prints the minimal
 //! paragraph and options to reproduce it.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::ops::Range;
 
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 use qari::text::{BaseDirection, Direction, Layout, LayoutOptions, Order};
 use unicode_bidi::{BidiClass, Level, ParagraphBidiInfo};
 use unicode_segmentation::UnicodeSegmentation;
@@ -279,21 +280,6 @@ fn wrapping_options() -> impl Strategy<Value = LayoutOptions> {
     options().prop_map(|o| LayoutOptions { wrap: true, ..o })
 }
 
-/// 512 cases per property by default; `PROPTEST_CASES` raises it for a
-/// longer soak.
-fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(512);
-    Config {
-        cases,
-        // Keep the working tree clean: failures print their minimal input.
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Oracles
 // ---------------------------------------------------------------------------
@@ -538,7 +524,7 @@ fn dump(layout: &Layout) -> String {
 // ---------------------------------------------------------------------------
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(common::proptest_config())]
 
     /// Any text, any options: layout and every accessor return normally.
     #[test]

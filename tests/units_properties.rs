@@ -3,8 +3,9 @@
 //! the same units, and the units are the text's non-blank lines, split only
 //! when longer than a chunk. Small chunk sizes make splitting do real work.
 
+mod common;
+
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 use qari::text::units::{Unit, Units};
 
 /// Pieces of text: words in three scripts, spaces, every line ending, blank
@@ -42,18 +43,6 @@ fn forward(units: &Units<'_>) -> Vec<Unit> {
     out
 }
 
-fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(512);
-    Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
-
 /// The text's non-blank lines, each with whether blank lines come between
 /// it and the non-blank line before.
 fn lines(text: &str) -> Vec<(usize, usize, bool)> {
@@ -71,7 +60,7 @@ fn lines(text: &str) -> Vec<(usize, usize, bool)> {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(common::proptest_config())]
 
     #[test]
     fn every_way_of_finding_units_agrees(text in text(), chunk in 4usize..40, slack in 0usize..40) {

@@ -65,27 +65,14 @@ pub struct LibraryIndex {
     forced: Option<&'static Encoding>,
 }
 
-/// The words of a query, the longest (likely the rarest) first.
-struct Words {
-    words: Vec<String>,
-}
-
-impl Words {
-    fn new(query: &str) -> Option<Words> {
-        let mut words: Vec<String> = fold_query(query)
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
-        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-        (!words.is_empty()).then_some(Words { words })
-    }
-
-    fn finders(&self) -> Vec<memmem::Finder<'_>> {
-        self.words
-            .iter()
-            .map(|w| memmem::Finder::new(w.as_bytes()))
-            .collect()
-    }
+/// The folded words of a query, the longest (likely the rarest) first.
+fn query_words(query: &str) -> Vec<String> {
+    let mut words: Vec<String> = fold_query(query)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    words
 }
 
 /// Hits gathered and handed on 64 at a time.
@@ -221,10 +208,14 @@ impl LibraryIndex {
         cancelled: impl Fn() -> bool + Sync,
         emit: impl FnMut(Vec<SearchHit>),
     ) -> bool {
-        let Some(words) = Words::new(query) else {
+        let words = query_words(query);
+        if words.is_empty() {
             return true;
-        };
-        let finders = words.finders();
+        }
+        let finders: Vec<memmem::Finder<'_>> = words
+            .iter()
+            .map(|w| memmem::Finder::new(w.as_bytes()))
+            .collect();
         let mut out = Batcher {
             batch: Vec::new(),
             emit,

@@ -79,3 +79,18 @@ pub fn run_qari<S: AsRef<std::ffi::OsStr>>(args: &[S], stdin: &[u8]) -> std::pro
         }
     }
 }
+
+/// Property tests' settings: 512 cases per property by default;
+/// `PROPTEST_CASES` raises it for a longer soak. Failures print their
+/// minimal input instead of writing regression files into the tree.
+pub fn proptest_config() -> proptest::test_runner::Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(512);
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}
