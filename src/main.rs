@@ -343,10 +343,12 @@ fn read(cli: Cli) -> ExitCode {
         .filter(|h| h.mode == settings.bidi)
         .map(|h| (h.id, h.text));
     app.attach_store(store, warning.map(|w| printable(&w).into_owned()), hint);
+    let explicit_bidi = settings.bidi == BidiMode::App;
     let setup = qari::term::Setup {
         mouse: !cli.no_mouse,
-        explicit_bidi: settings.bidi == BidiMode::App,
-        tmux: settings.detection.multiplexer == Some("tmux"),
+        explicit_bidi,
+        tmux_rows: (explicit_bidi && settings.detection.multiplexer == Some("tmux"))
+            .then(qari::term::tmux_outer_rows),
     };
     let result = qari::tui::run(&mut app, setup);
     // The terminal is back; a failure to save can be read now.

@@ -263,11 +263,11 @@ fn csi_end(bytes: &[u8], at: usize) -> Result<usize, String> {
 // The scanner itself: each hostile form is rejected, qari's own accepted.
 
 /// What qari sends around one frame (from a run on the bundled documents).
-const QARI_FRAME: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[8l\x1b[?1000h\x1b[?1002h\x1b[?1003h\
+const QARI_FRAME: &[u8] = b"\x1b[8l\x1b[?1049h\x1b[?25l\x1b[?1000h\x1b[?1002h\x1b[?1003h\
 \x1b[?1015h\x1b[?1006h\x1b[?2026h\x1b[1;3H\x1b[1mDocuments: 5\x1b[22m\x1b[2;4H\
 \x1b[7m\xef\xbb\xaa\xef\xba\x8e\x1b[27m\x1b[38;5;3;49m!\x1b[39;49m\x1b[59m\x1b[0m\x1b[30;100H\
 \x1b[2m\xe2\x94\x82\x1b[22m\x1b[?25l\x1b[?2026l\x1b[2J\x1b[?1006l\x1b[?1015l\x1b[?1003l\
-\x1b[?1002l\x1b[?1000l\x1b[8h\x1b[?25h\x1b[?1049l";
+\x1b[?1002l\x1b[?1000l\x1b[?25h\x1b[?1049l\x1b[8h";
 
 #[test]
 fn the_scanner_accepts_what_qari_sends() {

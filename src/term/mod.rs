@@ -1,12 +1,13 @@
 //! The one owner of the terminal's lifecycle.
 //!
-//! On start: raw mode, the alternate screen, a hidden cursor, mouse reporting
-//! (optional) and, when qari lays out right-to-left text itself, bidi
-//! explicit mode (`CSI 8 l`, so GNOME Terminal/VTE does not reorder lines
-//! qari already ordered — the terminal-wg "BiDi in Terminal Emulators"
-//! recommendation). Inside tmux the mode is also sent through tmux's
-//! passthrough to the outer terminal, which tmux does not otherwise tell. Everything is undone, in reverse, on
-//! a normal exit, from a `Drop` guard, from a chained panic hook (the panic
+//! On start: raw mode, then, when qari lays out right-to-left text itself,
+//! bidi explicit mode (`CSI 8 l`, so GNOME Terminal/VTE does not reorder
+//! lines qari already ordered — the terminal-wg "BiDi in Terminal
+//! Emulators" recommendation), then the alternate screen (in that order:
+//! see [`start_sequence`]), a hidden cursor and mouse reporting (optional).
+//! Inside tmux the mode is also sent through tmux's passthrough to every
+//! row of the outer terminal, which tmux does not otherwise tell.
+//! Everything is undone, in reverse, on a normal exit, from a `Drop` guard, from a chained panic hook (the panic
 //! message prints after the terminal is back), and after SIGTERM, SIGHUP or
 //! SIGINT (the event loop checks the flag these set), and when the terminal
 //! hangs up without a signal getting through.
@@ -18,13 +19,11 @@ use std::io::{self, Stdout, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crossterm::cursor::{Hide, Show};
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::execute;
 use crossterm::terminal::{
-    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
-    disable_raw_mode, enable_raw_mode,
+    BeginSynchronizedUpdate, EndSynchronizedUpdate, disable_raw_mode, enable_raw_mode,
 };
-use crossterm::{execute, queue};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
@@ -32,18 +31,22 @@ use ratatui::backend::CrosstermBackend;
 const BIDI_EXPLICIT: &str = "\x1b[8l";
 /// ECMA-48 BDSM: back to the terminal's implicit bidi mode.
 const BIDI_IMPLICIT: &str = "\x1b[8h";
-/// The same, wrapped for tmux to pass to the outer terminal (tmux drops it
-/// unless `allow-passthrough` is on).
-const TMUX_BIDI_EXPLICIT: &str = "\x1bPtmux;\x1b\x1b[8l\x1b\\";
-const TMUX_BIDI_IMPLICIT: &str = "\x1bPtmux;\x1b\x1b[8h\x1b\\";
+/// The alternate screen (xterm's 1049: saves the cursor, clears the screen).
+const ALTERNATE_SCREEN: &str = "\x1b[?1049h";
+/// Back to the main screen.
+const MAIN_SCREEN: &str = "\x1b[?1049l";
+/// The cursor hidden and shown.
+const HIDE_CURSOR: &str = "\x1b[?25l";
+const SHOW_CURSOR: &str = "\x1b[?25h";
+/// How many rows of the terminal around tmux are switched when tmux cannot
+/// say (moving the cursor past the last row leaves it on the last row).
+const TMUX_ROWS_FALLBACK: u16 = 200;
 
 /// Whether the terminal is in qari's modes now (so restoring twice is harmless).
 static ACTIVE: AtomicBool = AtomicBool::new(false);
-/// Whether mouse reporting was turned on.
-static MOUSE: AtomicBool = AtomicBool::new(false);
-/// Whether explicit bidi mode was asked for (and how: inside tmux too).
-static EXPLICIT: AtomicBool = AtomicBool::new(false);
-static TMUX: AtomicBool = AtomicBool::new(false);
+/// What `enter` turned on, for `restore` (which may run from a signal's
+/// aftermath, the hang-up watch or a panic hook, without the `Setup`).
+static SETUP: std::sync::Mutex<Option<Setup>> = std::sync::Mutex::new(None);
 
 /// What to turn on besides raw mode and the alternate screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,8 +55,106 @@ pub struct Setup {
     pub mouse: bool,
     /// Bidi explicit mode: qari sends lines already in visual order.
     pub explicit_bidi: bool,
-    /// Inside tmux: send the bidi mode to the outer terminal as well.
-    pub tmux: bool,
+    /// Inside tmux, the rows of the terminal tmux draws on: the bidi mode
+    /// is sent there as well, through tmux's passthrough (`None`: not in
+    /// tmux, or nothing to send).
+    pub tmux_rows: Option<u16>,
+}
+
+/// The bytes that put the terminal into qari's modes, in the order they
+/// must go.
+///
+/// Explicit bidi mode comes before the alternate screen: VTE (GNOME
+/// Terminal and the like) gives each row the bidi mode in force when the
+/// row is made, and `CSI ? 1049 h` makes the alternate screen's rows as it
+/// clears them. Sent after it, `CSI 8 l` would reach only the cursor's row,
+/// and every other row would be reordered a second time. Rows made later
+/// (a resize, ratatui's `CSI 2 J` clear) take the mode in force, which
+/// stays explicit until qari leaves.
+pub fn start_sequence(setup: &Setup) -> Vec<u8> {
+    let mut out = Vec::new();
+    if setup.explicit_bidi {
+        out.extend_from_slice(BIDI_EXPLICIT.as_bytes());
+        if let Some(rows) = setup.tmux_rows {
+            out.extend_from_slice(&tmux_rows_mode(BIDI_EXPLICIT, rows));
+        }
+    }
+    out.extend_from_slice(ALTERNATE_SCREEN.as_bytes());
+    out.extend_from_slice(HIDE_CURSOR.as_bytes());
+    if setup.mouse {
+        let mut mouse = String::new();
+        let _ = crossterm::Command::write_ansi(&EnableMouseCapture, &mut mouse);
+        out.extend_from_slice(mouse.as_bytes());
+    }
+    out
+}
+
+/// The bytes that undo [`start_sequence`], in reverse order: implicit
+/// bidi mode (the terminal's default) comes back after the main screen,
+/// whose rows were made before qari started and keep their own mode.
+pub fn end_sequence(setup: &Setup) -> Vec<u8> {
+    let mut out = Vec::new();
+    if setup.mouse {
+        let mut mouse = String::new();
+        let _ = crossterm::Command::write_ansi(&DisableMouseCapture, &mut mouse);
+        out.extend_from_slice(mouse.as_bytes());
+    }
+    out.extend_from_slice(SHOW_CURSOR.as_bytes());
+    out.extend_from_slice(MAIN_SCREEN.as_bytes());
+    if setup.explicit_bidi {
+        out.extend_from_slice(BIDI_IMPLICIT.as_bytes());
+        if let Some(rows) = setup.tmux_rows {
+            out.extend_from_slice(&tmux_rows_mode(BIDI_IMPLICIT, rows));
+        }
+    }
+    out
+}
+
+/// A bidi mode for every row of the terminal tmux draws on, wrapped for
+/// tmux's passthrough (which tmux drops unless `allow-passthrough` is on).
+///
+/// The rows there were made when tmux started, in the mode of that time;
+/// VTE sets an existing row's mode when BDSM arrives with the cursor at the
+/// row's first column. So the cursor visits the first column of each row
+/// and comes back (DECSC/DECRC) to where tmux left it.
+fn tmux_rows_mode(mode: &str, rows: u16) -> Vec<u8> {
+    let mut inner = String::from("\x1b7");
+    inner.push_str(mode);
+    for row in 1..=rows.max(1) {
+        inner.push_str(&format!("\x1b[{row}H{mode}"));
+    }
+    inner.push_str("\x1b8");
+    // Inside tmux's DCS passthrough every ESC is doubled.
+    let mut out = b"\x1bPtmux;".to_vec();
+    for b in inner.bytes() {
+        if b == 0x1b {
+            out.push(0x1b);
+        }
+        out.push(b);
+    }
+    out.extend_from_slice(b"\x1b\\");
+    out
+}
+
+/// The rows of the terminal tmux draws on, as tmux tells them (the tallest
+/// client attached to this session), or a number that covers any screen.
+pub fn tmux_outer_rows() -> u16 {
+    let asked = std::process::Command::new("tmux")
+        .args(["display-message", "-p", "#{client_height}"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output();
+    asked
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .trim()
+                .parse::<u16>()
+                .ok()
+        })
+        .filter(|&rows| rows > 0)
+        .unwrap_or(TMUX_ROWS_FALLBACK)
 }
 
 /// The terminal qari draws on.
@@ -74,22 +175,13 @@ pub fn enter(setup: Setup) -> io::Result<(Guard, Tui)> {
     install_panic_hook();
     watch_for_hang_up();
     enable_raw_mode()?;
+    if let Ok(mut saved) = SETUP.lock() {
+        *saved = Some(setup);
+    }
     ACTIVE.store(true, Ordering::SeqCst);
-    MOUSE.store(setup.mouse, Ordering::SeqCst);
-    EXPLICIT.store(setup.explicit_bidi, Ordering::SeqCst);
-    TMUX.store(setup.tmux, Ordering::SeqCst);
     let guard = Guard(());
     let mut out = io::stdout();
-    execute!(out, EnterAlternateScreen, Hide)?;
-    if setup.explicit_bidi {
-        out.write_all(BIDI_EXPLICIT.as_bytes())?;
-        if setup.tmux {
-            out.write_all(TMUX_BIDI_EXPLICIT.as_bytes())?;
-        }
-    }
-    if setup.mouse {
-        execute!(out, EnableMouseCapture)?;
-    }
+    out.write_all(&start_sequence(&setup))?;
     out.flush()?;
     let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     Ok((guard, terminal))
@@ -101,18 +193,16 @@ pub fn restore() {
     if !ACTIVE.swap(false, Ordering::SeqCst) {
         return;
     }
-    let mut out = io::stdout();
-    if MOUSE.load(Ordering::SeqCst) {
-        let _ = queue!(out, DisableMouseCapture);
+    // A panic while the lock was held still restores the terminal.
+    let setup = match SETUP.lock() {
+        Ok(saved) => *saved,
+        Err(poisoned) => *poisoned.into_inner(),
+    };
+    if let Some(setup) = setup {
+        let mut out = io::stdout();
+        let _ = out.write_all(&end_sequence(&setup));
+        let _ = out.flush();
     }
-    if EXPLICIT.load(Ordering::SeqCst) {
-        let _ = out.write_all(BIDI_IMPLICIT.as_bytes());
-        if TMUX.load(Ordering::SeqCst) {
-            let _ = out.write_all(TMUX_BIDI_IMPLICIT.as_bytes());
-        }
-    }
-    let _ = queue!(out, Show, LeaveAlternateScreen);
-    let _ = out.flush();
     let _ = disable_raw_mode();
 }
 
@@ -210,4 +300,81 @@ where
     let drawn = terminal.draw(render).map(|_| ());
     execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     drawn
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(bytes: &[u8], needle: &str) -> Option<usize> {
+        bytes
+            .windows(needle.len())
+            .position(|w| w == needle.as_bytes())
+    }
+
+    #[test]
+    fn explicit_mode_comes_before_the_alternate_screen_and_implicit_after_it() {
+        let setup = Setup {
+            mouse: true,
+            explicit_bidi: true,
+            tmux_rows: None,
+        };
+        let start = start_sequence(&setup);
+        let explicit = at(&start, "\x1b[8l").expect("CSI 8 l sent");
+        let alternate = at(&start, "\x1b[?1049h").expect("alternate screen");
+        assert!(explicit < alternate, "{}", start.escape_ascii());
+        let end = end_sequence(&setup);
+        let main = at(&end, "\x1b[?1049l").expect("main screen");
+        let implicit = at(&end, "\x1b[8h").expect("CSI 8 h sent");
+        assert!(main < implicit, "{}", end.escape_ascii());
+        // Mouse reporting is on after start and off before the end.
+        assert!(at(&start, "\x1b[?1000h").is_some());
+        assert!(at(&end, "\x1b[?1000l").is_some());
+    }
+
+    #[test]
+    fn terminal_mode_sends_no_bidi_mode() {
+        let setup = Setup {
+            mouse: false,
+            explicit_bidi: false,
+            tmux_rows: Some(24),
+        };
+        for bytes in [start_sequence(&setup), end_sequence(&setup)] {
+            assert_eq!(at(&bytes, "[8l"), None);
+            assert_eq!(at(&bytes, "[8h"), None);
+            assert_eq!(at(&bytes, "Ptmux;"), None);
+            assert_eq!(at(&bytes, "[?1000"), None);
+        }
+    }
+
+    #[test]
+    fn inside_tmux_every_outer_row_gets_the_mode_through_passthrough() {
+        let setup = Setup {
+            mouse: false,
+            explicit_bidi: true,
+            tmux_rows: Some(3),
+        };
+        let start = start_sequence(&setup);
+        let wrapped = at(&start, "\x1bPtmux;").expect("passthrough");
+        assert!(wrapped < at(&start, "\x1b[?1049h").expect("alternate screen"));
+        // ESC doubled inside; the cursor saved, each row's first column
+        // visited, the cursor restored.
+        let st = wrapped + at(&start[wrapped..], "\x1b\\").expect("string terminator");
+        let inner = &start[wrapped..st];
+        for row in [
+            "\x1b\x1b[1H\x1b\x1b[8l",
+            "\x1b\x1b[2H\x1b\x1b[8l",
+            "\x1b\x1b[3H\x1b\x1b[8l",
+        ] {
+            assert!(at(inner, row).is_some(), "{}", inner.escape_ascii());
+        }
+        assert!(at(inner, "\x1b\x1b7").is_some() && at(inner, "\x1b\x1b8").is_some());
+        assert_eq!(at(inner, "[4H"), None);
+        // Nothing but the passthrough comes before the alternate screen.
+        assert_eq!(&start[st..st + 2], b"\x1b\\");
+        assert_eq!(at(&start[st + 2..], "\x1b[?1049h"), Some(0));
+        let end = end_sequence(&setup);
+        let back = at(&end, "\x1bPtmux;").expect("passthrough on the way out");
+        assert!(at(&end[back..], "\x1b\x1b[2H\x1b\x1b[8h").is_some());
+    }
 }
