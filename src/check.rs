@@ -1,11 +1,18 @@
 //! `qari --check-terminal`: what qari found out about the terminal, the
-//! bidi mode it chose and why, and a sample line in each mode, so a person
+//! choices it made and why, and a sample line in each mode, so a person
 //! sees at once which one reads right and what to put in the config.
+//!
+//! On a terminal the report itself is laid out as the reader would lay it
+//! out (its Arabic words in visual order in app mode), and each sample goes
+//! in its own bidi mode. Through a pipe or into a file nothing but text
+//! goes out: the report and the samples in logical order, no escape
+//! sequence.
 
 use std::io::{self, Write};
 use std::path::Path;
 
 use crate::settings::{Settings, Source};
+use crate::term::detect::{BidiMode, Known};
 use crate::term::probe::BdsmReport;
 use crate::text::{Layout, LayoutOptions, Order};
 
@@ -18,7 +25,7 @@ pub const SAMPLE: &str = "قارئ: السلام عليكم (مرحبا) ١٢٣ 
 pub struct Sample {
     /// A label for people.
     pub label: &'static str,
-    /// The `--bidi` and `--shape` settings that give it.
+    /// The settings that give it.
     pub flags: &'static str,
     /// The order the line is sent in.
     pub order: Order,
@@ -48,7 +55,7 @@ pub const SAMPLES: [Sample; 3] = [
         label: "terminal mode",
         flags: "bidi = \"terminal\"",
         order: Order::Logical,
-        shape: false,
+        shape: true,
         explicit: false,
     },
 ];
@@ -65,13 +72,27 @@ pub fn sample_line(sample: &Sample) -> String {
     layout.line(0).map(|l| l.text()).unwrap_or_default()
 }
 
-/// The report's text, without the sample lines.
-pub fn report(settings: &Settings, bdsm: BdsmReport, config: Option<&Path>) -> String {
+/// What was read of the terminal's own settings, for the report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Findings {
+    /// kitty's `force_ltr`, as qari found it.
+    pub kitty_force_ltr: Option<bool>,
+    /// tmux's `allow-passthrough`.
+    pub tmux_passthrough: Option<bool>,
+}
+
+/// The report's text (logical order), without the sample lines.
+pub fn report(
+    settings: &Settings,
+    bdsm: BdsmReport,
+    findings: &Findings,
+    config: Option<&Path>,
+) -> String {
     let d = &settings.detection;
     let mut out = String::new();
     let found = if d.evidence.is_empty() {
         format!(
-            "{} (no telling variable set; TERM={})",
+            "{} (no telling variable set and no answer naming it; TERM={})",
             d.terminal.name(),
             term()
         )
@@ -84,10 +105,12 @@ pub fn report(settings: &Settings, bdsm: BdsmReport, config: Option<&Path>) -> S
             "Multiplexer:     {multiplexer} (it draws on an outer terminal; variables set by that terminal may be stale)\n"
         ));
     }
-    out.push_str(&format!(
-        "Bidi mode query: {} (CSI 8 $ p)\n",
-        bdsm.describe()
-    ));
+    if bdsm != BdsmReport::NoAnswer || d.terminal != Known::QTerminal {
+        out.push_str(&format!(
+            "Bidi mode query: {} (CSI 8 $ p)\n",
+            bdsm.describe()
+        ));
+    }
     let why = match settings.bidi_source {
         Source::Auto => d.reason.to_string(),
         source => source.describe().to_string(),
@@ -105,8 +128,34 @@ pub fn report(settings: &Settings, bdsm: BdsmReport, config: Option<&Path>) -> S
         },
         settings.shape_source.describe()
     ));
-    if let Some(hint) = d.hint.filter(|h| h.mode == settings.bidi) {
-        out.push_str(&format!("Hint:            {}\n", hint.text));
+    let harakat = match (settings.harakat, settings.marks_left) {
+        (false, _) => "hidden",
+        (true, false) => "shown, sent with their letter",
+        (true, true) => "shown, sent with the cell on the left of their letter's",
+    };
+    out.push_str(&format!(
+        "Harakat:         {harakat} ({})\n",
+        settings.harakat_source.describe()
+    ));
+    if d.terminal == Known::Kitty {
+        let state = match findings.kitty_force_ltr {
+            Some(true) => "set (found in kitty's config or command line)",
+            Some(false) | None => {
+                "not found set in ~/.config/kitty/kitty.conf or kitty's command line"
+            }
+        };
+        out.push_str(&format!(
+            "kitty force_ltr: {state}; `kitty --debug-config | grep force_ltr` shows what kitty itself uses\n"
+        ));
+    }
+    if let Some(on) = findings.tmux_passthrough {
+        out.push_str(&format!(
+            "tmux passthrough: {} (`tmux show-options -Apv allow-passthrough`)\n",
+            if on { "on" } else { "off" }
+        ));
+    }
+    for hint in settings.notes() {
+        out.push_str(&format!("Note:            {}.\n", hint.text));
     }
     out.push('\n');
     out.push_str(&format!(
@@ -115,6 +164,12 @@ pub fn report(settings: &Settings, bdsm: BdsmReport, config: Option<&Path>) -> S
          and \"qari\" at the left. Current mode: {}.\n",
         settings.bidi.name()
     ));
+    if d.terminal == Known::Mlterm {
+        out.push_str(
+            "mlterm's own layout is a setting for the whole window: qari turns it off while it runs, \
+             and it is on here, so here the terminal mode line reads right.\n",
+        );
+    }
     let place = config.map_or_else(
         || "the config file".to_string(),
         |p| p.display().to_string(),
@@ -129,37 +184,66 @@ fn term() -> String {
     std::env::var("TERM").unwrap_or_else(|_| "(unset)".to_string())
 }
 
-/// Prints the report and the sample lines to the terminal; each sample is
-/// sent in its mode, and the terminal is left in implicit mode (its default)
-/// unless it said it was in explicit mode before.
-pub fn run(settings: &Settings, bdsm: BdsmReport, config: Option<&Path>) -> io::Result<()> {
+/// One line of the report as the reader would send it with `settings`.
+fn laid_out(line: &str, settings: &Settings) -> String {
+    let options = LayoutOptions {
+        wrap: false,
+        shape: settings.shape,
+        harakat: settings.harakat,
+        order: settings.order(),
+        ..LayoutOptions::default()
+    };
+    Layout::new(line, &options)
+        .line(0)
+        .map(|l| l.text())
+        .unwrap_or_default()
+}
+
+/// Prints the report and the sample lines. On a terminal (`interactive`)
+/// the report is laid out for the mode in use and each sample is sent in
+/// its mode; the terminal is left in implicit mode (its default) unless it
+/// said it was in explicit mode before. Otherwise only text goes out.
+pub fn run(
+    settings: &Settings,
+    bdsm: BdsmReport,
+    findings: &Findings,
+    config: Option<&Path>,
+    interactive: bool,
+) -> io::Result<()> {
     let mut out = io::stdout().lock();
-    out.write_all(report(settings, bdsm, config).as_bytes())?;
-    out.write_all(b"\n")?;
-    let tmux = settings.detection.multiplexer == Some("tmux");
-    for (i, sample) in SAMPLES.iter().enumerate() {
-        let mode: &[u8] = if sample.explicit {
-            b"\x1b[8l"
-        } else {
-            b"\x1b[8h"
-        };
+    let text = report(settings, bdsm, findings, config);
+    let tmux = settings.detection.in_tmux();
+    let mode = |out: &mut io::StdoutLock<'_>, explicit: bool| -> io::Result<()> {
+        let mode: &[u8] = if explicit { b"\x1b[8l" } else { b"\x1b[8h" };
         out.write_all(mode)?;
         if tmux {
             out.write_all(b"\x1bPtmux;\x1b")?;
             out.write_all(mode)?;
             out.write_all(b"\x1b\\")?;
         }
-        writeln!(
-            out,
-            "  {}. {:<34} {}",
-            i + 1,
-            sample.label,
+        Ok(())
+    };
+    if interactive {
+        mode(&mut out, settings.bidi == BidiMode::App)?;
+        for line in text.lines() {
+            writeln!(out, "{}", laid_out(line, settings))?;
+        }
+    } else {
+        out.write_all(text.as_bytes())?;
+    }
+    out.write_all(b"\n")?;
+    for (i, sample) in SAMPLES.iter().enumerate() {
+        let line = if interactive {
+            mode(&mut out, sample.explicit)?;
             sample_line(sample)
-        )?;
+        } else {
+            SAMPLE.to_string()
+        };
+        writeln!(out, "  {}. {:<34} {line}", i + 1, sample.label)?;
         writeln!(out, "     {:<34} {}", "", sample.flags)?;
     }
-    if bdsm != BdsmReport::Explicit {
-        out.write_all(b"\x1b[8h")?;
+    if interactive && bdsm != BdsmReport::Explicit {
+        mode(&mut out, false)?;
     }
     out.flush()
 }
@@ -176,11 +260,13 @@ mod tests {
         let shaped = sample_line(&SAMPLES[0]);
         let visual = sample_line(&SAMPLES[1]);
         let logical = sample_line(&SAMPLES[2]);
-        // Logical order is the text as typed; visual order starts (at the
-        // left) with the Latin word and ends with the first Arabic word.
-        assert_eq!(logical, SAMPLE);
+        // Visual order starts (at the left) with the Latin word and ends
+        // with the first Arabic word; logical order is the text as typed,
+        // shaped.
         assert!(visual.starts_with("qari"), "{visual}");
         assert!(visual.ends_with(":ئراق"), "{visual}");
+        assert!(logical.ends_with("qari"), "{logical}");
+        assert!(logical.contains("(\u{FEE3}"), "{logical}");
         // Shaping uses presentation forms, including the lam-alef ligature.
         assert!(
             shaped.contains('\u{FEFB}') || shaped.contains('\u{FEFC}'),
@@ -195,18 +281,43 @@ mod tests {
 
     #[test]
     fn the_report_names_the_terminal_the_mode_and_why() {
-        let detection = detect(|name| (name == "MLTERM").then(|| "3.9.3".to_string()));
+        let detection = detect(|name| (name == "KONSOLE_VERSION").then(|| "230800".to_string()));
         let settings = resolve(&Overrides::default(), &Config::default(), detection, true);
-        let text = report(&settings, BdsmReport::NoAnswer, None);
-        assert!(text.contains("mlterm (MLTERM=3.9.3)"), "{text}");
+        let text = report(&settings, BdsmReport::NoAnswer, &Findings::default(), None);
+        assert!(text.contains("Konsole (KONSOLE_VERSION=230800)"), "{text}");
         assert!(
-            text.contains("Mode:            terminal — mlterm reorders"),
+            text.contains("Mode:            terminal — Konsole reorders"),
             "{text}"
         );
         assert!(
-            text.contains("off: base letters (chosen for this terminal)"),
+            text.contains("on: Arabic presentation forms (chosen for this terminal)"),
             "{text}"
         );
         assert!(text.contains("no answer about the bidi mode"), "{text}");
+        assert!(text.contains("Note:            Konsole lays out"), "{text}");
+    }
+
+    #[test]
+    fn the_report_tells_kitty_users_how_to_see_force_ltr() {
+        let detection = detect(|name| (name == "TERM").then(|| "xterm-kitty".to_string()));
+        let settings = resolve(&Overrides::default(), &Config::default(), detection, true);
+        let text = report(&settings, BdsmReport::Unknown, &Findings::default(), None);
+        assert!(
+            text.contains("kitty --debug-config | grep force_ltr"),
+            "{text}"
+        );
+        assert!(text.contains("add the line `force_ltr yes`"), "{text}");
+    }
+
+    #[test]
+    fn the_explanation_is_laid_out_for_the_mode() {
+        let detection = detect(|name| (name == "TERM").then(|| "xterm".to_string()));
+        let settings = resolve(&Overrides::default(), &Config::default(), detection, true);
+        let line = "the right end is \"قارئ:\" here";
+        let sent = laid_out(line, &settings);
+        // App mode: the Arabic word in visual order, shaped, in place.
+        assert!(sent.starts_with("the right end is \""), "{sent}");
+        assert!(!sent.contains("قارئ"), "{sent}");
+        assert!(sent.contains('\u{FE8E}'), "{sent}");
     }
 }

@@ -51,6 +51,38 @@ pub enum ShapeSetting {
     Off,
 }
 
+/// Whether and how harakat (Arabic vowel marks, Hebrew points) are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HarakatSetting {
+    /// Chosen for the terminal: shown, unless it misdraws them.
+    Auto,
+    /// Shown, sent with their letter.
+    On,
+    /// Hidden.
+    Off,
+    /// Shown, sent with the cell left of their letter's, for terminals that
+    /// draw a mark one cell to the right (Alacritty).
+    Shifted,
+}
+
+impl<'de> Deserialize<'de> for HarakatSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // `true`/`false` as before, or one of the names.
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Flag(bool),
+            Name(String),
+        }
+        match Either::deserialize(deserializer)? {
+            Either::Flag(true) => Ok(HarakatSetting::On),
+            Either::Flag(false) => Ok(HarakatSetting::Off),
+            Either::Name(name) => HarakatSetting::from_str(&name, false)
+                .map_err(|_| serde::de::Error::custom(format!("invalid value {name:?}"))),
+        }
+    }
+}
+
 /// The colour theme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -71,8 +103,8 @@ pub struct Config {
     pub bidi: Option<BidiSetting>,
     /// Arabic presentation forms (`shape`).
     pub shape: Option<ShapeSetting>,
-    /// Whether Arabic vowel marks are shown (`harakat`).
-    pub harakat: Option<bool>,
+    /// Whether and how vowel marks are shown (`harakat`).
+    pub harakat: Option<HarakatSetting>,
     /// The colour theme (`theme`).
     pub theme: Option<ThemeName>,
 }
@@ -210,8 +242,8 @@ fn one_line(message: &str) -> String {
 enum Accepts {
     /// A string naming one of these values.
     OneOf(Vec<String>),
-    /// `true` or `false`.
-    Boolean,
+    /// `true`, `false`, or a string naming one of these values.
+    BooleanOrOneOf(Vec<String>),
 }
 
 /// Returns what `key` accepts, or `None` for a key the file does not have.
@@ -220,7 +252,7 @@ fn accepts(key: &str) -> Option<Accepts> {
         "layout" => Some(Accepts::OneOf(names::<LayoutSetting>())),
         "bidi" => Some(Accepts::OneOf(names::<BidiSetting>())),
         "shape" => Some(Accepts::OneOf(names::<ShapeSetting>())),
-        "harakat" => Some(Accepts::Boolean),
+        "harakat" => Some(Accepts::BooleanOrOneOf(names::<HarakatSetting>())),
         "theme" => Some(Accepts::OneOf(names::<ThemeName>())),
         _ => None,
     }
@@ -248,7 +280,7 @@ fn fault(
     };
     let at = value.span().start;
     let found = match (value.get_ref(), &accepts) {
-        (DeValue::String(text), Accepts::OneOf(choices)) => {
+        (DeValue::String(text), Accepts::OneOf(choices) | Accepts::BooleanOrOneOf(choices)) => {
             if choices.iter().any(|choice| choice == text.as_ref()) {
                 return None;
             }
@@ -258,8 +290,7 @@ fn fault(
             );
             return Some((at, message));
         }
-        (DeValue::Boolean(_), Accepts::Boolean) => return None,
-        (DeValue::String(_), _) => "a string",
+        (DeValue::Boolean(_), Accepts::BooleanOrOneOf(_)) => return None,
         (DeValue::Integer(_), _) => "an integer",
         (DeValue::Float(_), _) => "a float",
         (DeValue::Boolean(_), _) => "a boolean",
@@ -269,7 +300,10 @@ fn fault(
     };
     let expected = match accepts {
         Accepts::OneOf(choices) => format!("a string (one of {})", choices.join(", ")),
-        Accepts::Boolean => "a boolean (true or false)".to_owned(),
+        Accepts::BooleanOrOneOf(choices) => format!(
+            "a boolean (true or false) or a string (one of {})",
+            choices.join(", ")
+        ),
     };
     let message = format!("invalid type for `{key}`: expected {expected}, found {found}");
     Some((at, message))
@@ -337,8 +371,22 @@ mod tests {
                 "shape = \"off\"",
                 with(|c| c.shape = Some(ShapeSetting::Off)),
             ),
-            ("harakat = true", with(|c| c.harakat = Some(true))),
-            ("harakat = false", with(|c| c.harakat = Some(false))),
+            (
+                "harakat = true",
+                with(|c| c.harakat = Some(HarakatSetting::On)),
+            ),
+            (
+                "harakat = false",
+                with(|c| c.harakat = Some(HarakatSetting::Off)),
+            ),
+            (
+                "harakat = \"auto\"",
+                with(|c| c.harakat = Some(HarakatSetting::Auto)),
+            ),
+            (
+                "harakat = \"shifted\"",
+                with(|c| c.harakat = Some(HarakatSetting::Shifted)),
+            ),
             (
                 "theme = \"dark\"",
                 with(|c| c.theme = Some(ThemeName::Dark)),
@@ -370,7 +418,7 @@ mod tests {
         assert_eq!(layout, Some(LayoutSetting::Rtl));
         assert_eq!(bidi, Some(BidiSetting::Terminal));
         assert_eq!(shape, Some(ShapeSetting::Off));
-        assert_eq!(harakat, Some(false));
+        assert_eq!(harakat, Some(HarakatSetting::Off));
         assert_eq!(theme, Some(ThemeName::Light));
     }
 
@@ -441,15 +489,25 @@ mod tests {
 
     #[test]
     fn wrong_type_names_the_expected_type() {
-        let err = parse_err("harakat = \"yes\"");
+        let err = parse_err("harakat = 2");
         assert_eq!((err.line, err.column), (Some(1), Some(11)));
         assert!(err.message.contains("`harakat`"), "{}", err.message);
         assert!(
-            err.message.contains("expected a boolean"),
+            err.message.contains(
+                "expected a boolean (true or false) or a string (one of auto, on, off, shifted)"
+            ),
             "{}",
             err.message
         );
-        assert!(err.message.contains("found a string"), "{}", err.message);
+        assert!(err.message.contains("found an integer"), "{}", err.message);
+        let err = parse_err("harakat = \"yes\"");
+        assert!(
+            err.message.contains(
+                "invalid value \"yes\" for `harakat`: expected one of auto, on, off, shifted"
+            ),
+            "{}",
+            err.message
+        );
 
         let err = parse_err("\nlayout = 3\n");
         assert_eq!((err.line, err.column), (Some(2), Some(10)));

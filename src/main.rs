@@ -8,14 +8,17 @@ use std::sync::{Arc, Mutex};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use qari::app::App;
-use qari::config::{self, BidiSetting, Config, LayoutSetting, ShapeSetting, ThemeName};
+use qari::app::{App, TerminalNote};
+use qari::config::{
+    self, BidiSetting, Config, HarakatSetting, LayoutSetting, ShapeSetting, ThemeName,
+};
 use qari::library::decode::{decode, encoding_for_label};
 use qari::library::{Library, path_problem};
 use qari::render::{RenderOptions, render_document};
 use qari::settings::{Overrides, Settings, resolve};
 use qari::state::Store;
-use qari::term::detect::{BidiMode, detect_from_environment};
+use qari::term::detect::{self, BidiMode, Detection, Known, LocalSettings};
+use qari::term::{local, probe};
 use qari::text::sanitize::printable;
 use qari::text::{BaseDirection, LayoutOptions};
 use qari::ui::theme::{Theme, no_color};
@@ -41,7 +44,12 @@ struct Cli {
     /// Arabic presentation forms [default: auto, on with --bidi app]
     #[arg(long, value_enum)]
     shape: Option<ShapeSetting>,
-    /// Hide harakat (Arabic vowel marks)
+    /// Harakat (Arabic vowel marks) and Hebrew points: shown, hidden, or
+    /// shifted one cell for terminals that draw them one cell too far right
+    /// [default: auto, chosen for the terminal]
+    #[arg(long, value_enum, conflicts_with = "no_harakat")]
+    harakat: Option<HarakatSetting>,
+    /// Hide harakat (the same as --harakat off)
     #[arg(long)]
     no_harakat: bool,
     /// Colour theme [default: dark]
@@ -220,9 +228,38 @@ fn write_error(e: &io::Error) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Reads the config (the file `--config` names, else the default one) and
-/// resolves the settings; an invalid config is reported and ends qari.
-fn settings(cli: &Cli) -> Result<(Settings, Option<PathBuf>), ExitCode> {
+/// How long qari waits for a terminal to say which one it is. Every
+/// terminal answers at once; over SSH the answer takes a round trip.
+const IDENTIFY_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Finds out which terminal qari runs in: from the environment, else (when
+/// `ask` and standard output is a terminal outside a multiplexer, which
+/// would answer for itself) from the terminal's own answers; then reads
+/// what its settings on this machine say.
+fn detect_terminal(ask: bool) -> Detection {
+    let env = |name: &str| std::env::var(name).ok();
+    let mut detection = detect::detect(env);
+    if ask
+        && detection.terminal == Known::Unknown
+        && detection.multiplexer.is_none()
+        && io::IsTerminal::is_terminal(&io::stdout())
+        && let Ok(identity) = probe::identify(IDENTIFY_TIMEOUT)
+        && let Some((known, evidence)) = detect::from_identity(&identity)
+    {
+        detection = detect::for_terminal(known, evidence, None);
+    }
+    let local = LocalSettings {
+        kitty_force_ltr: detection.terminal == Known::Kitty && local::kitty_force_ltr(env),
+        qterminal_bidi_off: detection.terminal == Known::QTerminal
+            && local::qterminal_bidi_off(env),
+        tmux_passthrough: detection.in_tmux() && local::tmux_passthrough_on(),
+    };
+    detect::with_local(detection, local)
+}
+
+/// Reads the config (the file `--config` names, else the default one); an
+/// invalid config is reported and ends qari.
+fn config(cli: &Cli) -> Result<(Config, Option<PathBuf>), ExitCode> {
     let (path, explicit) = match &cli.config {
         Some(path) => (Some(path.clone()), true),
         None => (config::default_path(), false),
@@ -237,32 +274,48 @@ fn settings(cli: &Cli) -> Result<(Settings, Option<PathBuf>), ExitCode> {
         },
         None => Config::default(),
     };
+    Ok((config, path))
+}
+
+/// Resolves the settings from the command line, the config and the
+/// terminal (`ask` lets qari ask the terminal who it is).
+fn settings(cli: &Cli, config: &Config, ask: bool) -> Settings {
     let overrides = Overrides {
         layout: cli.layout,
         bidi: cli.bidi,
         shape: cli.shape,
-        harakat: cli.no_harakat.then_some(false),
+        harakat: cli
+            .harakat
+            .or(cli.no_harakat.then_some(HarakatSetting::Off)),
         theme: cli.theme,
     };
     let color = !no_color(std::env::var_os("NO_COLOR"));
-    let settings = resolve(&overrides, &config, detect_from_environment(), color);
-    Ok((settings, path))
+    resolve(&overrides, config, detect_terminal(ask), color)
 }
 
 fn check_terminal(cli: &Cli) -> ExitCode {
-    let (settings, path) = match settings(cli) {
+    // Escape sequences (queries, modes) go only to a terminal; the answers
+    // come back on /dev/tty whatever standard input is.
+    let interactive = io::IsTerminal::is_terminal(&io::stdout());
+    let (config, path) = match config(cli) {
         Ok(found) => found,
         Err(code) => return code,
     };
-    let interactive =
-        io::IsTerminal::is_terminal(&io::stdin()) && io::IsTerminal::is_terminal(&io::stdout());
-    let bdsm = if interactive {
-        qari::term::probe::query_bdsm(std::time::Duration::from_millis(1500))
-            .unwrap_or(qari::term::probe::BdsmReport::NoAnswer)
+    let settings = settings(cli, &config, interactive);
+    // QTerminal prints the query it does not know ("p").
+    let bdsm = if interactive && settings.detection.terminal != Known::QTerminal {
+        probe::query_bdsm(std::time::Duration::from_millis(1500))
+            .unwrap_or(probe::BdsmReport::NoAnswer)
     } else {
-        qari::term::probe::BdsmReport::NoAnswer
+        probe::BdsmReport::NoAnswer
     };
-    match qari::check::run(&settings, bdsm, path.as_deref()) {
+    let env = |name: &str| std::env::var(name).ok();
+    let detection = &settings.detection;
+    let findings = qari::check::Findings {
+        kitty_force_ltr: (detection.terminal == Known::Kitty).then(|| local::kitty_force_ltr(env)),
+        tmux_passthrough: detection.in_tmux().then(local::tmux_passthrough_on),
+    };
+    match qari::check::run(&settings, bdsm, &findings, path.as_deref(), interactive) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => write_error(&e),
     }
@@ -272,7 +325,7 @@ fn read(cli: Cli) -> ExitCode {
     if cli.check_terminal {
         return check_terminal(&cli);
     }
-    let (settings, _) = match settings(&cli) {
+    let (config, _) = match config(&cli) {
         Ok(found) => found,
         Err(code) => return code,
     };
@@ -306,6 +359,8 @@ fn read(cli: Cli) -> ExitCode {
         }
         return ExitCode::from(2);
     }
+    // Everything is known to be in order: now the terminal may be asked.
+    let settings = settings(&cli, &config, true);
     // Files and folders are scanned in the background; the list grows.
     let (library, scanner) = if cli.paths.is_empty() {
         (Library::bundled(), None)
@@ -337,16 +392,24 @@ fn read(cli: Cli) -> ExitCode {
     qari::term::on_hang_up(Box::new(move || {
         let _ = qari::app::places::lock(&on_hang_up).save();
     }));
-    let hint = settings
-        .detection
-        .hint
-        .filter(|h| h.mode == settings.bidi)
-        .map(|h| (h.id, h.text));
-    app.attach_store(store, warning.map(|w| printable(&w).into_owned()), hint);
+    let notes = settings
+        .notes()
+        .into_iter()
+        .map(|hint| TerminalNote {
+            id: hint.id,
+            text: hint.text,
+        })
+        .collect();
+    app.attach_store(store, warning.map(|w| printable(&w).into_owned()), notes);
     let explicit_bidi = settings.bidi == BidiMode::App;
     let setup = qari::term::Setup {
         mouse: !cli.no_mouse,
         explicit_bidi,
+        mlterm_layout_off: explicit_bidi && settings.detection.terminal == Known::Mlterm,
+        adapt: qari::term::output::Adapt {
+            whole_rows: settings.bidi == BidiMode::Terminal,
+            marks_left: settings.marks_left,
+        },
         tmux_rows: (explicit_bidi && settings.detection.multiplexer == Some("tmux"))
             .then(qari::term::tmux_outer_rows),
     };

@@ -4,8 +4,8 @@
 //! Resolving is pure (the terminal detection and `NO_COLOR` come in as
 //! values), so every combination can be tested without a terminal.
 
-use crate::config::{BidiSetting, Config, LayoutSetting, ShapeSetting, ThemeName};
-use crate::term::detect::{BidiMode, Detection};
+use crate::config::{BidiSetting, Config, HarakatSetting, LayoutSetting, ShapeSetting, ThemeName};
+use crate::term::detect::{Applies, BidiMode, Detection, Hint, Marks};
 use crate::text::Order;
 
 /// Choices given on the command line (`None`: not given).
@@ -17,8 +17,8 @@ pub struct Overrides {
     pub bidi: Option<BidiSetting>,
     /// `--shape`.
     pub shape: Option<ShapeSetting>,
-    /// `--no-harakat` (Some(false)).
-    pub harakat: Option<bool>,
+    /// `--harakat`, or `--no-harakat` (off).
+    pub harakat: Option<HarakatSetting>,
     /// `--theme`.
     pub theme: Option<ThemeName>,
 }
@@ -62,8 +62,12 @@ pub struct Settings {
     pub shape: bool,
     /// Where `shape` came from.
     pub shape_source: Source,
-    /// Arabic vowel marks shown.
+    /// Vowel marks (harakat, Hebrew points) shown.
     pub harakat: bool,
+    /// Marks sent with the cell on the left of their letter's.
+    pub marks_left: bool,
+    /// Where the choice about marks came from.
+    pub harakat_source: Source,
     /// The theme.
     pub theme: ThemeName,
     /// Colour on (false under `NO_COLOR`).
@@ -73,18 +77,35 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The notes about the terminal that apply with these settings: a hint
+    /// about one bidi mode not in the other, a note on harakat only when
+    /// they were left to qari.
+    pub fn notes(&self) -> Vec<Hint> {
+        self.detection
+            .hints
+            .iter()
+            .filter(|hint| match hint.applies {
+                Applies::Mode(mode) => mode == self.bidi,
+                Applies::MarksAuto => self.harakat_source == Source::Auto,
+            })
+            .copied()
+            .collect()
+    }
+
     /// The order lines are painted in.
     pub fn order(&self) -> Order {
         match self.bidi {
             BidiMode::App => Order::Visual,
-            BidiMode::Terminal => Order::Logical,
+            BidiMode::Terminal => self.detection.logical,
         }
     }
 }
 
 /// Resolves the settings: command line first, then the config file, then
-/// `auto` (for bidi: the detected terminal's mode; for shaping: on when qari
-/// does the bidi).
+/// `auto` (for bidi: the detected terminal's mode; for shaping: on, since a
+/// terminal that reorders lays out presentation forms as it would its own
+/// shaping, and the lam-alef ligature then takes the one cell qari counts;
+/// for harakat: what the terminal draws well).
 pub fn resolve(cli: &Overrides, config: &Config, detection: Detection, color: bool) -> Settings {
     fn pick<T: Copy>(cli: Option<T>, config: Option<T>) -> Option<(T, Source)> {
         cli.map(|v| (v, Source::CommandLine))
@@ -103,7 +124,13 @@ pub fn resolve(cli: &Overrides, config: &Config, detection: Detection, color: bo
     let (shape, shape_source) = match pick(cli.shape, config.shape) {
         Some((ShapeSetting::On, source)) => (true, source),
         Some((ShapeSetting::Off, source)) => (false, source),
-        Some((ShapeSetting::Auto, _)) | None => (bidi == BidiMode::App, Source::Auto),
+        Some((ShapeSetting::Auto, _)) | None => (true, Source::Auto),
+    };
+    let (marks, harakat_source) = match pick(cli.harakat, config.harakat) {
+        Some((HarakatSetting::On, source)) => (Marks::WithLetter, source),
+        Some((HarakatSetting::Off, source)) => (Marks::Hidden, source),
+        Some((HarakatSetting::Shifted, source)) => (Marks::CellToTheLeft, source),
+        Some((HarakatSetting::Auto, _)) | None => (detection.marks, Source::Auto),
     };
     Settings {
         list_right,
@@ -111,7 +138,10 @@ pub fn resolve(cli: &Overrides, config: &Config, detection: Detection, color: bo
         bidi_source,
         shape,
         shape_source,
-        harakat: cli.harakat.or(config.harakat).unwrap_or(true),
+        harakat: marks != Marks::Hidden,
+        // Only cells in visual order sit where the terminal draws them.
+        marks_left: marks == Marks::CellToTheLeft && bidi == BidiMode::App,
+        harakat_source,
         theme: pick(cli.theme, config.theme).map_or(ThemeName::Dark, |(t, _)| t),
         color,
         detection,
@@ -123,27 +153,56 @@ mod tests {
     use super::*;
     use crate::term::detect::detect;
 
-    fn mlterm() -> Detection {
-        detect(|name| (name == "MLTERM").then(|| "3.9".to_string()))
+    fn konsole() -> Detection {
+        detect(|name| (name == "KONSOLE_VERSION").then(|| "230800".to_string()))
     }
 
     fn xterm() -> Detection {
         detect(|name| (name == "TERM").then(|| "xterm-256color".to_string()))
     }
 
+    fn alacritty() -> Detection {
+        detect(|name| (name == "TERM").then(|| "alacritty".to_string()))
+    }
+
     #[test]
-    fn auto_follows_the_terminal_and_shaping_follows_the_mode() {
-        let s = resolve(&Overrides::default(), &Config::default(), mlterm(), true);
+    fn auto_follows_the_terminal_and_shapes_in_both_modes() {
+        let s = resolve(&Overrides::default(), &Config::default(), konsole(), true);
         assert_eq!((s.bidi, s.bidi_source), (BidiMode::Terminal, Source::Auto));
-        assert!(!s.shape, "a terminal that reorders also shapes");
-        assert_eq!(s.order(), Order::Logical);
+        assert!(s.shape, "presentation forms take the cells qari counts");
+        assert_eq!(s.order(), Order::LogicalMirrored);
         let s = resolve(&Overrides::default(), &Config::default(), xterm(), true);
         assert_eq!((s.bidi, s.shape), (BidiMode::App, true));
         assert_eq!(s.order(), Order::Visual);
         assert_eq!(
-            (s.list_right, s.harakat, s.theme),
-            (None, true, ThemeName::Dark)
+            (s.list_right, s.harakat, s.marks_left, s.theme),
+            (None, true, false, ThemeName::Dark)
         );
+    }
+
+    #[test]
+    fn harakat_follow_the_terminal_unless_set() {
+        let s = resolve(&Overrides::default(), &Config::default(), alacritty(), true);
+        assert_eq!((s.harakat, s.marks_left), (true, true));
+        assert_eq!(s.harakat_source, Source::Auto);
+        let config = Config {
+            harakat: Some(HarakatSetting::On),
+            ..Config::default()
+        };
+        let s = resolve(&Overrides::default(), &config, alacritty(), true);
+        assert_eq!((s.harakat, s.marks_left), (true, false));
+        assert_eq!(s.harakat_source, Source::Config);
+        let cli = Overrides {
+            harakat: Some(HarakatSetting::Shifted),
+            bidi: Some(BidiSetting::Terminal),
+            ..Overrides::default()
+        };
+        // Shifting needs cells in visual order: not in terminal mode.
+        let s = resolve(&cli, &config, xterm(), true);
+        assert_eq!((s.harakat, s.marks_left), (true, false));
+        let foot = detect(|name| (name == "TERM").then(|| "foot".to_string()));
+        let s = resolve(&Overrides::default(), &Config::default(), foot, true);
+        assert!(!s.harakat);
     }
 
     #[test]
@@ -152,10 +211,10 @@ mod tests {
             bidi: Some(BidiSetting::App),
             shape: Some(ShapeSetting::Off),
             layout: Some(LayoutSetting::Ltr),
-            harakat: Some(false),
+            harakat: Some(HarakatSetting::Off),
             theme: Some(ThemeName::Light),
         };
-        let s = resolve(&Overrides::default(), &config, mlterm(), true);
+        let s = resolve(&Overrides::default(), &config, konsole(), true);
         assert_eq!((s.bidi, s.bidi_source), (BidiMode::App, Source::Config));
         assert_eq!((s.shape, s.shape_source), (false, Source::Config));
         assert_eq!(
@@ -174,7 +233,7 @@ mod tests {
             (s.bidi, s.bidi_source),
             (BidiMode::Terminal, Source::CommandLine)
         );
-        assert_eq!((s.shape, s.shape_source), (false, Source::Auto));
+        assert_eq!((s.shape, s.shape_source), (true, Source::Auto));
         assert_eq!(
             (s.list_right, s.harakat, s.theme),
             (Some(true), false, ThemeName::Dark)
@@ -185,7 +244,7 @@ mod tests {
             bidi: Some(BidiSetting::Auto),
             ..Overrides::default()
         };
-        let s = resolve(&cli, &config, mlterm(), true);
+        let s = resolve(&cli, &config, konsole(), true);
         assert_eq!((s.bidi, s.bidi_source), (BidiMode::Terminal, Source::Auto));
     }
 }

@@ -377,6 +377,16 @@ impl Store {
         fresh
     }
 
+    /// Whether a notice was dismissed (or, for a one-time notice, shown).
+    pub fn notice_done(&self, id: &str) -> bool {
+        self.data.notices.contains(id)
+    }
+
+    /// Records that a notice was dismissed, so it is not shown again.
+    pub fn dismiss_notice(&mut self, id: &str) {
+        self.take_notice(id);
+    }
+
     /// Writes the changes made since the last save, merged with the file as
     /// other processes left it. A no-op without a folder, when nothing
     /// changed, or when the file must not be written over.

@@ -418,9 +418,70 @@ fn with_store(mut app: App, dir: &std::path::Path) -> App {
     app.attach_store(
         std::sync::Arc::new(std::sync::Mutex::new(store)),
         None,
-        None,
+        Vec::new(),
     );
     app
+}
+
+/// Two notes about the terminal, as `main` hands them over.
+fn notes() -> Vec<qari::app::TerminalNote> {
+    vec![
+        qari::app::TerminalNote {
+            id: "test-first",
+            text: "first note about the terminal, long enough to wrap onto a second row of a narrow screen",
+        },
+        qari::app::TerminalNote {
+            id: "test-second",
+            text: "second note",
+        },
+    ]
+}
+
+fn with_notes(mut app: App, dir: &std::path::Path) -> App {
+    let (store, _) = qari::state::Store::open(Some(dir.to_path_buf()));
+    app.attach_store(
+        std::sync::Arc::new(std::sync::Mutex::new(store)),
+        None,
+        notes(),
+    );
+    app.sync();
+    app
+}
+
+#[test]
+fn terminal_notes_stay_until_dismissed_and_a_dismissed_one_never_returns() {
+    let dir = state_dir("notes");
+    let mut first = with_notes(app(60, 20), &dir);
+    let note = first.panes.note.expect("the first note shows");
+    let lines = first.note.as_ref().map_or(0, |n| n.line_count());
+    assert!(lines > 1, "wrapped to the width");
+    assert_eq!(usize::from(note.height), lines);
+    assert!(first.notes[0].text.starts_with("first"));
+    // Other keys work and leave the note where it is.
+    key(&mut first, KeyCode::Down);
+    assert_eq!(first.selected, 1);
+    assert!(first.panes.note.is_some());
+    // `x` hides it for good; the next one takes its place.
+    ch(&mut first, 'x');
+    assert_eq!(first.notes.len(), 1);
+    assert!(first.notes[0].text.starts_with("second"));
+    assert_eq!(first.panes.note.map(|n| n.height), Some(1));
+    first.save_state().expect("saved");
+    drop(first);
+    // Next start: the dismissed note stays away, the other one is back.
+    let mut second = with_notes(app(60, 20), &dir);
+    assert_eq!(
+        second.notes.iter().map(|n| n.id).collect::<Vec<_>>(),
+        ["test-second"]
+    );
+    ch(&mut second, 'x');
+    assert!(second.panes.note.is_none());
+    assert_eq!(second.panes.reader.map(|r| r.height), Some(19));
+    second.save_state().expect("saved");
+    drop(second);
+    let third = with_notes(app(60, 20), &dir);
+    assert!(third.notes.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -167,7 +167,7 @@ fn a_bookmark_in_a_document_still_being_read_is_where_it_opens() {
     assert!(warning.is_none(), "{warning:?}");
     let store = std::sync::Arc::new(std::sync::Mutex::new(store));
     let mut app = app(&root);
-    app.attach_store(std::sync::Arc::clone(&store), None, None);
+    app.attach_store(std::sync::Arc::clone(&store), None, Vec::new());
     // Set bookmark B some pages into the large document.
     key(&mut app, KeyCode::Char('j'));
     app.settle_loading();
@@ -197,7 +197,7 @@ fn a_bookmark_in_a_document_still_being_read_is_where_it_opens() {
 /// An app over `root` with the state `store`, on the small first document.
 fn app_over(root: &Path, store: std::sync::Arc<std::sync::Mutex<qari::state::Store>>) -> App {
     let mut app = app(root);
-    app.attach_store(store, None, None);
+    app.attach_store(store, None, Vec::new());
     if app.open_document() != Some(0) {
         key(&mut app, KeyCode::Char('h'));
         key(&mut app, KeyCode::Char('g'));

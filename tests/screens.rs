@@ -314,18 +314,23 @@ fn help_scrolls_when_it_does_not_fit() {
         most - 1,
         "k goes back at once from the end"
     );
-    // Every key is seen on one of the two screens.
+    // Every key is seen on one screen or another on the way down.
+    press(&mut app, 'g');
+    let mut seen = String::new();
+    while app.help_scroll > 0 {
+        press(&mut app, 'k');
+    }
+    for _ in 0..=most {
+        seen.push_str(&text(&app));
+        press(&mut app, 'j');
+    }
     for binding in qari::app::keymap::KEYMAP {
         if binding.context == qari::app::keymap::Context::Help
             || binding.context == qari::app::keymap::Context::Mark
         {
             continue;
         }
-        assert!(
-            first.contains(binding.help) || last.contains(binding.help),
-            "{:?} shown",
-            binding.help
-        );
+        assert!(seen.contains(binding.help), "{:?} shown", binding.help);
     }
 }
 

@@ -85,3 +85,43 @@ fn explicit_bidi_mode_is_set_before_the_alternate_screen_and_undone_after_it() {
         escaped(&out[..first_frame])
     );
 }
+
+#[test]
+fn check_terminal_on_a_terminal_lays_out_its_report_and_sends_each_sample_in_its_mode() {
+    let mut command = qari(&[("VTE_VERSION", "7006")]);
+    command.arg("--check-terminal");
+    let mut pty = Pty::spawn(command, 200, 40).expect("start qari --check-terminal");
+    let status = pty.wait_exit(Duration::from_secs(10)).expect("it ends");
+    assert!(status.success(), "{status:?}");
+    let out = pty.output();
+    let text = String::from_utf8_lossy(&out);
+    // The report goes in app mode, laid out: the quoted Arabic word of the
+    // explanation in visual order and shaped, never as typed.
+    let report = find(&out, b"Terminal:").expect("the report");
+    let explicit = find(&out, b"\x1b[8l").expect("explicit mode");
+    assert!(explicit < report, "{}", escaped(&out[..report]));
+    let explanation = text
+        .lines()
+        .find(|l| l.contains("at the right end"))
+        .expect("the explanation line");
+    assert!(!explanation.contains("قارئ"), "{explanation}");
+    assert!(
+        explanation.contains("\"\u{FE89}\u{FEAD}\u{FE8E}\u{FED7}:\""),
+        "{explanation}"
+    );
+    // Each sample in its own mode, and the terminal left implicit.
+    for (label, mode) in [
+        ("1. app mode, shaped by qari", "\x1b[8l"),
+        ("2. app mode, shaped by the terminal", "\x1b[8l"),
+        ("3. terminal mode", "\x1b[8h"),
+    ] {
+        let at = text
+            .find(label)
+            .unwrap_or_else(|| panic!("{label}:\n{text}"));
+        assert!(
+            text[..at].ends_with(&format!("{mode}  ")),
+            "{label} is sent after {mode:?}"
+        );
+    }
+    assert!(text.ends_with("\x1b[8h"), "{:?}", &text[text.len() - 40..]);
+}

@@ -117,6 +117,15 @@ fn allowed_csi(params: &[u8], intermediates: &[u8], last: u8) -> Option<String> 
     if !intermediates.is_empty() {
         return None;
     }
+    // Who the terminal is, asked once before the screen is set up when the
+    // environment does not say: XTVERSION, then Secondary and Primary
+    // Device Attributes.
+    match (params, last) {
+        (b">", b'q') => return Some("CSI >q (XTVERSION)".to_string()),
+        (b">", b'c') => return Some("CSI >c (device attributes)".to_string()),
+        (b"", b'c') => return Some("CSI c (device attributes)".to_string()),
+        _ => {}
+    }
     if let Some(private) = params.strip_prefix(b"?") {
         // DEC private modes, set (h) or reset (l), one per sequence.
         let [mode] = numbers(private)?[..] else {
@@ -185,6 +194,9 @@ fn scan(output: &[u8], expect: Expect) -> Result<Vec<String>, String> {
     };
     let mut seen = BTreeSet::new();
     let bytes = text.as_bytes();
+    // The questions about the terminal go before its screen is set up, and
+    // never again.
+    let screen_set_up = text.find("\x1b[?1049h").unwrap_or(text.len());
     let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
         match c {
@@ -201,6 +213,15 @@ fn scan(output: &[u8], expect: Expect) -> Result<Vec<String>, String> {
                     .unwrap_or(body.len());
                 let (params, intermediates) = body.split_at(split);
                 match allowed_csi(params, intermediates, last) {
+                    Some(name) if name.contains("(XTVERSION)") || name.contains("attributes)") => {
+                        if at > screen_set_up {
+                            return Err(format!(
+                                "{name} after the screen was set up, at byte {at}: {}",
+                                context(output, at)
+                            ));
+                        }
+                        seen.insert(name);
+                    }
                     Some(name) => {
                         seen.insert(name);
                     }
@@ -348,8 +369,9 @@ fn the_scanner_rejects_escapes_qari_does_not_send() {
         // Bracketed paste markers, queries that make the terminal answer.
         (b"\x1b[201~", "allowlist"),
         (b"\x1b[6n", "allowlist"),
-        (b"\x1b[c", "allowlist"),
-        (b"\x1b[>c", "allowlist"),
+        (b"\x1b[?1049h\x1b[c", "after the screen was set up"),
+        (b"\x1b[?1049h\x1b[>c", "after the screen was set up"),
+        (b"\x1b[=c", "allowlist"),
         (b"\x1b[21t", "allowlist"),
         // Private modes outside the list, or several at once.
         (b"\x1b[?2004h", "allowlist"),

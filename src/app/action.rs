@@ -70,6 +70,8 @@ pub enum Action {
     JumpToMark,
     /// Reads the open document's file again.
     Reload,
+    /// Hides the note about the terminal for good.
+    DismissNote,
     /// Quits qari.
     Quit,
 }

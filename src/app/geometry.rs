@@ -25,6 +25,8 @@ pub struct Panes {
     pub results: Option<Rect>,
     /// The input bar (filter or search) above the status bar, when open.
     pub bar: Option<Rect>,
+    /// A note about the terminal above the bar and the status bar.
+    pub note: Option<Rect>,
     /// The status bar.
     pub status: Rect,
     /// The terminal is too small for anything but a message.
@@ -46,6 +48,17 @@ pub struct Arrangement {
     /// One pane at a time whatever the width: a terminal that reorders
     /// each row itself would mix two panes' text on one row.
     pub one_pane: bool,
+    /// Rows for a note about the terminal (fewer are given on a short
+    /// screen: see [`note_rows`]).
+    pub note_rows: u16,
+}
+
+/// The rows a note of `lines` lines gets on a screen `height` rows high:
+/// never more than four, and never so many that fewer than five rows are
+/// left to read in.
+pub fn note_rows(lines: usize, height: u16) -> u16 {
+    let room = height.saturating_sub(MIN_HEIGHT + 2).min(4);
+    (lines.min(usize::from(u16::MAX)) as u16).min(room)
 }
 
 /// Splits `area` as `want` asks.
@@ -56,6 +69,7 @@ pub fn panes(area: Rect, want: Arrangement) -> Panes {
         bar,
         results,
         one_pane,
+        note_rows,
     } = want;
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return Panes {
@@ -67,11 +81,26 @@ pub fn panes(area: Rect, want: Arrangement) -> Panes {
     let status = Rect::new(area.x, area.bottom() - 1, area.width, 1);
     let bar_rows = u16::from(bar);
     let bar = bar.then(|| Rect::new(area.x, area.bottom() - 2, area.width, 1));
-    let body = Rect::new(area.x, area.y, area.width, area.height - 1 - bar_rows);
+    let note_rows = note_rows.min(area.height.saturating_sub(MIN_HEIGHT + 2));
+    let note = (note_rows > 0).then(|| {
+        Rect::new(
+            area.x,
+            area.bottom() - 1 - bar_rows - note_rows,
+            area.width,
+            note_rows,
+        )
+    });
+    let body = Rect::new(
+        area.x,
+        area.y,
+        area.width,
+        area.height - 1 - bar_rows - note_rows,
+    );
     if results {
         return Panes {
             results: Some(body),
             bar,
+            note,
             status,
             ..Panes::default()
         };
@@ -126,6 +155,7 @@ pub fn panes(area: Rect, want: Arrangement) -> Panes {
         text,
         results: None,
         bar,
+        note,
         status,
         too_small: false,
     }
@@ -177,6 +207,32 @@ mod tests {
         assert_eq!((p.list.map(|l| l.width), p.reader), (Some(200), None));
         let p = one(true);
         assert_eq!((p.list, p.reader.map(|r| r.width)), (None, Some(200)));
+    }
+
+    #[test]
+    fn a_note_sits_above_the_bar_and_leaves_rows_to_read() {
+        let p = panes(
+            Rect::new(0, 0, 80, 24),
+            Arrangement {
+                note_rows: 2,
+                ..want(true, false, true)
+            },
+        );
+        assert_eq!(p.note, Some(Rect::new(0, 20, 80, 2)));
+        assert_eq!(p.bar.map(|b| b.y), Some(22));
+        assert_eq!(p.reader.map(|r| r.height), Some(20));
+        // At most four rows; on a short screen fewer, and none on a tiny one.
+        assert_eq!(note_rows(9, 40), 4);
+        assert_eq!(note_rows(3, 9), 2);
+        assert_eq!(note_rows(3, 7), 0);
+        let p = panes(
+            Rect::new(0, 0, 20, 5),
+            Arrangement {
+                note_rows: 3,
+                ..want(true, false, true)
+            },
+        );
+        assert_eq!(p.note, None);
     }
 
     #[test]

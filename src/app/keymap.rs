@@ -148,6 +148,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(Global, &[ch('m')], Action::SetMark, "set a bookmark", None),
     bind(Global, &[ch('\'')], Action::JumpToMark, "go to a bookmark", None),
     bind(Global, &[ch('r')], Action::Reload, "read the file again", None),
+    bind(Global, &[ch('x')], Action::DismissNote, "dismiss the note", None),
     bind(Global, &[ctrl('f'), ch('F')], Action::OpenLibrarySearch, "search all documents", Some("search all")),
     bind(Global, &[plain(Tab)], Action::SwitchFocus, "switch pane", Some("pane")),
     bind(Global, &[ch('?')], Action::ToggleHelp, "help", Some("help")),

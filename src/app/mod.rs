@@ -35,6 +35,16 @@ use keymap::Context;
 use places::{MarkCommand, Places};
 use reader::{Anchor, Reader, Row};
 
+/// A note about the terminal: a setting of its own that would make Arabic
+/// read better, or a choice qari made for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TerminalNote {
+    /// A stable name: a dismissed note is not shown again.
+    pub id: &'static str,
+    /// The note, one or two sentences without a final full stop.
+    pub text: &'static str,
+}
+
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -210,6 +220,11 @@ pub struct App {
     /// A message for the status bar until the next key (a warning, a hint,
     /// what a command did).
     pub notice: Option<String>,
+    /// Notes about the terminal (a setting to change, a choice qari made
+    /// for it), shown one at a time above the status bar until dismissed.
+    pub notes: Vec<TerminalNote>,
+    /// The first note, laid out for the screen's width.
+    pub note: Option<Rc<Layout>>,
     /// A bookmark command waiting for its letter.
     pub pending_mark: Option<MarkCommand>,
     places: Option<Places>,
@@ -289,6 +304,8 @@ impl App {
             pending_place: None,
             open_error: None,
             notice: None,
+            notes: Vec::new(),
+            note: None,
             pending_mark: None,
             places: None,
             searcher: None,
@@ -1126,6 +1143,7 @@ impl App {
                 }
             }
             Action::Reload => self.reload(),
+            Action::DismissNote => self.dismiss_note(),
             Action::Quit => self.quit = true,
         }
         self.sync();
@@ -1143,6 +1161,8 @@ impl App {
         } else {
             None
         };
+        self.sync_note();
+        let note_lines = self.note.as_ref().map_or(0, |n| n.line_count());
         self.panes = geometry::panes(
             self.area,
             geometry::Arrangement {
@@ -1151,6 +1171,7 @@ impl App {
                 bar: bar.is_some(),
                 results: self.library_search.open,
                 one_pane: self.one_pane,
+                note_rows: geometry::note_rows(note_lines, self.area.height),
             },
         );
         self.bar = bar.and_then(|bar| {
@@ -1315,6 +1336,42 @@ impl App {
 
     /// Lays out the open document's title for the status bar: a third of
     /// the bar, and no more than 48 cells.
+    /// Lays out the first note about the terminal for the screen's width
+    /// (inside a margin of one cell on each side).
+    fn sync_note(&mut self) {
+        let Some(first) = self.notes.first() else {
+            self.note = None;
+            return;
+        };
+        let width = usize::from(self.area.width.saturating_sub(2)).max(1);
+        if self.note.as_ref().is_some_and(|n| n.width() == width) {
+            return;
+        }
+        let more = if self.notes.len() > 1 {
+            format!(" ({} more after this one)", self.notes.len() - 1)
+        } else {
+            String::new()
+        };
+        let text = format!("{}. x hides this note for good{more}.", first.text);
+        let options = LayoutOptions {
+            width,
+            direction: BaseDirection::Ltr,
+            ..self.options
+        };
+        self.note = Some(Rc::new(Layout::new(&text, &options)));
+    }
+
+    /// Hides the first note about the terminal, and remembers that it was
+    /// dismissed.
+    fn dismiss_note(&mut self) {
+        if self.notes.is_empty() {
+            return;
+        }
+        let note = self.notes.remove(0);
+        self.note = None;
+        self.remember_dismissed(note.id);
+    }
+
     fn sync_status_title(&mut self) {
         let Some(doc) = self.open_document() else {
             self.status_title = None;

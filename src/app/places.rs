@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::reader::Anchor;
-use super::{App, Focus};
+use super::{App, Focus, TerminalNote};
 use crate::library::text::Text;
 use crate::library::{Document, Origin};
 use crate::state::{self, Place, Store};
@@ -105,19 +105,25 @@ pub(super) fn anchor(text: &Text, place: Place) -> Anchor {
 impl App {
     /// Keeps reading positions and bookmarks in `store`, and reopens the
     /// document read last, where it was left. `warning` (about the state
-    /// file) and `hint` (about the terminal, shown once ever) go to the
-    /// status bar.
+    /// file) goes to the status bar; the `notes` about the terminal that
+    /// were not dismissed before show above it.
     pub fn attach_store(
         &mut self,
         store: SharedStore,
         warning: Option<String>,
-        hint: Option<(&str, &str)>,
+        notes: Vec<TerminalNote>,
     ) {
         let last = lock(&store).last_open().cloned();
-        let shown_hint =
-            hint.and_then(|(id, text)| lock(&store).take_notice(id).then(|| text.to_string()));
+        self.notes = {
+            let store = lock(&store);
+            notes
+                .into_iter()
+                .filter(|n| !store.notice_done(n.id))
+                .collect()
+        };
+        self.note = None;
         self.places = Some(Places::new(store));
-        self.notice = warning.or(shown_hint);
+        self.notice = warning;
         if let Some(last) = last.clone()
             && let Some(doc) = self
                 .library
@@ -191,6 +197,15 @@ impl App {
 
     /// Saves the state when something changed and it has been a while (the
     /// event loop calls this when idle); returns an error message once.
+    /// Records in the store that a note was dismissed (saved with the
+    /// places).
+    pub(super) fn remember_dismissed(&mut self, id: &str) {
+        if let Some(places) = self.places.as_mut() {
+            lock(&places.store).dismiss_notice(id);
+            places.dirty = true;
+        }
+    }
+
     pub fn save_state_if_due(&mut self) {
         let due = self
             .places

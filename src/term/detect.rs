@@ -1,26 +1,30 @@
-//! Which terminal qari runs in, and who should lay out right-to-left text:
-//! qari (`app`) or the terminal (`terminal`).
+//! Which terminal qari runs in, and how to draw right-to-left text on it.
 //!
 //! Most terminals neither reorder nor shape, so qari sends lines in visual
-//! order with Arabic presentation forms and switches terminals that do
-//! implicit bidi to explicit mode (`CSI 8 l`, the terminal-wg "BiDi in
-//! Terminal Emulators" recommendation). A few terminals reorder whatever
-//! they are sent; there qari sends logical order with base letters and lets
-//! the terminal lay the text out.
+//! order with Arabic presentation forms (`app` mode) and switches terminals
+//! that do implicit bidi to explicit mode: `CSI 8 l` for VTE (the
+//! terminal-wg "BiDi in Terminal Emulators" recommendation), mlterm's own
+//! configuration sequence for mlterm. A few terminals reorder whatever they
+//! are sent and cannot be told not to (Konsole, QTerminal); there qari sends
+//! logical order (`terminal` mode), shaped, embedded so that the terminal's
+//! reordering gives the right result.
 //!
-//! Detection reads the environment the terminal sets. Over SSH only `TERM`
-//! (and, on most systems, `LC_*`) crosses, so a terminal that cannot be
-//! recognised gets `app`, right for most; `--bidi` and the config override
-//! the choice. What each terminal does, and how it was established, is in
-//! the README's table of terminals.
+//! Detection reads the environment the terminal sets; when that names no
+//! terminal (over SSH only `TERM` and, on most systems, `LC_*` cross), the
+//! terminal's answers to XTVERSION and Secondary Device Attributes do (see
+//! [`super::probe`]). `--bidi`, `--harakat` and the config override every
+//! choice. What each terminal does, and how it was established, is in the
+//! README's table of terminals.
+
+use super::probe::Identity;
+use crate::text::Order;
 
 /// Who lays out right-to-left text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BidiMode {
-    /// qari reorders and shapes; the terminal is put in explicit mode.
+    /// qari reorders and shapes; the terminal is told not to.
     App,
-    /// qari sends logical order and base letters; the terminal reorders
-    /// and shapes (implicit mode).
+    /// qari sends logical order; the terminal reorders.
     Terminal,
 }
 
@@ -34,16 +38,31 @@ impl BidiMode {
     }
 }
 
+/// How harakat (and other combining marks) are best sent to a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marks {
+    /// With their letter: the terminal draws them over it.
+    WithLetter,
+    /// With the cell on the left of their letter's: the terminal draws a
+    /// mark one cell to the right of the cell it came with (Alacritty).
+    CellToTheLeft,
+    /// Not at all: the terminal loses letters that carry a mark (foot) or
+    /// leaves marks stray between words (st).
+    Hidden,
+}
+
 /// A terminal qari knows something about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Known {
     /// xterm.
     Xterm,
     /// A VTE terminal (GNOME Terminal, Tilix, Ptyxis…), with VTE's version
-    /// as it sets it (7600 for 0.76).
+    /// as it sets it (7006 for 0.70.6).
     Vte(u32),
     /// KDE's Konsole.
     Konsole,
+    /// QTerminal and other terminals built on QTermWidget.
+    QTerminal,
     /// kitty.
     Kitty,
     /// WezTerm.
@@ -60,6 +79,10 @@ pub enum Known {
     Mlterm,
     /// foot.
     Foot,
+    /// st, the suckless terminal.
+    St,
+    /// rxvt-unicode.
+    Urxvt,
     /// mintty.
     Mintty,
     /// The Linux virtual console.
@@ -75,6 +98,7 @@ impl Known {
             Known::Xterm => "xterm",
             Known::Vte(_) => "a VTE terminal (GNOME Terminal, Tilix, Ptyxis…)",
             Known::Konsole => "Konsole",
+            Known::QTerminal => "QTerminal (or another QTermWidget terminal)",
             Known::Kitty => "kitty",
             Known::WezTerm => "WezTerm",
             Known::Alacritty => "Alacritty",
@@ -83,6 +107,8 @@ impl Known {
             Known::AppleTerminal => "macOS Terminal",
             Known::Mlterm => "mlterm",
             Known::Foot => "foot",
+            Known::St => "st",
+            Known::Urxvt => "rxvt-unicode",
             Known::Mintty => "mintty",
             Known::LinuxConsole => "the Linux console",
             Known::Unknown => "an unrecognised terminal",
@@ -90,12 +116,13 @@ impl Known {
     }
 }
 
-/// What was found, and the choice made from it.
+/// What was found, and the choices made from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Detection {
     /// The terminal.
     pub terminal: Known,
-    /// The variable that gave it away, as `NAME=value` (empty when none did).
+    /// What gave it away: a variable as `NAME=value`, or the terminal's
+    /// answer (empty when nothing did).
     pub evidence: String,
     /// Inside tmux or GNU screen: they draw on an outer terminal that qari
     /// cannot see.
@@ -104,40 +131,91 @@ pub struct Detection {
     pub mode: BidiMode,
     /// Why, in a sentence.
     pub reason: &'static str,
-    /// A setting the person could change for better Arabic, shown once.
-    pub hint: Option<Hint>,
+    /// In terminal mode, the order lines are sent in (how the terminal lays
+    /// out a row and whether it mirrors).
+    pub logical: Order,
+    /// How harakat are sent when the settings leave it to qari.
+    pub marks: Marks,
+    /// Settings of the terminal that would make Arabic read better, and
+    /// notes on what qari chose for it.
+    pub hints: Vec<Hint>,
 }
 
-/// A one-time suggestion about the terminal's own settings.
+impl Detection {
+    /// Whether qari runs inside tmux (and not inside GNU screen as well).
+    pub fn in_tmux(&self) -> bool {
+        self.multiplexer == Some("tmux")
+    }
+}
+
+/// When a hint applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applies {
+    /// In this bidi mode.
+    Mode(BidiMode),
+    /// When harakat are left to qari (`harakat = "auto"`).
+    MarksAuto,
+}
+
+/// A suggestion about the terminal's own settings, or a note on a choice
+/// qari made for it; shown until dismissed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hint {
-    /// A stable name, so the hint is shown only once ever.
+    /// A stable name, so a dismissed hint is not shown again.
     pub id: &'static str,
-    /// What to do.
+    /// What to do, or what was done.
     pub text: &'static str,
-    /// The mode it is about: in the other one it does not apply.
-    pub mode: BidiMode,
+    /// When it applies.
+    pub applies: Applies,
 }
 
-/// kitty reverses every right-to-left word it receives already in visual order.
-const KITTY_HINT: Hint = Hint {
+/// kitty reverses every right-to-left run it receives already in visual order.
+pub const KITTY_HINT: Hint = Hint {
     id: "kitty-force-ltr",
-    text: "kitty: add `force_ltr yes` to kitty.conf so Arabic is not reversed twice",
-    mode: BidiMode::App,
+    text: "kitty reverses Arabic that qari has already ordered: add the line `force_ltr yes` to ~/.config/kitty/kitty.conf and restart kitty",
+    applies: Applies::Mode(BidiMode::App),
 };
 
 /// Konsole reorders lines itself unless its bidi rendering is off.
 const KONSOLE_HINT: Hint = Hint {
     id: "konsole-bidi",
-    text: "Konsole: for shaped lam-alef, untick Profile > Appearance > Bi-Directional text rendering and use --bidi app",
-    mode: BidiMode::Terminal,
+    text: "Konsole lays out Arabic itself, without mirrored brackets or even letter widths: for qari's own layout untick Settings > Edit Current Profile > Appearance > Complex Text Layout > Bi-Directional text rendering, and put bidi = \"app\" in qari's config",
+    applies: Applies::Mode(BidiMode::Terminal),
+};
+
+/// QTerminal reorders lines itself unless its bidi support is off.
+const QTERMINAL_HINT: Hint = Hint {
+    id: "qterminal-bidi",
+    text: "QTerminal lays out each line left to right: for qari's own layout untick Preferences > Appearance > Enable bi-directional text support (qari notices it next time)",
+    applies: Applies::Mode(BidiMode::Terminal),
 };
 
 /// Inside tmux, `CSI 8 l` reaches the outer terminal only through passthrough.
-const TMUX_HINT: Hint = Hint {
+pub const TMUX_HINT: Hint = Hint {
     id: "tmux-passthrough",
-    text: "tmux: if Arabic shows reversed, `set -g allow-passthrough on` lets qari switch the outer terminal's bidi off",
-    mode: BidiMode::App,
+    text: "tmux: if Arabic shows reversed (GNOME Terminal and other VTE terminals), put `set -g allow-passthrough on` in ~/.tmux.conf so qari can switch the outer terminal's bidi off",
+    applies: Applies::Mode(BidiMode::App),
+};
+
+/// Alacritty draws combining marks one cell to the right.
+const ALACRITTY_NOTE: Hint = Hint {
+    id: "alacritty-marks",
+    text: "Alacritty draws harakat one cell to the right of their letter, so qari sends each with the cell on its left; harakat = \"on\" in qari's config turns that off",
+    applies: Applies::MarksAuto,
+};
+
+/// foot loses a letter that carries a haraka.
+const FOOT_NOTE: Hint = Hint {
+    id: "foot-marks",
+    text: "foot drops a letter that carries a haraka, so qari hides harakat and Hebrew points here; harakat = \"on\" in qari's config shows them",
+    applies: Applies::MarksAuto,
+};
+
+/// st draws no combining marks and leaves some between words.
+const ST_NOTE: Hint = Hint {
+    id: "st-marks",
+    text: "st does not draw harakat over their letters, so qari hides them here; harakat = \"on\" in qari's config shows them",
+    applies: Applies::MarksAuto,
 };
 
 /// Recognises the terminal from its environment variables (`var` reads one;
@@ -155,6 +233,7 @@ pub fn detect(var: impl Fn(&str) -> Option<String>) -> Detection {
         (false, false) => None,
     };
     let evidence = |name: &str| set(name).map(|v| format!("{name}={v}"));
+    let by_term = |known: Known| Some((known, format!("TERM={term}")));
 
     // Variables that only one terminal sets come first; inside a
     // multiplexer they are inherited from the terminal that started it.
@@ -162,7 +241,11 @@ pub fn detect(var: impl Fn(&str) -> Option<String>) -> Detection {
         .or_else(|| evidence("MLTERM").map(|e| (Known::Mlterm, e)))
         .or_else(|| evidence("KONSOLE_VERSION").map(|e| (Known::Konsole, e)))
         .or_else(|| evidence("KITTY_WINDOW_ID").map(|e| (Known::Kitty, e)))
-        .or_else(|| (term == "xterm-kitty").then(|| (Known::Kitty, format!("TERM={term}"))))
+        .or_else(|| {
+            (term == "xterm-kitty")
+                .then(|| by_term(Known::Kitty))
+                .flatten()
+        })
         .or_else(|| evidence("WEZTERM_PANE").map(|e| (Known::WezTerm, e)))
         .or_else(|| {
             (program == "WezTerm").then(|| (Known::WezTerm, format!("TERM_PROGRAM={program}")))
@@ -189,69 +272,218 @@ pub fn detect(var: impl Fn(&str) -> Option<String>) -> Detection {
         })
         .or_else(|| evidence("WT_SESSION").map(|e| (Known::WindowsTerminal, e)))
         .or_else(|| evidence("ALACRITTY_WINDOW_ID").map(|e| (Known::Alacritty, e)))
-        .or_else(|| (term == "alacritty").then(|| (Known::Alacritty, format!("TERM={term}"))))
+        // TERM crosses SSH: these terminals are known far away too, when
+        // their terminfo entries are installed there.
+        .or_else(|| {
+            (term == "alacritty")
+                .then(|| by_term(Known::Alacritty))
+                .flatten()
+        })
         .or_else(|| {
             term.starts_with("foot")
-                .then(|| (Known::Foot, format!("TERM={term}")))
+                .then(|| by_term(Known::Foot))
+                .flatten()
         })
+        .or_else(|| {
+            (term == "st" || term.starts_with("st-"))
+                .then(|| by_term(Known::St))
+                .flatten()
+        })
+        .or_else(|| {
+            term.starts_with("rxvt-unicode")
+                .then(|| by_term(Known::Urxvt))
+                .flatten()
+        })
+        .or_else(|| (term == "mlterm").then(|| by_term(Known::Mlterm)).flatten())
         .or_else(|| evidence("XTERM_VERSION").map(|e| (Known::Xterm, e)))
-        .or_else(|| (term == "linux").then(|| (Known::LinuxConsole, format!("TERM={term}"))));
+        .or_else(|| {
+            (term == "linux")
+                .then(|| by_term(Known::LinuxConsole))
+                .flatten()
+        });
     let (terminal, evidence) = found.unwrap_or((Known::Unknown, String::new()));
+    for_terminal(terminal, evidence, multiplexer)
+}
 
-    let (mode, reason, hint) = match terminal {
-        Known::Mlterm => (
-            BidiMode::Terminal,
-            "mlterm reorders right-to-left text even in explicit mode (it ignores CSI 8 l), so qari sends logical order and lets it lay the text out",
-            None,
-        ),
-        Known::Konsole => (
-            BidiMode::Terminal,
-            "Konsole reorders and shapes lines itself unless its bidi rendering is turned off in the profile, and it does not take CSI 8 l",
-            Some(KONSOLE_HINT),
-        ),
-        Known::AppleTerminal => (
-            BidiMode::Terminal,
-            "macOS Terminal is reported to reorder right-to-left text itself and has no known way to turn that off",
-            None,
-        ),
-        Known::Kitty => (
-            BidiMode::App,
-            "kitty neither reorders lines nor takes CSI 8 l, but it reverses each right-to-left word unless force_ltr is set",
-            Some(KITTY_HINT),
-        ),
+/// The choices for a terminal known by other means (its answer to a query).
+pub fn for_terminal(
+    terminal: Known,
+    evidence: String,
+    multiplexer: Option<&'static str>,
+) -> Detection {
+    let mut hints = Vec::new();
+    let mut marks = Marks::WithLetter;
+    // The order lines go in when the terminal reorders: most lay each row
+    // out left to right and mirror.
+    let mut logical = Order::Logical;
+    let (mode, reason) = match terminal {
+        Known::Mlterm => {
+            logical = Order::LogicalFirstStrong;
+            (
+                BidiMode::App,
+                "mlterm lays out right-to-left text itself and ignores CSI 8 l; qari turns that off for the session (OSC 5379 use_ctl=false, restored on exit) and lays the text out itself",
+            )
+        }
+        Known::Konsole => {
+            logical = Order::LogicalMirrored;
+            hints.push(KONSOLE_HINT);
+            (
+                BidiMode::Terminal,
+                "Konsole reorders and shapes lines itself unless its bidi rendering is turned off in the profile, and it does not take CSI 8 l; qari sends logical order, shaped, with right-to-left lines embedded and brackets mirrored (Konsole does not mirror)",
+            )
+        }
+        Known::QTerminal => {
+            hints.push(QTERMINAL_HINT);
+            (
+                BidiMode::Terminal,
+                "QTerminal reorders lines itself (bi-directional text support is on by default) and does not take CSI 8 l; qari sends logical order, shaped",
+            )
+        }
+        Known::AppleTerminal => {
+            logical = Order::LogicalFirstStrong;
+            (
+                BidiMode::Terminal,
+                "macOS Terminal is reported to reorder right-to-left text itself and has no known way to turn that off",
+            )
+        }
+        Known::Kitty => {
+            hints.push(KITTY_HINT);
+            (
+                BidiMode::App,
+                "kitty neither reorders lines nor takes CSI 8 l, but it reverses each right-to-left run unless force_ltr is set",
+            )
+        }
         Known::Vte(v) if v >= 5800 => (
             BidiMode::App,
-            "VTE 0.58 and later reorder in implicit mode; qari switches it to explicit mode (CSI 8 l) and sends lines already ordered and shaped",
-            None,
+            "VTE 0.58 and later reorder in implicit mode; qari switches it to explicit mode (CSI 8 l) before it makes its screen, and sends lines already ordered and shaped",
         ),
         Known::WezTerm | Known::ITerm2 | Known::Mintty => (
             BidiMode::App,
             "this terminal takes CSI 8 l, so it does not reorder the lines qari has already ordered and shaped",
-            None,
         ),
+        Known::Alacritty => {
+            marks = Marks::CellToTheLeft;
+            hints.push(ALACRITTY_NOTE);
+            (
+                BidiMode::App,
+                "Alacritty neither reorders nor shapes, so qari orders and shapes the lines itself",
+            )
+        }
+        Known::Foot => {
+            marks = Marks::Hidden;
+            hints.push(FOOT_NOTE);
+            (
+                BidiMode::App,
+                "foot neither reorders nor shapes, so qari orders and shapes the lines itself",
+            )
+        }
+        Known::St => {
+            marks = Marks::Hidden;
+            hints.push(ST_NOTE);
+            (
+                BidiMode::App,
+                "st neither reorders nor shapes, so qari orders and shapes the lines itself",
+            )
+        }
         Known::Unknown => (
             BidiMode::App,
             "most terminals neither reorder nor shape, so qari orders and shapes the lines itself",
-            None,
         ),
         _ => (
             BidiMode::App,
             "this terminal neither reorders nor shapes, so qari orders and shapes the lines itself",
-            None,
         ),
     };
-    let hint = hint.or((multiplexer == Some("tmux") && mode == BidiMode::App).then_some(TMUX_HINT));
+    // The terminal around tmux needs qari's sequences only when it would
+    // reorder (VTE, mlterm), or when nothing says it would not.
+    let outer_reorders = matches!(terminal, Known::Vte(_) | Known::Mlterm | Known::Unknown);
+    if multiplexer == Some("tmux") && mode == BidiMode::App && outer_reorders {
+        hints.push(TMUX_HINT);
+    }
     Detection {
         terminal,
         evidence,
         multiplexer,
         mode,
         reason,
-        hint,
+        logical,
+        marks,
+        hints,
     }
 }
 
-/// Detects the terminal qari runs in.
+/// What the terminal's settings on this machine say (see [`super::local`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LocalSettings {
+    /// kitty's `force_ltr` is set.
+    pub kitty_force_ltr: bool,
+    /// QTerminal's bi-directional text support is off.
+    pub qterminal_bidi_off: bool,
+    /// tmux passes sequences through (`allow-passthrough`).
+    pub tmux_passthrough: bool,
+}
+
+/// The choices again, knowing the terminal's own settings: a hint already
+/// acted on is dropped, and QTerminal without its bidi takes app mode.
+pub fn with_local(mut detection: Detection, local: LocalSettings) -> Detection {
+    if detection.terminal == Known::QTerminal && local.qterminal_bidi_off {
+        detection.mode = BidiMode::App;
+        detection.reason = "QTerminal's bi-directional text support is off in its settings, so qari orders and shapes the lines itself";
+    }
+    detection.hints.retain(|hint| match hint.id {
+        "kitty-force-ltr" => !local.kitty_force_ltr,
+        "qterminal-bidi" => !local.qterminal_bidi_off,
+        "tmux-passthrough" => !local.tmux_passthrough,
+        _ => true,
+    });
+    detection
+}
+
+/// The terminal its answers name (XTVERSION first, which names it, then the
+/// Secondary Device Attributes, which identify a few by their numbers).
+pub fn from_identity(identity: &Identity) -> Option<(Known, String)> {
+    if let Some(version) = &identity.version {
+        let known = [
+            ("XTerm(", Known::Xterm),
+            ("kitty(", Known::Kitty),
+            ("foot(", Known::Foot),
+            ("Konsole", Known::Konsole),
+            ("WezTerm", Known::WezTerm),
+            ("iTerm2", Known::ITerm2),
+            ("mlterm", Known::Mlterm),
+            ("alacritty", Known::Alacritty),
+        ]
+        .into_iter()
+        .find(|(prefix, _)| version.starts_with(prefix));
+        if let Some((_, known)) = known {
+            return Some((known, format!("XTVERSION answer \"{version}\"")));
+        }
+    }
+    let attributes = identity.attributes.as_ref()?;
+    let evidence = format!(
+        "device attributes answer >{}c",
+        attributes
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(";")
+    );
+    let known = match attributes.as_slice() {
+        [65, version, ..] => Known::Vte(*version),
+        [41, ..] => Known::Xterm,
+        [24, ..] => Known::Mlterm,
+        [85, ..] => Known::Urxvt,
+        // Konsole's own answer is 1;115;0; QTermWidget kept an older
+        // Konsole's.
+        [1, 115, ..] => Known::Konsole,
+        [0, 115, ..] => Known::QTerminal,
+        [1, version, ..] if *version >= 4000 && *version < 10_000 => Known::Kitty,
+        _ => return None,
+    };
+    Some((known, evidence))
+}
+
+/// Detects the terminal qari runs in from the environment.
 pub fn detect_from_environment() -> Detection {
     detect(|name| std::env::var(name).ok())
 }
@@ -268,16 +500,28 @@ mod tests {
         detect(move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
     }
 
+    fn hint_ids(d: &Detection) -> Vec<&'static str> {
+        d.hints.iter().map(|h| h.id).collect()
+    }
+
     #[test]
-    fn terminals_that_reorder_anyway_get_terminal_mode() {
-        let d = with(&[("TERM", "xterm"), ("MLTERM", "3.9.3")]);
-        assert_eq!((d.terminal, d.mode), (Known::Mlterm, BidiMode::Terminal));
-        assert_eq!(d.evidence, "MLTERM=3.9.3");
+    fn terminals_that_reorder_and_cannot_be_told_otherwise_get_terminal_mode() {
         let d = with(&[("TERM", "xterm-256color"), ("KONSOLE_VERSION", "230800")]);
         assert_eq!((d.terminal, d.mode), (Known::Konsole, BidiMode::Terminal));
-        assert_eq!(d.hint.map(|h| h.id), Some("konsole-bidi"));
+        assert_eq!(d.logical, Order::LogicalMirrored, "Konsole does not mirror");
+        assert_eq!(hint_ids(&d), ["konsole-bidi"]);
         let d = with(&[("TERM_PROGRAM", "Apple_Terminal")]);
         assert_eq!(d.mode, BidiMode::Terminal);
+    }
+
+    #[test]
+    fn mlterm_is_switched_to_app_mode() {
+        let d = with(&[("TERM", "xterm"), ("MLTERM", "3.9.3")]);
+        assert_eq!((d.terminal, d.mode), (Known::Mlterm, BidiMode::App));
+        assert_eq!(d.evidence, "MLTERM=3.9.3");
+        assert!(d.reason.contains("use_ctl=false"));
+        // Forced into terminal mode, it takes each row's direction itself.
+        assert_eq!(d.logical, Order::LogicalFirstStrong);
     }
 
     #[test]
@@ -288,8 +532,24 @@ mod tests {
         ] {
             let d = with(vars);
             assert_eq!((d.terminal, d.mode), (Known::Kitty, BidiMode::App));
-            assert_eq!(d.hint.map(|h| h.id), Some("kitty-force-ltr"));
+            assert_eq!(hint_ids(&d), ["kitty-force-ltr"]);
         }
+    }
+
+    #[test]
+    fn terminals_that_misdraw_marks_get_them_moved_or_hidden() {
+        let d = with(&[("TERM", "alacritty")]);
+        assert_eq!(
+            (d.terminal, d.marks),
+            (Known::Alacritty, Marks::CellToTheLeft)
+        );
+        assert_eq!(hint_ids(&d), ["alacritty-marks"]);
+        let d = with(&[("TERM", "foot")]);
+        assert_eq!((d.terminal, d.marks), (Known::Foot, Marks::Hidden));
+        let d = with(&[("TERM", "st-256color")]);
+        assert_eq!((d.terminal, d.marks), (Known::St, Marks::Hidden));
+        let d = with(&[("TERM", "xterm-256color"), ("VTE_VERSION", "7006")]);
+        assert_eq!(d.marks, Marks::WithLetter);
     }
 
     #[test]
@@ -297,12 +557,14 @@ mod tests {
         let d = with(&[("TERM", "xterm-256color"), ("VTE_VERSION", "7600")]);
         assert_eq!((d.terminal, d.mode), (Known::Vte(7600), BidiMode::App));
         assert!(d.reason.contains("CSI 8 l"));
+        assert!(d.hints.is_empty());
         for (vars, known) in [
             (&[("TERM_PROGRAM", "WezTerm")][..], Known::WezTerm),
             (&[("LC_TERMINAL", "iTerm2")][..], Known::ITerm2),
             (&[("WT_SESSION", "abc")][..], Known::WindowsTerminal),
             (&[("TERM", "alacritty")][..], Known::Alacritty),
             (&[("TERM", "foot")][..], Known::Foot),
+            (&[("TERM", "rxvt-unicode-256color")][..], Known::Urxvt),
             (&[("XTERM_VERSION", "XTerm(379)")][..], Known::Xterm),
             (&[("TERM", "linux")][..], Known::LinuxConsole),
             (&[("TERM", "vt100")][..], Known::Unknown),
@@ -321,24 +583,96 @@ mod tests {
             ("TERM_PROGRAM", "tmux"),
             ("VTE_VERSION", "7600"),
         ]);
-        assert_eq!(d.multiplexer, Some("tmux"));
+        assert!(d.in_tmux());
         assert_eq!(d.terminal, Known::Vte(7600));
-        assert_eq!(d.hint.map(|h| h.id), Some("tmux-passthrough"));
+        assert_eq!(hint_ids(&d), ["tmux-passthrough"]);
         let d = with(&[("TERM", "screen-256color"), ("STY", "1.pts-0")]);
         assert_eq!((d.multiplexer, d.mode), (Some("GNU screen"), BidiMode::App));
-        assert_eq!(d.hint, None);
+        assert!(d.hints.is_empty());
         // Nested: no tmux passthrough (screen would print it), no tmux hint.
         let d = with(&[("TMUX", "x"), ("STY", "1.pts-0")]);
-        assert_ne!(d.multiplexer, Some("tmux"));
-        assert_eq!(d.hint, None);
-        // mlterm under tmux still reorders what tmux draws.
-        let d = with(&[("TMUX", "x"), ("MLTERM", "3.9")]);
+        assert!(!d.in_tmux());
+        assert!(d.hints.is_empty());
+        // Konsole under tmux still reorders what tmux draws.
+        let d = with(&[("TMUX", "x"), ("KONSOLE_VERSION", "230800")]);
         assert_eq!(d.mode, BidiMode::Terminal);
+    }
+
+    #[test]
+    fn hints_acted_on_are_dropped() {
+        let kitty = with(&[("TERM", "xterm-kitty"), ("TMUX", "x")]);
+        let local = LocalSettings {
+            kitty_force_ltr: true,
+            ..LocalSettings::default()
+        };
+        assert!(with_local(kitty.clone(), local).hints.is_empty());
+        assert_eq!(
+            hint_ids(&with_local(kitty, LocalSettings::default())),
+            ["kitty-force-ltr"]
+        );
+        let vte_in_tmux = with(&[("VTE_VERSION", "7006"), ("TMUX", "x")]);
+        let local = LocalSettings {
+            tmux_passthrough: true,
+            ..LocalSettings::default()
+        };
+        assert!(with_local(vte_in_tmux, local).hints.is_empty());
+        // xterm around tmux does not reorder: nothing to pass through.
+        assert!(
+            with(&[("XTERM_VERSION", "XTerm(379)"), ("TMUX", "x")])
+                .hints
+                .is_empty()
+        );
+        let qterminal = for_terminal(Known::QTerminal, String::new(), None);
+        let local = LocalSettings {
+            qterminal_bidi_off: true,
+            ..LocalSettings::default()
+        };
+        let d = with_local(qterminal, local);
+        assert_eq!(d.mode, BidiMode::App);
+        assert!(d.hints.is_empty());
     }
 
     #[test]
     fn empty_variables_count_as_unset() {
         let d = with(&[("MLTERM", ""), ("TERM", "xterm")]);
         assert_eq!(d.terminal, Known::Unknown);
+    }
+
+    #[test]
+    fn answers_name_the_terminal() {
+        let answer = |version: Option<&str>, attributes: &[u32]| {
+            from_identity(&Identity {
+                version: version.map(String::from),
+                attributes: (!attributes.is_empty()).then(|| attributes.to_vec()),
+            })
+            .map(|(known, _)| known)
+        };
+        // Seen from real terminals (Debian 12).
+        assert_eq!(
+            answer(Some("XTerm(379)"), &[41, 379, 0]),
+            Some(Known::Xterm)
+        );
+        assert_eq!(
+            answer(Some("kitty(0.26.5)"), &[1, 4000, 26]),
+            Some(Known::Kitty)
+        );
+        assert_eq!(
+            answer(Some("foot(1.13.1)"), &[1, 11301, 0]),
+            Some(Known::Foot)
+        );
+        assert_eq!(
+            answer(Some("Konsole 22.12.3"), &[1, 115, 0]),
+            Some(Known::Konsole)
+        );
+        assert_eq!(answer(None, &[65, 7006, 1]), Some(Known::Vte(7006)));
+        assert_eq!(answer(None, &[24, 279, 0]), Some(Known::Mlterm));
+        assert_eq!(answer(None, &[0, 115, 0]), Some(Known::QTerminal));
+        assert_eq!(answer(None, &[85, 95, 0]), Some(Known::Urxvt));
+        // Alacritty and st say nothing that names them.
+        assert_eq!(answer(None, &[0, 1700, 1]), None);
+        assert_eq!(answer(None, &[]), None);
+        let d = for_terminal(Known::QTerminal, "answer".into(), None);
+        assert_eq!(d.mode, BidiMode::Terminal);
+        assert_eq!(d.logical, Order::Logical);
     }
 }

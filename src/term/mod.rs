@@ -13,6 +13,8 @@
 //! hangs up without a signal getting through.
 
 pub mod detect;
+pub mod local;
+pub mod output;
 pub mod probe;
 
 use std::io::{self, Stdout, Write};
@@ -31,6 +33,10 @@ use ratatui::backend::CrosstermBackend;
 const BIDI_EXPLICIT: &str = "\x1b[8l";
 /// ECMA-48 BDSM: back to the terminal's implicit bidi mode.
 const BIDI_IMPLICIT: &str = "\x1b[8h";
+/// mlterm's complex text layout (bidi and shaping) off, and back on (its
+/// default).
+const MLTERM_LAYOUT_OFF: &str = "\x1b]5379;use_ctl=false\x07";
+const MLTERM_LAYOUT_ON: &str = "\x1b]5379;use_ctl=true\x07";
 /// The alternate screen (xterm's 1049: saves the cursor, clears the screen).
 const ALTERNATE_SCREEN: &str = "\x1b[?1049h";
 /// Back to the main screen.
@@ -55,6 +61,12 @@ pub struct Setup {
     pub mouse: bool,
     /// Bidi explicit mode: qari sends lines already in visual order.
     pub explicit_bidi: bool,
+    /// mlterm: its own bidi and shaping are turned off for the session
+    /// (its configuration sequence, OSC 5379), so qari's visual order shows
+    /// as sent. mlterm ignores `CSI 8 l`.
+    pub mlterm_layout_off: bool,
+    /// How cells are adapted to the terminal on their way out.
+    pub adapt: output::Adapt,
     /// Inside tmux, the rows of the terminal tmux draws on: the bidi mode
     /// is sent there as well, through tmux's passthrough (`None`: not in
     /// tmux, or nothing to send).
@@ -79,6 +91,12 @@ pub fn start_sequence(setup: &Setup) -> Vec<u8> {
             out.extend_from_slice(&tmux_rows_mode(BIDI_EXPLICIT, rows));
         }
     }
+    if setup.mlterm_layout_off {
+        out.extend_from_slice(MLTERM_LAYOUT_OFF.as_bytes());
+        if setup.tmux_rows.is_some() {
+            out.extend_from_slice(&tmux_passthrough(MLTERM_LAYOUT_OFF));
+        }
+    }
     out.extend_from_slice(ALTERNATE_SCREEN.as_bytes());
     out.extend_from_slice(HIDE_CURSOR.as_bytes());
     if setup.mouse {
@@ -101,6 +119,12 @@ pub fn end_sequence(setup: &Setup) -> Vec<u8> {
     }
     out.extend_from_slice(SHOW_CURSOR.as_bytes());
     out.extend_from_slice(MAIN_SCREEN.as_bytes());
+    if setup.mlterm_layout_off {
+        out.extend_from_slice(MLTERM_LAYOUT_ON.as_bytes());
+        if setup.tmux_rows.is_some() {
+            out.extend_from_slice(&tmux_passthrough(MLTERM_LAYOUT_ON));
+        }
+    }
     if setup.explicit_bidi {
         out.extend_from_slice(BIDI_IMPLICIT.as_bytes());
         if let Some(rows) = setup.tmux_rows {
@@ -124,9 +148,14 @@ fn tmux_rows_mode(mode: &str, rows: u16) -> Vec<u8> {
         inner.push_str(&format!("\x1b[{row}H{mode}"));
     }
     inner.push_str("\x1b8");
-    // Inside tmux's DCS passthrough every ESC is doubled.
+    tmux_passthrough(&inner)
+}
+
+/// `sequence` wrapped for tmux to pass to the terminal it draws on: every
+/// ESC inside is doubled.
+fn tmux_passthrough(sequence: &str) -> Vec<u8> {
     let mut out = b"\x1bPtmux;".to_vec();
-    for b in inner.bytes() {
+    for b in sequence.bytes() {
         if b == 0x1b {
             out.push(0x1b);
         }
@@ -158,7 +187,7 @@ pub fn tmux_outer_rows() -> u16 {
 }
 
 /// The terminal qari draws on.
-pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+pub type Tui = Terminal<output::Output<CrosstermBackend<Stdout>>>;
 
 /// Restores the terminal when dropped.
 #[derive(Debug)]
@@ -183,7 +212,8 @@ pub fn enter(setup: Setup) -> io::Result<(Guard, Tui)> {
     let mut out = io::stdout();
     out.write_all(&start_sequence(&setup))?;
     out.flush()?;
-    let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let backend = output::Output::new(CrosstermBackend::new(io::stdout()), setup.adapt);
+    let terminal = Terminal::new(backend)?;
     Ok((guard, terminal))
 }
 
@@ -296,9 +326,9 @@ pub fn draw<F>(terminal: &mut Tui, render: F) -> io::Result<()>
 where
     F: FnOnce(&mut ratatui::Frame<'_>),
 {
-    execute!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    execute!(terminal.backend_mut().inner_mut(), BeginSynchronizedUpdate)?;
     let drawn = terminal.draw(render).map(|_| ());
-    execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    execute!(terminal.backend_mut().inner_mut(), EndSynchronizedUpdate)?;
     drawn
 }
 
@@ -317,6 +347,8 @@ mod tests {
         let setup = Setup {
             mouse: true,
             explicit_bidi: true,
+            mlterm_layout_off: false,
+            adapt: output::Adapt::default(),
             tmux_rows: None,
         };
         let start = start_sequence(&setup);
@@ -330,6 +362,24 @@ mod tests {
         // Mouse reporting is on after start and off before the end.
         assert!(at(&start, "\x1b[?1000h").is_some());
         assert!(at(&end, "\x1b[?1000l").is_some());
+        assert_eq!(at(&start, "5379"), None);
+    }
+
+    #[test]
+    fn mlterm_has_its_layout_turned_off_and_back_on() {
+        let setup = Setup {
+            mouse: false,
+            explicit_bidi: true,
+            mlterm_layout_off: true,
+            adapt: output::Adapt::default(),
+            tmux_rows: None,
+        };
+        let start = start_sequence(&setup);
+        let off = at(&start, "\x1b]5379;use_ctl=false\x07").expect("layout off");
+        assert!(off < at(&start, "\x1b[?1049h").expect("alternate screen"));
+        let end = end_sequence(&setup);
+        let on = at(&end, "\x1b]5379;use_ctl=true\x07").expect("layout back on");
+        assert!(on > at(&end, "\x1b[?1049l").expect("main screen"));
     }
 
     #[test]
@@ -337,6 +387,8 @@ mod tests {
         let setup = Setup {
             mouse: false,
             explicit_bidi: false,
+            mlterm_layout_off: false,
+            adapt: output::Adapt::default(),
             tmux_rows: Some(24),
         };
         for bytes in [start_sequence(&setup), end_sequence(&setup)] {
@@ -352,6 +404,8 @@ mod tests {
         let setup = Setup {
             mouse: false,
             explicit_bidi: true,
+            mlterm_layout_off: false,
+            adapt: output::Adapt::default(),
             tmux_rows: Some(3),
         };
         let start = start_sequence(&setup);

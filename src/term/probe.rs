@@ -1,4 +1,6 @@
-//! Asking the terminal about its bidi mode, for `qari --check-terminal`.
+//! Asking the terminal about itself: which terminal it is (XTVERSION and
+//! Secondary Device Attributes, when its environment does not say), and
+//! its bidi mode (for `qari --check-terminal`).
 //!
 //! DECRQM for the ECMA-48 mode BDSM (`CSI 8 $ p`) is answered with
 //! `CSI 8 ; Ps $ y` by terminals that know the mode (VTE, WezTerm, iTerm2
@@ -91,26 +93,106 @@ pub fn parse_replies(bytes: &[u8]) -> (Option<BdsmReport>, bool) {
     (report, attributes)
 }
 
-/// Asks the terminal on standard input and output (which must be one) and
-/// waits up to `timeout` for its answers. Raw mode is on for the wait only.
+/// Asks the terminal about its bidi mode and waits up to `timeout` for
+/// its answers.
 pub fn query_bdsm(timeout: Duration) -> io::Result<BdsmReport> {
+    let received = ask(QUERY, timeout, |bytes| parse_replies(bytes).1)?;
+    Ok(parse_replies(&received).0.unwrap_or(BdsmReport::NoAnswer))
+}
+
+/// What a terminal says about itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identity {
+    /// Its name and version, from XTVERSION (`DCS > | text ST`).
+    pub version: Option<String>,
+    /// The parameters of its Secondary Device Attributes (`CSI > … c`).
+    pub attributes: Option<Vec<u32>>,
+}
+
+/// XTVERSION, then Secondary and Primary Device Attributes. Every terminal
+/// answers the last, which ends the wait; the terminals tried (xterm, VTE,
+/// kitty, Konsole, QTerminal, mlterm, Alacritty, foot, st, urxvt) ignore
+/// what they do not know without printing anything.
+pub const IDENTIFY: &str = "\x1b[>q\x1b[>c\x1b[c";
+
+/// Reads what the terminal sent back to [`IDENTIFY`]; the flag says
+/// whether the Primary Device Attributes answer (the last) has arrived.
+pub fn parse_identity(bytes: &[u8]) -> (Identity, bool) {
+    let mut identity = Identity::default();
+    let mut done = false;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        match (bytes[i], bytes[i + 1]) {
+            // DCS > | text ST
+            (0x1b, b'P') => {
+                let body = &bytes[i + 2..];
+                let Some(end) = body.windows(2).position(|w| w == b"\x1b\\") else {
+                    break;
+                };
+                if let Some(text) = body[..end].strip_prefix(b">|") {
+                    let text: String = String::from_utf8_lossy(text)
+                        .chars()
+                        .filter(|c| !c.is_control())
+                        .take(64)
+                        .collect();
+                    identity.version = Some(text);
+                }
+                i += 2 + end + 2;
+            }
+            (0x1b, b'[') => {
+                let start = i + 2;
+                let Some(len) = bytes[start..]
+                    .iter()
+                    .position(|b| (0x40..=0x7e).contains(b))
+                else {
+                    break;
+                };
+                let body = &bytes[start..start + len];
+                if bytes[start + len] == b'c' {
+                    if let Some(params) = body.strip_prefix(b">") {
+                        let numbers = String::from_utf8_lossy(params)
+                            .split(';')
+                            .map(|n| n.parse::<u32>().unwrap_or(0))
+                            .collect();
+                        identity.attributes = Some(numbers);
+                    } else if body.starts_with(b"?") {
+                        done = true;
+                    }
+                }
+                i = start + len + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    (identity, done)
+}
+
+/// Asks the terminal which one it is and waits up to `timeout` for it to
+/// say.
+pub fn identify(timeout: Duration) -> io::Result<Identity> {
+    let received = ask(IDENTIFY, timeout, |bytes| parse_identity(bytes).1)?;
+    Ok(parse_identity(&received).0)
+}
+
+/// Writes `query` to the terminal and collects what comes back until `done`
+/// says the answers are in or `timeout` passes. The answers are read from
+/// `/dev/tty` (standard input may be a pipe: `qari -`); raw mode is on for
+/// the wait only.
+fn ask(query: &str, timeout: Duration, done: impl Fn(&[u8]) -> bool) -> io::Result<Vec<u8>> {
     use std::os::fd::AsRawFd;
+    let tty = std::fs::File::open("/dev/tty")?;
     crossterm::terminal::enable_raw_mode()?;
     let result = (|| {
         let mut out = io::stdout();
-        out.write_all(QUERY.as_bytes())?;
+        out.write_all(query.as_bytes())?;
         out.flush()?;
-        let fd = io::stdin().as_raw_fd();
+        let fd = tty.as_raw_fd();
         let deadline = Instant::now() + timeout;
         let mut received = Vec::new();
         loop {
-            let (report, attributes) = parse_replies(&received);
-            if attributes {
-                return Ok(report.unwrap_or(BdsmReport::NoAnswer));
-            }
             let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Ok(report.unwrap_or(BdsmReport::NoAnswer));
+            if done(&received) || left.is_zero() || received.len() > 4096 {
+                return Ok(received);
             }
             let mut pollfd = libc::pollfd {
                 fd,
@@ -127,7 +209,7 @@ pub fn query_bdsm(timeout: Duration) -> io::Result<BdsmReport> {
             // SAFETY: `buf` is valid for `buf.len()` bytes.
             let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
             if n <= 0 {
-                return Ok(report.unwrap_or(BdsmReport::NoAnswer));
+                return Ok(received);
             }
             received.extend_from_slice(&buf[..n as usize]);
         }
@@ -168,6 +250,27 @@ mod tests {
                 String::from_utf8_lossy(bytes)
             );
         }
+    }
+
+    #[test]
+    fn reads_what_terminals_say_about_themselves() {
+        // kitty 0.26, as it answered.
+        let (identity, done) =
+            parse_identity(b"\x1bP>|kitty(0.26.5)\x1b\\\x1b[>1;4000;26c\x1b[?62;c");
+        assert!(done);
+        assert_eq!(identity.version.as_deref(), Some("kitty(0.26.5)"));
+        assert_eq!(identity.attributes, Some(vec![1, 4000, 26]));
+        // VTE: no XTVERSION; the primary answer not in yet.
+        let (identity, done) = parse_identity(b"\x1b[>65;7006;1c");
+        assert!(!done);
+        assert_eq!(identity.version, None);
+        assert_eq!(identity.attributes, Some(vec![65, 7006, 1]));
+        // st answers only the primary attributes.
+        assert_eq!(parse_identity(b"\x1b[?6c"), (Identity::default(), true));
+        // Cut off, or with a control inside the name: nothing unsafe kept.
+        assert_eq!(parse_identity(b"\x1bP>|abc").0, Identity::default());
+        let (identity, _) = parse_identity(b"\x1bP>|x\x07y\x1b\\\x1b[?6c");
+        assert_eq!(identity.version.as_deref(), Some("xy"));
     }
 
     #[test]

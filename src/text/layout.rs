@@ -36,7 +36,7 @@ pub struct LayoutOptions {
     pub wrap: bool,
     /// Map Arabic letters to presentation forms (for terminals that do not shape).
     pub shape: bool,
-    /// Show harakat and other Arabic marks.
+    /// Show harakat and other Arabic marks, and Hebrew points.
     pub harakat: bool,
     /// How the paragraph's base direction is chosen.
     pub direction: BaseDirection,
@@ -55,8 +55,24 @@ pub enum Order {
     #[default]
     Visual,
     /// Logical order, nothing mirrored: for a terminal that applies the
-    /// bidi algorithm itself. Lines are still broken and aligned by qari.
+    /// bidi algorithm itself to each row, left to right (QTerminal). Lines
+    /// are still broken and aligned by qari; right-to-left lines are padded
+    /// on the left and embedded (RLE…PDF, see [`VisualLine::embedding`]).
     Logical,
+    /// As `Logical`, with UAX #9 L4 applied (mirrored glyphs at odd
+    /// levels): for a terminal that reorders but does not mirror (Konsole).
+    LogicalMirrored,
+    /// Logical order, nothing mirrored, right-to-left lines neither padded
+    /// nor embedded: for a terminal that takes each row's direction from its
+    /// first strong character and aligns right-to-left rows itself (mlterm).
+    LogicalFirstStrong,
+}
+
+impl Order {
+    /// Whether cells go in logical order, for the terminal to reorder.
+    pub fn is_logical(self) -> bool {
+        self != Order::Visual
+    }
 }
 
 impl Default for LayoutOptions {
@@ -121,6 +137,8 @@ pub struct Layout {
     lines: Vec<Line>,
     direction: Direction,
     width: usize,
+    /// The order of the cells.
+    order: Order,
 }
 
 /// One cell-run of a visual line: a grapheme cluster as painted.
@@ -155,6 +173,7 @@ impl Layout {
             lines: Vec::new(),
             direction: Direction::Ltr,
             width: options.width.max(1),
+            order: options.order,
         };
         layout.lay_out(paragraph, options);
         layout
@@ -217,9 +236,19 @@ impl<'a> VisualLine<'a> {
         self.line.width as usize
     }
 
+    /// The explicit embedding a terminal that reorders needs around this
+    /// line to lay it out right to left within a left-to-right row (RLE and
+    /// PDF), or `None`: lines in visual order need none, and neither do
+    /// left-to-right lines, since qari starts every row left to right.
+    pub fn embedding(&self) -> Option<(&'static str, &'static str)> {
+        let embedded = matches!(self.layout.order, Order::Logical | Order::LogicalMirrored);
+        (embedded && self.layout.is_rtl()).then_some(("\u{202B}", "\u{202C}"))
+    }
+
     /// Columns of padding before the first cell when aligned in `width` cells.
     pub fn indent(&self, width: usize) -> usize {
-        if self.layout.is_rtl() {
+        // A terminal that takes the row's direction from the text aligns it.
+        if self.layout.is_rtl() && self.layout.order != Order::LogicalFirstStrong {
             width.saturating_sub(self.width())
         } else {
             0
@@ -356,8 +385,10 @@ impl Builder {
         if shaped {
             shape::shape(chars, &bidi.levels, &mut self.glyphs);
         }
-        // UAX #9 L4 is part of reordering: a terminal that reorders mirrors too.
-        let any_rtl = bidi.has_rtl() && options.order == Order::Visual;
+        // UAX #9 L4 is part of reordering: a terminal that reorders mirrors
+        // too, unless it is known not to.
+        let any_rtl =
+            bidi.has_rtl() && matches!(options.order, Order::Visual | Order::LogicalMirrored);
         // In plain text a cluster is a base and the marks after it (UAX #29
         // GB9), found as the clusters are built below; other text is
         // segmented in full first.
@@ -432,7 +463,7 @@ impl Builder {
                             absorbed |= ci == first_char + 1;
                             continue;
                         }
-                        if !options.harakat && shape::is_harakah(c) {
+                        if !options.harakat && shape::is_vowel_mark(c) {
                             continue;
                         }
                         // UAX #9 L4: every mirrored character is ON.
@@ -444,7 +475,7 @@ impl Builder {
                 }
                 Kind::Space => {
                     for &c in g_chars {
-                        if options.harakat || !shape::is_harakah(c) {
+                        if options.harakat || !shape::is_vowel_mark(c) {
                             display.push(c);
                         }
                     }
@@ -491,6 +522,7 @@ impl Builder {
         layout.direction = bidi.direction();
         self.levels = bidi;
         layout.width = max_width;
+        layout.order = options.order;
         if options.wrap {
             self.wrap(layout, max_width, paragraph_level, options.order);
         } else {
@@ -604,7 +636,7 @@ impl Builder {
             }
         }
 
-        if order == Order::Logical {
+        if order.is_logical() {
             // The painted clusters as they are.
         } else if one_level {
             // One level throughout (most lines of prose): L1 changes nothing
@@ -701,6 +733,36 @@ mod tests {
         }
         assert_eq!(lines[0], "مرحبا (2024)");
         assert!(layout.is_rtl());
+    }
+
+    #[test]
+    fn logical_mirrored_order_mirrors_at_odd_levels_and_shapes() {
+        let text = "مرحبا (لا) qari (x)";
+        let options = LayoutOptions {
+            wrap: false,
+            order: Order::LogicalMirrored,
+            ..LayoutOptions::default()
+        };
+        let line = Layout::new(text, &options).line(0).map(|l| l.text());
+        // Logical order, presentation forms (the lam-alef ligature one
+        // cell), brackets inside the right-to-left text mirrored, the ones
+        // around the Latin word as typed.
+        assert_eq!(
+            line.as_deref(),
+            Some("\u{FEE3}\u{FEAE}\u{FEA3}\u{FE92}\u{FE8E} )\u{FEFB}( qari (x)")
+        );
+        let plain = Layout::new(
+            text,
+            &LayoutOptions {
+                order: Order::Logical,
+                ..options
+            },
+        );
+        assert!(
+            plain
+                .line(0)
+                .is_some_and(|l| l.text().contains("(\u{FEFB})"))
+        );
     }
 
     #[test]

@@ -120,6 +120,19 @@ pub fn is_harakah(c: char) -> bool {
         | '\u{08E3}'..='\u{08FF}')
 }
 
+/// Whether a character is a vowel mark hidden by the "no harakat" option:
+/// an Arabic mark, or a Hebrew point or cantillation mark (Hebrew
+/// punctuation in the same block, such as maqaf and sof pasuq, stays).
+pub fn is_vowel_mark(c: char) -> bool {
+    is_harakah(c)
+        || matches!(c,
+            '\u{0591}'..='\u{05BD}'
+            | '\u{05BF}'
+            | '\u{05C1}'..='\u{05C2}'
+            | '\u{05C4}'..='\u{05C5}'
+            | '\u{05C7}')
+}
+
 /// The presentation form of `c` (0 isolated, 1 final, 2 initial, 3 medial).
 fn form(c: char, slot: usize) -> char {
     let cp = c as u32;

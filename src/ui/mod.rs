@@ -4,6 +4,7 @@
 mod bar;
 pub mod help;
 mod list;
+mod note;
 mod reading;
 mod results;
 mod status;
@@ -33,6 +34,7 @@ impl Widget for &App {
         reading::render(self, buf);
         results::render(self, buf);
         bar::render(self, buf);
+        note::render(self, buf);
         status::render(self, buf);
         if self.help {
             help::render(self, area, buf);
@@ -53,6 +55,7 @@ pub fn paint_line(
 ) {
     let end = x + width;
     let mut col = x + line.indent(usize::from(width)) as u16;
+    let mut painted: Option<(u16, u16)> = None;
     for cell in line.cells() {
         let w = cell.width as u16;
         if col + w > end {
@@ -63,7 +66,16 @@ pub fn paint_line(
         for k in 1..w {
             buf[(col + k, y)].reset();
         }
+        painted = Some((painted.map_or(col, |(first, _)| first), col));
         col += w;
+    }
+    // A right-to-left line in logical order is embedded for the terminal
+    // that will reorder it: the marks ride on its first and last cells.
+    if let (Some((open, close)), Some((first, last))) = (line.embedding(), painted) {
+        let opened = format!("{open}{}", buf[(first, y)].symbol());
+        buf[(first, y)].set_symbol(&opened);
+        let closed = format!("{}{close}", buf[(last, y)].symbol());
+        buf[(last, y)].set_symbol(&closed);
     }
 }
 

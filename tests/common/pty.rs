@@ -293,8 +293,15 @@ impl Pty {
     }
 }
 
+/// The Primary Device Attributes request, and the answer given to it (a
+/// VT220-class terminal), as every terminal answers: qari asks who the
+/// terminal is when its environment does not say.
+const DEVICE_ATTRIBUTES: &[u8] = b"\x1b[c";
+const DEVICE_ATTRIBUTES_ANSWER: &[u8] = b"\x1b[?62;22c";
+
 /// Reads the master until the slave is closed everywhere (EIO on Linux), or
-/// until `stop` is set and nothing more is waiting.
+/// until `stop` is set and nothing more is waiting. Answers each Primary
+/// Device Attributes request, as a terminal would.
 fn read_all(master: &mut File, output: &Mutex<Vec<u8>>, stop: &AtomicBool) {
     let mut buf = [0u8; 16 * 1024];
     loop {
@@ -319,10 +326,21 @@ fn read_all(master: &mut File, output: &Mutex<Vec<u8>>, stop: &AtomicBool) {
         }
         match master.read(&mut buf) {
             Ok(0) => return,
-            Ok(n) => output
-                .lock()
-                .expect("output lock")
-                .extend_from_slice(&buf[..n]),
+            Ok(n) => {
+                let requests = {
+                    let mut output = output.lock().expect("output lock");
+                    // A request may straddle two reads.
+                    let from = output.len().saturating_sub(DEVICE_ATTRIBUTES.len() - 1);
+                    output.extend_from_slice(&buf[..n]);
+                    output[from..]
+                        .windows(DEVICE_ATTRIBUTES.len())
+                        .filter(|w| *w == DEVICE_ATTRIBUTES)
+                        .count()
+                };
+                for _ in 0..requests {
+                    let _ = master.write_all(DEVICE_ATTRIBUTES_ANSWER);
+                }
+            }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             // EIO: every slave descriptor is closed.
             Err(_) => return,
