@@ -378,7 +378,9 @@ fn read(cli: Cli) -> ExitCode {
         app.attach_scanner(scanner);
     }
     app.theme = Theme::new(settings.theme, settings.color);
-    app.one_pane = settings.bidi == BidiMode::Terminal;
+    // A terminal that reorders every row itself would mix two panes' text.
+    let reordered_rows = settings.bidi == BidiMode::App && settings.detection.reorders_rows;
+    app.one_pane = settings.bidi == BidiMode::Terminal || reordered_rows;
     // Reading positions and bookmarks, saved on quit, on a stop signal, on
     // a hang-up and every few seconds while idle.
     let dir = if cli.no_state {
@@ -409,6 +411,7 @@ fn read(cli: Cli) -> ExitCode {
         adapt: qari::term::output::Adapt {
             whole_rows: settings.bidi == BidiMode::Terminal,
             marks_left: settings.marks_left,
+            reordered_rows,
         },
         tmux_rows: (explicit_bidi && settings.detection.multiplexer == Some("tmux"))
             .then(qari::term::tmux_outer_rows),

@@ -134,6 +134,11 @@ pub struct Detection {
     /// In terminal mode, the order lines are sent in (how the terminal lays
     /// out a row and whether it mirrors).
     pub logical: Order,
+    /// The terminal lays out every row itself, left to right, and can be
+    /// told neither to stop nor where a right-to-left line starts: in app
+    /// mode qari sends each row in the order the terminal turns back into
+    /// qari's layout, one pane at a time.
+    pub reorders_rows: bool,
     /// How harakat are sent when the settings leave it to qari.
     pub marks: Marks,
     /// Settings of the terminal that would make Arabic read better, and
@@ -186,8 +191,8 @@ const KONSOLE_HINT: Hint = Hint {
 /// QTerminal reorders lines itself unless its bidi support is off.
 const QTERMINAL_HINT: Hint = Hint {
     id: "qterminal-bidi",
-    text: "QTerminal lays out each line left to right: for qari's own layout untick Preferences > Appearance > Enable bi-directional text support (qari notices it next time)",
-    applies: Applies::Mode(BidiMode::Terminal),
+    text: "QTerminal lays out every row itself, so qari shows one pane at a time: untick Preferences > Appearance > Enable bi-directional text support for both panes (qari notices it next time)",
+    applies: Applies::Mode(BidiMode::App),
 };
 
 /// Inside tmux, `CSI 8 l` reaches the outer terminal only through passthrough.
@@ -313,6 +318,7 @@ pub fn for_terminal(
 ) -> Detection {
     let mut hints = Vec::new();
     let mut marks = Marks::WithLetter;
+    let mut reorders_rows = false;
     // The order lines go in when the terminal reorders: most lay each row
     // out left to right and mirror.
     let mut logical = Order::Logical;
@@ -334,9 +340,10 @@ pub fn for_terminal(
         }
         Known::QTerminal => {
             hints.push(QTERMINAL_HINT);
+            reorders_rows = true;
             (
-                BidiMode::Terminal,
-                "QTerminal reorders lines itself (bi-directional text support is on by default) and does not take CSI 8 l; qari sends logical order, shaped",
+                BidiMode::App,
+                "QTerminal lays out every row itself, left to right (bi-directional text support is on by default), and takes neither CSI 8 l nor embeddings; qari lays the text out and sends each row in the order QTerminal turns back into that layout, one pane at a time",
             )
         }
         Known::AppleTerminal => {
@@ -407,6 +414,7 @@ pub fn for_terminal(
         mode,
         reason,
         logical,
+        reorders_rows,
         marks,
         hints,
     }
@@ -427,7 +435,7 @@ pub struct LocalSettings {
 /// acted on is dropped, and QTerminal without its bidi takes app mode.
 pub fn with_local(mut detection: Detection, local: LocalSettings) -> Detection {
     if detection.terminal == Known::QTerminal && local.qterminal_bidi_off {
-        detection.mode = BidiMode::App;
+        detection.reorders_rows = false;
         detection.reason = "QTerminal's bi-directional text support is off in its settings, so qari orders and shapes the lines itself";
     }
     detection.hints.retain(|hint| match hint.id {
@@ -628,7 +636,7 @@ mod tests {
             ..LocalSettings::default()
         };
         let d = with_local(qterminal, local);
-        assert_eq!(d.mode, BidiMode::App);
+        assert_eq!((d.mode, d.reorders_rows), (BidiMode::App, false));
         assert!(d.hints.is_empty());
     }
 
@@ -672,7 +680,7 @@ mod tests {
         assert_eq!(answer(None, &[0, 1700, 1]), None);
         assert_eq!(answer(None, &[]), None);
         let d = for_terminal(Known::QTerminal, "answer".into(), None);
-        assert_eq!(d.mode, BidiMode::Terminal);
+        assert_eq!((d.mode, d.reorders_rows), (BidiMode::App, true));
         assert_eq!(d.logical, Order::Logical);
     }
 }

@@ -16,6 +16,13 @@
 //!   then be sent again whenever its neighbour changes, so these rows go
 //!   whole too.
 //!
+//! - Terminals that reorder every row with a left-to-right base and can be
+//!   told neither to stop nor where a right-to-left line starts (QTerminal
+//!   takes no embedding). A row laid out by qari is sent in the order the
+//!   terminal's own reordering turns back into it
+//!   ([`crate::text::bidi::ltr_row_order`]), mirrored glyphs pre-mirrored
+//!   where the terminal will mirror them, and whole.
+//!
 //! [`Output`] wraps ratatui's backend, keeps a copy of the screen when
 //! either adaptation is on, and turns ratatui's changed cells into whole
 //! rows.
@@ -32,12 +39,15 @@ pub struct Adapt {
     pub whole_rows: bool,
     /// Combining marks go with the cell on the left of theirs.
     pub marks_left: bool,
+    /// Rows go in the order a terminal that reorders them with a
+    /// left-to-right base turns back into the row as laid out (whole).
+    pub reordered_rows: bool,
 }
 
 impl Adapt {
     /// Whether cells go as ratatui sends them.
     pub fn is_plain(self) -> bool {
-        !self.whole_rows && !self.marks_left
+        !self.whole_rows && !self.marks_left && !self.reordered_rows
     }
 }
 
@@ -114,7 +124,43 @@ fn row_cells(screen: &Buffer, y: u16, adapt: Adapt) -> Vec<(u16, u16, Cell)> {
         cells.push((x, y, sent));
         x = x.saturating_add(width);
     }
+    if adapt.reordered_rows {
+        cells = reordered(cells);
+    }
     cells
+}
+
+/// A row's cells in the order the terminal's own reordering turns back
+/// into them, at the columns they are sent to.
+fn reordered(cells: Vec<(u16, u16, Cell)>) -> Vec<(u16, u16, Cell)> {
+    let Some(&(start, y, _)) = cells.first() else {
+        return cells;
+    };
+    let firsts: Vec<char> = cells
+        .iter()
+        .map(|(_, _, c)| c.symbol().chars().next().unwrap_or(' '))
+        .collect();
+    let (order, odd) = crate::text::bidi::ltr_row_order(&firsts);
+    let mut x = start;
+    order
+        .iter()
+        .zip(odd)
+        .map(|(&i, odd)| {
+            let mut cell = cells[i as usize].2.clone();
+            // The terminal mirrors what it puts at an odd level: the glyph
+            // to show goes mirrored, so that it comes back.
+            if odd {
+                let mut chars = cell.symbol().chars();
+                if let Some(mirrored) = chars.next().and_then(crate::text::shape::mirror) {
+                    let symbol: String = std::iter::once(mirrored).chain(chars).collect();
+                    cell.set_symbol(&symbol);
+                }
+            }
+            let at = x;
+            x = x.saturating_add(cell.symbol().width().max(1) as u16);
+            (at, y, cell)
+        })
+        .collect()
 }
 
 impl<B: Backend> Backend for Output<B> {
@@ -223,7 +269,7 @@ mod tests {
         buf[(2, 0)].set_symbol("\u{FE91}\u{0650}");
         let adapt = Adapt {
             marks_left: true,
-            whole_rows: false,
+            ..Adapt::default()
         };
         let sent = symbols(&row_cells(&buf, 0, adapt));
         assert_eq!(
@@ -246,6 +292,7 @@ mod tests {
         let adapt = Adapt {
             marks_left: true,
             whole_rows: true,
+            ..Adapt::default()
         };
         let cells = row_cells(&buf, 0, adapt);
         // The wide character covers column 2, which is not sent.
@@ -264,7 +311,7 @@ mod tests {
             TestBackend::new(6, 3),
             Adapt {
                 whole_rows: true,
-                marks_left: false,
+                ..Adapt::default()
             },
         );
         let first = screen(&["abcdef", "ghijkl", "mnopqr"]);
@@ -289,6 +336,23 @@ mod tests {
         assert_eq!(row(1), "ghiXkl");
         assert_eq!(row(0), "      ");
         assert_eq!(row(2), "      ");
+    }
+
+    #[test]
+    fn reordered_rows_go_in_the_order_the_terminal_turns_back() {
+        // "ﺍ(ﺏ)ﺝ" as shown: at an odd level in the terminal, so it is sent
+        // reversed, its brackets mirrored for the terminal to mirror back.
+        let buf = screen(&["ab ﺍ(ﺏ)ﺝ cd"]);
+        let adapt = Adapt {
+            reordered_rows: true,
+            ..Adapt::default()
+        };
+        let cells = row_cells(&buf, 0, adapt);
+        assert_eq!(symbols(&cells).concat(), "ab ﺝ(ﺏ)ﺍ cd");
+        assert_eq!(
+            cells.iter().map(|(x, _, _)| *x).collect::<Vec<_>>(),
+            (0..11).collect::<Vec<u16>>()
+        );
     }
 
     #[test]

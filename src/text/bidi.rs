@@ -614,6 +614,33 @@ pub fn apply_l1(classes: &[BidiClass], levels: &mut [u8], paragraph_level: u8) {
     }
 }
 
+/// For a terminal that lays out every row itself with UAX #9 and a
+/// left-to-right base (QTerminal): the order in which to send a row of
+/// cells so that it shows as `shown`, leftmost first (one character per
+/// cell: a cell's first one gives its bidi class).
+///
+/// Returns the index into `shown` of the cell to send at each position,
+/// and, per position, whether the terminal will put that cell at an odd
+/// level (where a terminal that mirrors, mirrors). It is the reordering the
+/// terminal would apply to `shown` (L1–L2, left-to-right base): applied
+/// once more, by the terminal, it gives `shown` back whenever the levels it
+/// resolves for the sent row are those of `shown`, which holds for nearly
+/// every line of text (a number or a mark at the very edge of a
+/// right-to-left run can resolve otherwise).
+pub fn ltr_row_order(shown: &[char]) -> (Vec<u32>, Vec<bool>) {
+    let text: String = shown.iter().collect();
+    let levels = resolve(&text, BaseDirection::Ltr, Direction::Ltr);
+    let mut line_levels = levels.levels.clone();
+    apply_l1(&levels.classes, &mut line_levels, levels.paragraph_level);
+    let mut order = Vec::with_capacity(shown.len());
+    visual_order(&line_levels, &mut order);
+    let odd = order
+        .iter()
+        .map(|&i| line_levels[i as usize] % 2 == 1)
+        .collect();
+    (order, odd)
+}
+
 /// UAX #9 L2: appends to `order` the visual order of units with the given
 /// levels, as indices into `levels` (leftmost first).
 pub fn visual_order(levels: &[u8], order: &mut Vec<u32>) {
@@ -787,5 +814,68 @@ mod tests {
                 .collect();
             assert_eq!(ours.levels, expected, "{text}");
         }
+    }
+}
+
+#[cfg(test)]
+mod row_order_tests {
+    use super::*;
+
+    /// What a terminal that reorders each row (left-to-right base) shows
+    /// for `sent`.
+    fn shown_by_terminal(sent: &[char]) -> Vec<char> {
+        let (order, _) = ltr_row_order(sent);
+        order.iter().map(|&i| sent[i as usize]).collect()
+    }
+
+    #[test]
+    fn a_row_sent_in_the_terminals_own_order_shows_as_laid_out() {
+        for line in [
+            // Visual order as qari lays it out: Latin and digits left to
+            // right inside right-to-left text, padding on the left.
+            "     qari 123 ﻻ ﻢﻜﻴﻠﻋ ﻡﻼﺴﻟﺍ",
+            "ﻦﻴﻤﻟﺎﻌﻟﺍ ﺏﺭ ﻪﻠﻟ ﺪﻤﺤﻟﺍ -",
+            ".ﻡﻼﻇ ﻞﻬﺠﻟﺍﻭ «ﺭﻮﻧ ﻢﻠﻌﻟﺍ» :ﺮﻋﺎﺸﻟﺍ ﻝﺎﻗ",
+            "000_10fc015.txt            ﻲﻟﻭﺪﻟﺍ ﻥﻭﺎﻌﺘﻟﺍ",
+            " 0% ¶ 1/7 …ﻲﻓ ﺔﻴﺗﺎﻴﺣ ﻮﻫ  j move · Enter open",
+            "plain left-to-right text",
+            "",
+        ] {
+            let shown: Vec<char> = line.chars().collect();
+            let (order, _) = ltr_row_order(&shown);
+            let sent: Vec<char> = order.iter().map(|&i| shown[i as usize]).collect();
+            assert_eq!(
+                shown_by_terminal(&sent).iter().collect::<String>(),
+                line,
+                "sent {:?}",
+                sent.iter().collect::<String>()
+            );
+        }
+    }
+
+    #[test]
+    fn a_number_between_two_panes_can_defeat_it() {
+        // A file name's digits after right-to-left text across the pane
+        // border resolve differently once the row is reordered: why rows
+        // sent this way hold one pane only.
+        let line = "ﻝﺎﻗ │ 000_10fc015  ﻲﻟﻭﺪﻟﺍ";
+        let shown: Vec<char> = line.chars().collect();
+        let (order, _) = ltr_row_order(&shown);
+        let sent: Vec<char> = order.iter().map(|&i| shown[i as usize]).collect();
+        assert_ne!(shown_by_terminal(&sent).iter().collect::<String>(), line);
+    }
+
+    #[test]
+    fn odd_levels_are_reported_where_the_terminal_mirrors() {
+        let shown: Vec<char> = "ab (ﺍﺏ) cd".chars().collect();
+        let (order, odd) = ltr_row_order(&shown);
+        let sent: String = order.iter().map(|&i| shown[i as usize]).collect();
+        assert_eq!(sent, "ab (ﺏﺍ) cd");
+        assert_eq!(
+            odd,
+            [
+                false, false, false, false, true, true, false, false, false, false
+            ]
+        );
     }
 }
