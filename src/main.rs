@@ -230,7 +230,7 @@ fn write_error(e: &io::Error) -> ExitCode {
 
 /// How long qari waits for a terminal to say which one it is. Every
 /// terminal answers at once; over SSH the answer takes a round trip.
-const IDENTIFY_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
+const IDENTIFY_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(1000);
 
 /// Finds out which terminal qari runs in: from the environment, else (when
 /// `ask` and standard output is a terminal outside a multiplexer, which
