@@ -184,19 +184,21 @@ fn term() -> String {
     std::env::var("TERM").unwrap_or_else(|_| "(unset)".to_string())
 }
 
-/// One line of the report as the reader would send it with `settings`.
-fn laid_out(line: &str, settings: &Settings) -> String {
+/// One line of the report as the reader would send it with `settings`,
+/// broken into lines of at most `width` cells (a terminal that wrapped a
+/// line in visual order would cut a right-to-left word the wrong way).
+fn laid_out(line: &str, settings: &Settings, width: usize) -> Vec<String> {
     let options = LayoutOptions {
-        wrap: false,
+        width,
         shape: settings.shape,
         harakat: settings.harakat,
         order: settings.order(),
         ..LayoutOptions::default()
     };
     Layout::new(line, &options)
-        .line(0)
+        .lines()
         .map(|l| l.text())
-        .unwrap_or_default()
+        .collect()
 }
 
 /// Prints the report and the sample lines. On a terminal (`interactive`)
@@ -225,8 +227,11 @@ pub fn run(
     };
     if interactive {
         mode(&mut out, settings.bidi == BidiMode::App)?;
+        let width = crossterm::terminal::size().map_or(80, |(cols, _)| usize::from(cols.max(20)));
         for line in text.lines() {
-            writeln!(out, "{}", laid_out(line, settings))?;
+            for piece in laid_out(line, settings, width) {
+                writeln!(out, "{piece}")?;
+            }
         }
     } else {
         out.write_all(text.as_bytes())?;
@@ -314,10 +319,17 @@ mod tests {
         let detection = detect(|name| (name == "TERM").then(|| "xterm".to_string()));
         let settings = resolve(&Overrides::default(), &Config::default(), detection, true);
         let line = "the right end is \"قارئ:\" here";
-        let sent = laid_out(line, &settings);
+        let sent = laid_out(line, &settings, 80).concat();
         // App mode: the Arabic word in visual order, shaped, in place.
         assert!(sent.starts_with("the right end is \""), "{sent}");
         assert!(!sent.contains("قارئ"), "{sent}");
         assert!(sent.contains('\u{FE8E}'), "{sent}");
+        // Broken to the terminal's width.
+        let long = format!("{line} {}", "word ".repeat(30));
+        assert!(
+            laid_out(&long, &settings, 40)
+                .iter()
+                .all(|l| l.chars().count() <= 40)
+        );
     }
 }
