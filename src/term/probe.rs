@@ -51,29 +51,50 @@ impl BdsmReport {
 /// The queries: DECRQM for BDSM, then Primary Device Attributes.
 pub const QUERY: &str = "\x1b[8$p\x1b[c";
 
+/// One answer in what a terminal sends back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reply<'a> {
+    /// `CSI body final`: parameters and intermediates, and the final byte.
+    Csi(&'a [u8], u8),
+    /// `DCS body ST`.
+    Dcs(&'a [u8]),
+}
+
+/// The answers in `bytes`, in order; anything else (a key typed meanwhile)
+/// is skipped, and an answer cut off at the end is left out.
+fn replies(bytes: &[u8]) -> impl Iterator<Item = Reply<'_>> {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i + 1 < bytes.len() {
+            let start = i + 2;
+            match (bytes[i], bytes[i + 1]) {
+                (0x1b, b'[') => {
+                    let len = bytes[start..]
+                        .iter()
+                        .position(|b| (0x40..=0x7e).contains(b))?;
+                    i = start + len + 1;
+                    return Some(Reply::Csi(&bytes[start..start + len], bytes[start + len]));
+                }
+                (0x1b, b'P') => {
+                    let len = bytes[start..].windows(2).position(|w| w == b"\x1b\\")?;
+                    i = start + len + 2;
+                    return Some(Reply::Dcs(&bytes[start..start + len]));
+                }
+                _ => i += 1,
+            }
+        }
+        None
+    })
+}
+
 /// Reads what the terminal sent back: the BDSM report, if any, and whether
 /// the device attributes answer (which ends the wait) has arrived.
 pub fn parse_replies(bytes: &[u8]) -> (Option<BdsmReport>, bool) {
     let mut report = None;
     let mut attributes = false;
-    let mut i = 0;
-    while i + 1 < bytes.len() {
-        if bytes[i] != 0x1b || bytes[i + 1] != b'[' {
-            i += 1;
-            continue;
-        }
-        // A CSI sequence: parameters and intermediates up to a final byte.
-        let start = i + 2;
-        let Some(len) = bytes[start..]
-            .iter()
-            .position(|b| (0x40..=0x7e).contains(b))
-        else {
-            break;
-        };
-        let body = &bytes[start..start + len];
-        let last = bytes[start + len];
-        match (last, body) {
-            (b'y', body) if body.ends_with(b"$") => {
+    for reply in replies(bytes) {
+        match reply {
+            Reply::Csi(body, b'y') if body.ends_with(b"$") => {
                 let params = &body[..body.len() - 1];
                 if let Some(value) = params.strip_prefix(b"8;") {
                     report = Some(match value {
@@ -85,10 +106,9 @@ pub fn parse_replies(bytes: &[u8]) -> (Option<BdsmReport>, bool) {
                     });
                 }
             }
-            (b'c', body) if body.starts_with(b"?") => attributes = true,
+            Reply::Csi(body, b'c') if body.starts_with(b"?") => attributes = true,
             _ => {}
         }
-        i = start + len + 1;
     }
     (report, attributes)
 }
@@ -120,16 +140,10 @@ pub const IDENTIFY: &str = "\x1b[>q\x1b[>c\x1b[c";
 pub fn parse_identity(bytes: &[u8]) -> (Identity, bool) {
     let mut identity = Identity::default();
     let mut done = false;
-    let mut i = 0;
-    while i + 1 < bytes.len() {
-        match (bytes[i], bytes[i + 1]) {
-            // DCS > | text ST
-            (0x1b, b'P') => {
-                let body = &bytes[i + 2..];
-                let Some(end) = body.windows(2).position(|w| w == b"\x1b\\") else {
-                    break;
-                };
-                if let Some(text) = body[..end].strip_prefix(b">|") {
+    for reply in replies(bytes) {
+        match reply {
+            Reply::Dcs(body) => {
+                if let Some(text) = body.strip_prefix(b">|") {
                     let text: String = String::from_utf8_lossy(text)
                         .chars()
                         .filter(|c| !c.is_control())
@@ -137,31 +151,19 @@ pub fn parse_identity(bytes: &[u8]) -> (Identity, bool) {
                         .collect();
                     identity.version = Some(text);
                 }
-                i += 2 + end + 2;
             }
-            (0x1b, b'[') => {
-                let start = i + 2;
-                let Some(len) = bytes[start..]
-                    .iter()
-                    .position(|b| (0x40..=0x7e).contains(b))
-                else {
-                    break;
-                };
-                let body = &bytes[start..start + len];
-                if bytes[start + len] == b'c' {
-                    if let Some(params) = body.strip_prefix(b">") {
-                        let numbers = String::from_utf8_lossy(params)
-                            .split(';')
-                            .map(|n| n.parse::<u32>().unwrap_or(0))
-                            .collect();
-                        identity.attributes = Some(numbers);
-                    } else if body.starts_with(b"?") {
-                        done = true;
-                    }
+            Reply::Csi(body, b'c') => {
+                if let Some(params) = body.strip_prefix(b">") {
+                    let numbers = String::from_utf8_lossy(params)
+                        .split(';')
+                        .map(|n| n.parse::<u32>().unwrap_or(0))
+                        .collect();
+                    identity.attributes = Some(numbers);
+                } else if body.starts_with(b"?") {
+                    done = true;
                 }
-                i = start + len + 1;
             }
-            _ => i += 1,
+            Reply::Csi(..) => {}
         }
     }
     (identity, done)
