@@ -173,7 +173,7 @@ impl<B: Backend> Backend for Output<B> {
         if self.adapt.is_plain() {
             return self.inner.draw(content);
         }
-        let mut dirty: Vec<u16> = Vec::new();
+        let mut dirty: Vec<bool> = Vec::new();
         for (x, y, cell) in content {
             if !self.screen.area.contains(Position { x, y }) {
                 let size = self.inner.size()?;
@@ -181,14 +181,15 @@ impl<B: Backend> Backend for Output<B> {
                 self.screen.resize(area);
             }
             self.screen[(x, y)] = cell.clone();
-            if dirty.last() != Some(&y) && !dirty.contains(&y) {
-                dirty.push(y);
+            let row = usize::from(y);
+            if dirty.len() <= row {
+                dirty.resize(row + 1, false);
             }
+            dirty[row] = true;
         }
-        dirty.sort_unstable();
         let mut cells = Vec::new();
-        for y in dirty {
-            cells.extend(row_cells(&self.screen, y, self.adapt));
+        for (y, _) in dirty.iter().enumerate().filter(|(_, d)| **d) {
+            cells.extend(row_cells(&self.screen, y as u16, self.adapt));
         }
         self.inner.draw(cells.iter().map(|(x, y, c)| (*x, *y, c)))
     }
