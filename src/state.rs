@@ -60,7 +60,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
@@ -136,6 +136,11 @@ pub struct Place {
 }
 
 /// What is remembered about one document.
+///
+/// Every field carries the time it was last changed, so that two qari
+/// processes reading at once merge field by field: one that only scrolled
+/// never undoes a bookmark the other set, and a deleted bookmark is kept as
+/// a deletion with its time until a newer bookmark under its letter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DocEntry {
     /// The hash of the text this entry was saved for.
@@ -144,16 +149,39 @@ pub struct DocEntry {
     pub path: String,
     /// Where the reader left off.
     pub position: Place,
-    /// Bookmarks a–z in this document.
-    pub marks: BTreeMap<char, Place>,
+    /// When the position was last set, in milliseconds since the Unix epoch.
+    pub placed: u64,
+    /// Bookmarks a–z in this document, and deletions of them.
+    marks: BTreeMap<char, Stamped>,
     /// When the entry last changed, in milliseconds since the Unix epoch.
     pub updated: u64,
 }
 
-/// A global bookmark and when it was set.
+impl DocEntry {
+    /// The place of bookmark `letter` in this document, if it is set.
+    pub fn mark(&self, letter: char) -> Option<Place> {
+        self.marks.get(&letter).and_then(|m| m.place)
+    }
+
+    /// The bookmarks that are set, by letter.
+    pub fn marks(&self) -> impl Iterator<Item = (char, Place)> + '_ {
+        self.marks
+            .iter()
+            .filter_map(|(&letter, m)| m.place.map(|place| (letter, place)))
+    }
+}
+
+/// A bookmark, or its deletion (`place` is `None`), and when that happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamped {
+    place: Option<Place>,
+    updated: u64,
+}
+
+/// A global bookmark (or its deletion: `at` is `None`) and when it was set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct GlobalMark {
-    at: (DocKey, Place),
+    at: Option<(DocKey, Place)>,
     updated: u64,
 }
 
@@ -214,15 +242,61 @@ impl Data {
 /// What changed in memory since the last save.
 #[derive(Debug, Clone, Default)]
 struct Changes {
-    docs: BTreeSet<String>,
+    docs: BTreeMap<String, DocChange>,
     global_marks: BTreeSet<char>,
     last_open: bool,
     notices: bool,
 }
 
+/// What changed in one document's entry.
+#[derive(Debug, Clone, Default)]
+struct DocChange {
+    /// The entry was made here (perhaps from the entry of an earlier text
+    /// at the same path): all of it is this process's.
+    new: bool,
+    position: bool,
+    marks: BTreeSet<char>,
+}
+
 impl Changes {
     fn is_empty(&self) -> bool {
         self.docs.is_empty() && self.global_marks.is_empty() && !self.last_open && !self.notices
+    }
+
+    /// Says in a few words what these changes are: "the place in 2
+    /// documents, bookmarks a, C".
+    fn describe(&self) -> String {
+        let places = self.docs.values().filter(|c| c.new || c.position).count();
+        let mut letters: Vec<char> = self
+            .docs
+            .values()
+            .flat_map(|c| c.marks.iter().copied())
+            .chain(self.global_marks.iter().copied())
+            .collect();
+        letters.sort_unstable();
+        letters.dedup();
+        let mut parts = Vec::new();
+        match places {
+            0 => {}
+            1 => parts.push("the place in 1 document".to_string()),
+            n => parts.push(format!("the place in {n} documents")),
+        }
+        if !letters.is_empty() {
+            let list: Vec<String> = letters.iter().map(char::to_string).collect();
+            let noun = if letters.len() == 1 {
+                "bookmark"
+            } else {
+                "bookmarks"
+            };
+            parts.push(format!("{noun} {}", list.join(", ")));
+        }
+        if self.last_open && places == 0 {
+            parts.push("the document open last".into());
+        }
+        if self.notices {
+            parts.push("the notes dismissed".into());
+        }
+        parts.join(", ")
     }
 }
 
@@ -269,10 +343,17 @@ impl Store {
                 // process may have replaced the file in the meantime.
                 let recovered = match lock(&dir, store.lock_wait) {
                     Ok(_lock) => read_or_move_aside(&file),
-                    Err(e) => Err(ReadError::Io(io::Error::new(
-                        e.kind(),
-                        format!("it could not be parsed and {e}"),
-                    ))),
+                    Err(e) => {
+                        let why = match e {
+                            Failure::Busy(lock) => {
+                                format!("{} stayed locked by another qari", lock.display())
+                            }
+                            Failure::Failed(why) => why,
+                        };
+                        Err(ReadError::Io(io::Error::other(format!(
+                            "it could not be parsed and {why}"
+                        ))))
+                    }
                 };
                 match recovered {
                     Ok((data, moved)) => {
@@ -315,40 +396,75 @@ impl Store {
 
     /// Records where the reader is in a document.
     pub fn set_position(&mut self, key: &DocKey, place: Place, now: u64) {
-        self.touch(key, now).position = place;
+        let entry = self.touch(key, now);
+        entry.position = place;
+        entry.placed = entry.placed.max(now);
+        self.change(key).position = true;
     }
 
     /// Sets bookmark `letter` (a–z) in a document; other letters are ignored.
     pub fn set_mark(&mut self, key: &DocKey, letter: char, place: Place, now: u64) {
         if letter.is_ascii_lowercase() {
-            self.touch(key, now).marks.insert(letter, place);
+            self.stamp_mark(key, letter, Some(place), now);
         }
+    }
+
+    /// Deletes bookmark `letter` (a–z) in a document; returns whether it
+    /// was set. The deletion is kept with its time, so that a save of an
+    /// older state by another process does not bring the bookmark back.
+    pub fn delete_mark(&mut self, key: &DocKey, letter: char, now: u64) -> bool {
+        let set = self.get(key).and_then(|e| e.mark(letter)).is_some();
+        if set {
+            self.stamp_mark(key, letter, None, now);
+        }
+        set
+    }
+
+    fn stamp_mark(&mut self, key: &DocKey, letter: char, place: Option<Place>, now: u64) {
+        let entry = self.touch(key, now);
+        // A change never looks older than what it replaces, even if the
+        // clock stepped back.
+        let updated = entry.marks.get(&letter).map_or(now, |m| m.updated.max(now));
+        entry.marks.insert(letter, Stamped { place, updated });
+        self.change(key).marks.insert(letter);
     }
 
     /// Sets global bookmark `letter` (A–Z) to a place in a document; other
     /// letters are ignored.
     pub fn set_global_mark(&mut self, letter: char, key: &DocKey, place: Place, now: u64) {
-        if !letter.is_ascii_uppercase() {
-            return;
+        if letter.is_ascii_uppercase() {
+            self.stamp_global_mark(letter, Some((key.clone(), place)), now);
         }
+    }
+
+    /// Deletes global bookmark `letter` (A–Z); returns whether it was set.
+    /// The deletion is kept with its time, as for [`delete_mark`](Store::delete_mark).
+    pub fn delete_global_mark(&mut self, letter: char, now: u64) -> bool {
+        let set = self.global_mark(letter).is_some();
+        if set {
+            self.stamp_global_mark(letter, None, now);
+        }
+        set
+    }
+
+    fn stamp_global_mark(&mut self, letter: char, at: Option<(DocKey, Place)>, now: u64) {
         let updated = self
             .data
             .global_marks
             .get(&letter)
             .map_or(now, |m| m.updated.max(now));
-        self.data.global_marks.insert(
-            letter,
-            GlobalMark {
-                at: (key.clone(), place),
-                updated,
-            },
-        );
+        self.data
+            .global_marks
+            .insert(letter, GlobalMark { at, updated });
         self.changes.global_marks.insert(letter);
     }
 
     /// Returns the document and place of global bookmark `letter`.
     pub fn global_mark(&self, letter: char) -> Option<&(DocKey, Place)> {
-        self.data.global_marks.get(&letter).map(|m| &m.at)
+        self.data
+            .global_marks
+            .get(&letter)
+            .and_then(|m| m.at.as_ref())
     }
 
     /// Records the document open now, to reopen it next time.
@@ -388,59 +504,89 @@ impl Store {
     }
 
     /// Writes the changes made since the last save, merged with the file as
-    /// other processes left it. A no-op without a folder, when nothing
-    /// changed, or when the file must not be written over.
+    /// other processes left it, waiting up to [`LOCK_WAIT`] for another
+    /// process's save. A no-op without a folder, when nothing changed, or
+    /// when the file must not be written over.
     ///
     /// On an error nothing is lost from memory and the changes stay pending.
-    pub fn save(&mut self) -> io::Result<()> {
+    pub fn save(&mut self) -> Result<(), SaveError> {
+        self.save_waiting(self.lock_wait)
+    }
+
+    /// Saves as [`save`](Store::save) does, but without waiting: while
+    /// another process holds the lock this returns [`SaveError::Busy`] at
+    /// once, for the caller to try again later (the reader saves this way
+    /// while it runs, so that its screen never waits for another qari).
+    pub fn try_save(&mut self) -> Result<(), SaveError> {
+        self.save_waiting(Duration::ZERO)
+    }
+
+    fn save_waiting(&mut self, wait: Duration) -> Result<(), SaveError> {
         let Some(dir) = self.dir.clone() else {
             return Ok(());
         };
         if self.frozen || self.changes.is_empty() {
             return Ok(());
         }
-        DirBuilder::new().recursive(true).mode(0o700).create(&dir)?;
-        let lock = lock(&dir, self.lock_wait)?;
+        self.write(&dir, wait).map_err(|e| match e {
+            Failure::Busy(lock) => SaveError::Busy(lock),
+            Failure::Failed(why) => {
+                SaveError::Failed(format!("not saved ({}): {why}", self.changes.describe()))
+            }
+        })
+    }
+
+    fn write(&mut self, dir: &Path, wait: Duration) -> Result<(), Failure> {
+        let failed = |what: &str, path: &Path, e: io::Error| {
+            Failure::Failed(format!("cannot {what} {}: {e}", path.display()))
+        };
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| failed("make the folder", dir, e))?;
+        let lock = lock(dir, wait)?;
         if lock.is_some() {
-            remove_stale_temporaries(&dir);
+            remove_stale_temporaries(dir);
         }
         let file = dir.join(FILE_NAME);
         let disk = match read_or_move_aside(&file) {
             Ok((data, _)) => data,
-            Err(ReadError::Io(e)) => {
-                return Err(io::Error::new(e.kind(), format!("{}: {e}", file.display())));
-            }
+            Err(ReadError::Io(e)) => return Err(failed("read", &file, e)),
             Err(e) => {
                 if matches!(e, ReadError::Newer { .. }) {
                     self.frozen = true;
                 }
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    describe(&file, &e),
-                ));
+                return Err(Failure::Failed(describe(&file, &e)));
             }
         };
         let mut merged = merge(disk, &self.data, &self.changes);
         merged.prune(MAX_DOCUMENTS);
-        let text = toml::to_string(&FileState::from_data(&merged)).map_err(io::Error::other)?;
-        write_atomically(&dir, &file, text.as_bytes())?;
+        let text = toml::to_string(&FileState::from_data(&merged))
+            .map_err(|e| failed("write", &file, io::Error::other(e)))?;
+        write_atomically(dir, &file, text.as_bytes()).map_err(|e| failed("write", &file, e))?;
         self.data = merged;
         self.changes = Changes::default();
         // The rename only lasts a crash once the folder itself is synced.
-        File::open(&dir)?.sync_all()?;
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| failed("sync the folder", dir, e))?;
         drop(lock);
         Ok(())
     }
 
     /// Returns the entry for `key`, created (from the entry found by path,
-    /// if any) when its hash is new, marked changed and stamped `now`.
+    /// if any) when its hash is new, stamped `now`.
     fn touch(&mut self, key: &DocKey, now: u64) -> &mut DocEntry {
-        let inherited = if self.data.docs.contains_key(&key.hash) {
-            None
-        } else {
+        let new = !self.data.docs.contains_key(&key.hash);
+        let inherited = if new {
             self.data.latest_at_path(&key.path).cloned()
+        } else {
+            None
         };
-        self.changes.docs.insert(key.hash.clone());
+        if new {
+            self.change(key).new = true;
+        }
         let entry = self
             .data
             .docs
@@ -450,10 +596,19 @@ impl Store {
                 ..inherited.unwrap_or_default()
             });
         entry.path.clone_from(&key.path);
-        // A change never looks older than what it replaced, even if the
-        // clock stepped back.
         entry.updated = entry.updated.max(now);
         entry
+    }
+
+    /// What changed in `key`'s entry since the last save.
+    fn change(&mut self, key: &DocKey) -> &mut DocChange {
+        self.changes.docs.entry(key.hash.clone()).or_default()
+    }
+
+    /// Says what is not saved yet ("the place in 1 document, bookmark
+    /// a"), or `None` when everything is.
+    pub fn unsaved(&self) -> Option<String> {
+        (!self.changes.is_empty()).then(|| self.changes.describe())
     }
 
     /// Stops this store from saving over `file` and returns the warning.
@@ -468,6 +623,33 @@ impl Store {
         }
         warning
     }
+}
+
+/// Why a save did not happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveError {
+    /// Another qari holds the lock (at this path); nothing was written and
+    /// the changes stay pending.
+    Busy(PathBuf),
+    /// The save failed: the message says what was not saved, which file and
+    /// why ("not saved (bookmark a): cannot write /…/state.toml: …").
+    Failed(String),
+}
+
+impl std::fmt::Display for SaveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SaveError::Busy(lock) => write!(f, "{} is held by another qari", lock.display()),
+            SaveError::Failed(message) => f.write_str(message),
+        }
+    }
+}
+
+/// How writing the file failed, before the store says what was lost.
+#[derive(Debug)]
+enum Failure {
+    Busy(PathBuf),
+    Failed(String),
 }
 
 /// Why the state file could not be used as it is.
@@ -502,16 +684,92 @@ fn describe(file: &Path, e: &ReadError) -> String {
     }
 }
 
+/// The largest state file read: far more than [`MAX_DOCUMENTS`] entries
+/// with all their bookmarks take.
+pub const MAX_FILE: u64 = 16 << 20;
+
 /// Reads the state file; `None` when there is none.
+///
+/// The file must be a regular file in the state folder, or a symbolic link
+/// to one in the same folder, that its owner may write: anything else (a
+/// FIFO, a device, a link elsewhere, a file made read-only) is left alone
+/// with a message, without being opened in a way that could block.
 fn read(file: &Path) -> Result<Option<Data>, ReadError> {
-    let bytes = match fs::read(file) {
-        Ok(bytes) => bytes,
+    let refuse = |why: String| ReadError::Io(io::Error::new(io::ErrorKind::InvalidInput, why));
+    let link = match fs::symlink_metadata(file) {
+        Ok(meta) => meta,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(ReadError::Io(e)),
     };
+    if link.file_type().is_symlink() {
+        let folder = file.parent().and_then(|d| fs::canonicalize(d).ok());
+        let target = fs::canonicalize(file).ok();
+        let inside = match (&folder, &target) {
+            (Some(folder), Some(target)) => target.parent() == Some(folder.as_path()),
+            _ => false,
+        };
+        if !inside {
+            return Err(refuse(
+                "it is a symbolic link out of the state folder, which qari does not follow".into(),
+            ));
+        }
+    }
+    let meta = fs::metadata(file).map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(refuse(format!("it is {}, not a file", kind_of(&meta))));
+    }
+    if meta.permissions().mode() & 0o200 == 0 {
+        return Err(refuse(
+            "it is read-only; make it writable for qari to keep places".into(),
+        ));
+    }
+    let bytes = read_at_most(file, MAX_FILE).map_err(ReadError::Io)?;
     let text =
         String::from_utf8(bytes).map_err(|_| ReadError::Corrupt("it is not UTF-8".into()))?;
     parse(&text).map(Some)
+}
+
+/// Names what a path that is not a regular file is.
+fn kind_of(meta: &fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_dir() {
+        "a folder"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Reads a regular file of at most `limit` bytes, opened without blocking
+/// (a FIFO put in its place between the check and the open does not hang).
+fn read_at_most(file: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let opened = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(file)?;
+    let meta = opened.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("it is {}, not a file", kind_of(&meta)),
+        ));
+    }
+    let mut bytes = Vec::new();
+    opened.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("it is larger than {} MiB", limit >> 20),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Reads the state file, renaming it aside if it is not valid state; the
@@ -574,7 +832,10 @@ fn one_line(message: &str) -> String {
 }
 
 /// The file's layout. Places are `start` and `offset` fields, or
-/// `[start, offset]` pairs for bookmarks. Unknown fields are ignored.
+/// `[start, offset]` pairs for bookmarks. Unknown fields are ignored. The
+/// times of single fields (`placed`, `marked`, `deleted`,
+/// `deleted_global_mark`) are optional: a file from an earlier qari, which
+/// kept only the entry's time, reads with that time for every field.
 #[derive(Debug, Serialize, Deserialize)]
 struct FileState {
     version: i64,
@@ -588,6 +849,13 @@ struct FileState {
         skip_serializing_if = "BTreeMap::is_empty"
     )]
     global_marks: BTreeMap<char, FileGlobalMark>,
+    /// Global bookmarks deleted, and when.
+    #[serde(
+        default,
+        rename = "deleted_global_mark",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    deleted_global_marks: BTreeMap<char, u64>,
     #[serde(default, rename = "document", skip_serializing_if = "Vec::is_empty")]
     documents: Vec<FileDoc>,
 }
@@ -615,8 +883,17 @@ struct FileDoc {
     updated: u64,
     start: usize,
     offset: usize,
+    /// When the position was set, if not at `updated`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    placed: Option<u64>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     marks: BTreeMap<char, (usize, usize)>,
+    /// When each bookmark was set.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    marked: BTreeMap<char, u64>,
+    /// Bookmarks deleted, and when.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    deleted: BTreeMap<char, u64>,
 }
 
 impl FileState {
@@ -625,20 +902,52 @@ impl FileState {
         let mut documents: Vec<FileDoc> = data
             .docs
             .values()
-            .map(|e| FileDoc {
-                hash: e.hash.clone(),
-                path: e.path.clone(),
-                updated: e.updated,
-                start: e.position.start,
-                offset: e.position.offset,
-                marks: e
-                    .marks
-                    .iter()
-                    .map(|(&c, p)| (c, (p.start, p.offset)))
-                    .collect(),
+            .map(|e| {
+                let mut doc = FileDoc {
+                    hash: e.hash.clone(),
+                    path: e.path.clone(),
+                    updated: e.updated,
+                    start: e.position.start,
+                    offset: e.position.offset,
+                    placed: (e.placed != e.updated).then_some(e.placed),
+                    marks: BTreeMap::new(),
+                    marked: BTreeMap::new(),
+                    deleted: BTreeMap::new(),
+                };
+                for (&letter, mark) in &e.marks {
+                    match mark.place {
+                        Some(p) => {
+                            doc.marks.insert(letter, (p.start, p.offset));
+                            doc.marked.insert(letter, mark.updated);
+                        }
+                        None => {
+                            doc.deleted.insert(letter, mark.updated);
+                        }
+                    }
+                }
+                doc
             })
             .collect();
         documents.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.hash.cmp(&b.hash)));
+        let mut global_marks = BTreeMap::new();
+        let mut deleted_global_marks = BTreeMap::new();
+        for (&letter, mark) in &data.global_marks {
+            match &mark.at {
+                Some((key, place)) => {
+                    let mark = FileGlobalMark {
+                        hash: key.hash.clone(),
+                        path: key.path.clone(),
+                        start: place.start,
+                        offset: place.offset,
+                        updated: mark.updated,
+                    };
+                    global_marks.insert(letter, mark);
+                }
+                None => {
+                    deleted_global_marks.insert(letter, mark.updated);
+                }
+            }
+        }
         FileState {
             version: VERSION,
             notices: data.notices.clone(),
@@ -647,21 +956,8 @@ impl FileState {
                 path: l.key.path.clone(),
                 updated: l.updated,
             }),
-            global_marks: data
-                .global_marks
-                .iter()
-                .map(|(&c, m)| {
-                    let (key, place) = &m.at;
-                    let mark = FileGlobalMark {
-                        hash: key.hash.clone(),
-                        path: key.path.clone(),
-                        start: place.start,
-                        offset: place.offset,
-                        updated: m.updated,
-                    };
-                    (c, mark)
-                })
-                .collect(),
+            global_marks,
+            deleted_global_marks,
             documents,
         }
     }
@@ -671,6 +967,32 @@ impl FileState {
     fn into_data(self) -> Data {
         let mut docs: BTreeMap<String, DocEntry> = BTreeMap::new();
         for d in self.documents {
+            let updated = d.updated;
+            let mut marks: BTreeMap<char, Stamped> = d
+                .deleted
+                .into_iter()
+                .map(|(c, updated)| {
+                    (
+                        c,
+                        Stamped {
+                            place: None,
+                            updated,
+                        },
+                    )
+                })
+                .collect();
+            for (c, (start, offset)) in d.marks {
+                let set = Stamped {
+                    place: Some(Place { start, offset }),
+                    updated: d.marked.get(&c).copied().unwrap_or(updated),
+                };
+                // A letter both set and deleted in a hand-edited file: the
+                // later wins.
+                if marks.get(&c).is_none_or(|m| m.updated <= set.updated) {
+                    marks.insert(c, set);
+                }
+            }
+            marks.retain(|c, _| c.is_ascii_lowercase());
             let entry = DocEntry {
                 hash: d.hash,
                 path: d.path,
@@ -678,13 +1000,9 @@ impl FileState {
                     start: d.start,
                     offset: d.offset,
                 },
-                marks: d
-                    .marks
-                    .into_iter()
-                    .filter(|(c, _)| c.is_ascii_lowercase())
-                    .map(|(c, (start, offset))| (c, Place { start, offset }))
-                    .collect(),
-                updated: d.updated,
+                placed: d.placed.unwrap_or(updated),
+                marks,
+                updated,
             };
             if docs
                 .get(&entry.hash)
@@ -693,28 +1011,35 @@ impl FileState {
                 docs.insert(entry.hash.clone(), entry);
             }
         }
+        let mut global_marks: BTreeMap<char, GlobalMark> = self
+            .deleted_global_marks
+            .into_iter()
+            .map(|(c, updated)| (c, GlobalMark { at: None, updated }))
+            .collect();
+        for (c, m) in self.global_marks {
+            let key = DocKey {
+                hash: m.hash,
+                path: m.path,
+            };
+            let place = Place {
+                start: m.start,
+                offset: m.offset,
+            };
+            let mark = GlobalMark {
+                at: Some((key, place)),
+                updated: m.updated,
+            };
+            if global_marks
+                .get(&c)
+                .is_none_or(|d| d.updated <= mark.updated)
+            {
+                global_marks.insert(c, mark);
+            }
+        }
+        global_marks.retain(|c, _| c.is_ascii_uppercase());
         Data {
             docs,
-            global_marks: self
-                .global_marks
-                .into_iter()
-                .filter(|(c, _)| c.is_ascii_uppercase())
-                .map(|(c, m)| {
-                    let key = DocKey {
-                        hash: m.hash,
-                        path: m.path,
-                    };
-                    let place = Place {
-                        start: m.start,
-                        offset: m.offset,
-                    };
-                    let mark = GlobalMark {
-                        at: (key, place),
-                        updated: m.updated,
-                    };
-                    (c, mark)
-                })
-                .collect(),
+            global_marks,
             last_open: self.last_open.map(|l| LastOpen {
                 key: DocKey {
                     hash: l.hash,
@@ -727,20 +1052,44 @@ impl FileState {
     }
 }
 
-/// Merges this process's changes into the state read from disk: per
-/// document, per global bookmark and for the last open document the newer
-/// `updated` wins (this process on a tie); notices are a union. What this
-/// process did not change is taken from disk as it is, so an entry another
-/// process dropped stays dropped.
+/// Merges this process's changes into the state read from disk, field by
+/// field: a document's position and each of its bookmarks, each global
+/// bookmark and the last open document go to the newer change (this
+/// process's on a tie); a deletion is a change like any other, so it wins
+/// over an older bookmark; notices are a union. What this process did not
+/// change is taken from disk as it is, so an entry another process dropped
+/// stays dropped.
 fn merge(mut disk: Data, ours: &Data, changes: &Changes) -> Data {
-    for hash in &changes.docs {
-        if let Some(entry) = ours.docs.get(hash)
-            && disk
-                .docs
-                .get(hash)
-                .is_none_or(|d| d.updated <= entry.updated)
-        {
+    for (hash, change) in &changes.docs {
+        let Some(entry) = ours.docs.get(hash) else {
+            continue;
+        };
+        let Some(theirs) = disk.docs.get_mut(hash) else {
             disk.docs.insert(hash.clone(), entry.clone());
+            continue;
+        };
+        if (change.new || change.position) && theirs.placed <= entry.placed {
+            theirs.position = entry.position;
+            theirs.placed = entry.placed;
+        }
+        let letters: Vec<char> = if change.new {
+            entry.marks.keys().copied().collect()
+        } else {
+            change.marks.iter().copied().collect()
+        };
+        for letter in letters {
+            if let Some(mark) = entry.marks.get(&letter)
+                && theirs
+                    .marks
+                    .get(&letter)
+                    .is_none_or(|m| m.updated <= mark.updated)
+            {
+                theirs.marks.insert(letter, *mark);
+            }
+        }
+        if theirs.updated <= entry.updated {
+            theirs.path.clone_from(&entry.path);
+            theirs.updated = entry.updated;
         }
     }
     for letter in &changes.global_marks {
@@ -769,15 +1118,26 @@ fn merge(mut disk: Data, ours: &Data, changes: &Changes) -> Data {
 /// Takes the exclusive lock on `<dir>/state.lock`, trying again for up to
 /// `wait`. Returns `None` on a file system without `flock`, where saving
 /// goes ahead unlocked. The lock is released when the file is dropped.
-fn lock(dir: &Path, wait: Duration) -> io::Result<Option<File>> {
+fn lock(dir: &Path, wait: Duration) -> Result<Option<File>, Failure> {
     let path = dir.join(LOCK_NAME);
+    // Never through a symbolic link: qari would create or lock whatever it
+    // points to.
     let file = OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
         .mode(0o600)
-        .open(&path)?;
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(&path)
+        .map_err(|e| {
+            let why = if e.raw_os_error() == Some(libc::ELOOP) {
+                "it is a symbolic link, which qari does not follow".to_string()
+            } else {
+                e.to_string()
+            };
+            Failure::Failed(format!("cannot open {}: {why}", path.display()))
+        })?;
     let deadline = Instant::now() + wait;
     loop {
         match file.try_lock() {
@@ -785,19 +1145,15 @@ fn lock(dir: &Path, wait: Duration) -> io::Result<Option<File>> {
             Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
                 thread::sleep(LOCK_POLL);
             }
-            Err(TryLockError::WouldBlock) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    format!(
-                        "{} stayed locked by another qari for {} ms",
-                        path.display(),
-                        wait.as_millis()
-                    ),
-                ));
-            }
+            Err(TryLockError::WouldBlock) => return Err(Failure::Busy(path)),
             Err(TryLockError::Error(e)) if lock_unsupported(&e) => return Ok(None),
             Err(TryLockError::Error(e)) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(TryLockError::Error(e)) => return Err(e),
+            Err(TryLockError::Error(e)) => {
+                return Err(Failure::Failed(format!(
+                    "cannot lock {}: {e}",
+                    path.display()
+                )));
+            }
         }
     }
 }
@@ -967,7 +1323,7 @@ mod tests {
         assert_eq!(entry.path, "/home/r/كتاب.txt");
         assert_eq!(entry.updated, 1_002);
         assert_eq!(
-            entry.marks,
+            entry.marks().collect::<BTreeMap<_, _>>(),
             BTreeMap::from([('a', place(3, 0)), ('z', place(7, 9))])
         );
         assert_eq!(position(&again, &other), Some(place(1, 2)));
@@ -1037,7 +1393,7 @@ mod tests {
         let entry = store.get(&after).expect("new entry");
         assert_eq!(entry.hash, "2222");
         assert_eq!(entry.position, place(6, 0));
-        assert_eq!(entry.marks.get(&'c'), Some(&place(4, 2)));
+        assert_eq!(entry.mark('c'), Some(place(4, 2)));
         assert_eq!(entry.updated, 20);
         // The old entry is left as it was.
         assert_eq!(position(&store, &before), Some(place(5, 0)));
@@ -1061,10 +1417,10 @@ mod tests {
         store.save().expect("save");
 
         let store = open(&dir);
-        let marks_a = &store.get(&a).expect("a").marks;
-        assert_eq!(marks_a, &BTreeMap::from([('a', place(3, 0))]));
-        let marks_b = &store.get(&b).expect("b").marks;
-        assert_eq!(marks_b, &BTreeMap::from([('a', place(2, 0))]));
+        let marks_a: BTreeMap<_, _> = store.get(&a).expect("a").marks().collect();
+        assert_eq!(marks_a, BTreeMap::from([('a', place(3, 0))]));
+        let marks_b: BTreeMap<_, _> = store.get(&b).expect("b").marks().collect();
+        assert_eq!(marks_b, BTreeMap::from([('a', place(2, 0))]));
         assert_eq!(store.global_mark('B'), Some(&(a.clone(), place(7, 2))));
         assert_eq!(store.global_mark('b'), None);
         assert_eq!(store.global_mark('C'), None);
@@ -1086,8 +1442,8 @@ mod tests {
         let store = open(&dir);
         assert_eq!(store.global_mark('x'), None);
         assert_eq!(store.global_mark('Y'), Some(&(key("h", "/a"), place(2, 0))));
-        let marks = &store.get(&key("h", "/a")).expect("doc").marks;
-        assert_eq!(marks, &BTreeMap::from([('q', place(1, 2))]));
+        let marks: BTreeMap<_, _> = store.get(&key("h", "/a")).expect("doc").marks().collect();
+        assert_eq!(marks, BTreeMap::from([('q', place(1, 2))]));
     }
 
     #[test]
@@ -1401,7 +1757,7 @@ mod tests {
         store.lock_wait = Duration::from_millis(50);
         store.set_position(&key("h", "/a"), place(1, 0), 1);
         let err = store.save().expect_err("lock is held");
-        assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+        assert!(matches!(err, SaveError::Busy(_)), "{err}");
         assert!(!dir.file().exists());
 
         drop(holder);
@@ -1466,5 +1822,301 @@ mod tests {
         }
         assert_eq!(store.data.docs.len(), threads * docs);
         assert_eq!(dir.names(), [LOCK_NAME, FILE_NAME]);
+    }
+
+    #[test]
+    fn a_store_that_only_moved_keeps_the_bookmarks_another_set() {
+        let dir = TempDir::new("moved-only");
+        let (book, other) = (key("1", "/book"), key("2", "/other"));
+        let mut seed = open(&dir);
+        seed.set_position(&book, place(1, 0), 1);
+        seed.set_position(&other, place(1, 0), 1);
+        seed.save().expect("seed");
+        // A and B read the same file; A sets bookmarks, B only reads on
+        // (later, so its entries are newer) in the same and another document.
+        let mut a = open(&dir);
+        let mut b = open(&dir);
+        a.set_mark(&book, 'a', place(5, 0), 10);
+        a.set_global_mark('G', &book, place(6, 0), 10);
+        b.set_position(&book, place(9, 0), 20);
+        b.set_position(&other, place(9, 0), 20);
+        a.save().expect("save a");
+        b.save().expect("save b");
+        let merged = open(&dir);
+        let entry = merged.get(&book).expect("book");
+        assert_eq!(
+            entry.mark('a'),
+            Some(place(5, 0)),
+            "A's bookmark survives B"
+        );
+        assert_eq!(entry.position, place(9, 0), "B's later place wins");
+        assert_eq!(merged.global_mark('G'), Some(&(book.clone(), place(6, 0))));
+        // B's memory took A's bookmark in when it saved.
+        assert_eq!(b.get(&book).and_then(|e| e.mark('a')), Some(place(5, 0)));
+    }
+
+    #[test]
+    fn a_deleted_bookmark_stays_deleted() {
+        let dir = TempDir::new("deleted");
+        let book = key("1", "/book");
+        let mut seed = open(&dir);
+        seed.set_mark(&book, 'a', place(5, 0), 1);
+        seed.set_mark(&book, 'b', place(6, 0), 1);
+        seed.set_global_mark('A', &book, place(7, 0), 1);
+        seed.save().expect("seed");
+        let mut a = open(&dir);
+        let mut b = open(&dir);
+        let mut late = open(&dir);
+        assert!(a.delete_mark(&book, 'a', 10));
+        assert!(a.delete_global_mark('A', 10));
+        assert!(!a.delete_mark(&book, 'c', 10), "nothing to delete");
+        a.save().expect("save a");
+        // B still has them in memory, moves, sets another bookmark and saves
+        // later: the deletions hold.
+        b.set_position(&book, place(8, 0), 20);
+        b.set_mark(&book, 'b', place(9, 0), 20);
+        b.save().expect("save b");
+        let merged = open(&dir);
+        let entry = merged.get(&book).expect("book");
+        assert_eq!(entry.mark('a'), None);
+        assert_eq!(entry.mark('b'), Some(place(9, 0)));
+        assert_eq!(merged.global_mark('A'), None);
+        assert_eq!(b.get(&book).and_then(|e| e.mark('a')), None);
+        assert_eq!(b.global_mark('A'), None);
+        // The file says what was deleted and when.
+        let text = fs::read_to_string(dir.file()).expect("file");
+        assert!(text.contains("[document.deleted]"), "{text}");
+        assert!(text.contains("[deleted_global_mark]"), "{text}");
+        // A bookmark set before the deletion but saved after it stays
+        // deleted too; one set after it is back.
+        late.set_mark(&book, 'a', place(1, 1), 5);
+        late.save().expect("save");
+        assert_eq!(open(&dir).get(&book).and_then(|e| e.mark('a')), None);
+        late.set_mark(&book, 'a', place(2, 2), 30);
+        late.save().expect("save");
+        assert_eq!(
+            open(&dir).get(&book).and_then(|e| e.mark('a')),
+            Some(place(2, 2))
+        );
+    }
+
+    #[test]
+    fn a_file_without_field_times_reads_with_the_entry_time() {
+        let dir = TempDir::new("old-format");
+        fs::create_dir_all(&dir.0).expect("dir");
+        fs::write(
+            dir.file(),
+            "version = 1\n[[document]]\nhash = \"h\"\npath = \"/a\"\nupdated = 50\n\
+             start = 3\noffset = 1\n[document.marks]\na = [1, 2]\n",
+        )
+        .expect("write");
+        let mut store = open(&dir);
+        let entry = store.get(&key("h", "/a")).expect("doc");
+        assert_eq!((entry.placed, entry.mark('a')), (50, Some(place(1, 2))));
+        // A newer deletion beats it; an older bookmark elsewhere does not.
+        let mut other = open(&dir);
+        other.set_mark(&key("h", "/a"), 'a', place(9, 9), 40);
+        store.delete_mark(&key("h", "/a"), 'a', 60);
+        store.save().expect("save");
+        other.save().expect("save");
+        assert_eq!(
+            open(&dir).get(&key("h", "/a")).and_then(|e| e.mark('a')),
+            None
+        );
+    }
+
+    #[test]
+    fn concurrent_stores_keep_every_bookmark_and_every_deletion() {
+        let dir = Arc::new(TempDir::new("marks-threads"));
+        let shared = key("s", "/shared");
+        let mut seed = open(&dir);
+        for letter in ['x', 'y', 'z'] {
+            seed.set_mark(&shared, letter, place(1, 0), 1);
+        }
+        seed.save().expect("seed");
+        // Four stores, five letters each: a–t, none of them x, y or z.
+        let threads = 4;
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let (dir, shared) = (Arc::clone(&dir), shared.clone());
+                thread::spawn(move || {
+                    let own = key(&format!("own{t}"), &format!("/own{t}"));
+                    let mut store = open(&dir);
+                    for round in 0..5u64 {
+                        let time = now() + round;
+                        // Every store scrolls both documents all the time...
+                        store.set_position(&shared, place(round as usize, t), time);
+                        store.set_position(&own, place(round as usize, t), time);
+                        // ...and sets its own bookmark letters in each.
+                        let letter = (b'a' + (t * 5) as u8 + round as u8) as char;
+                        store.set_mark(&shared, letter, place(t, round as usize), time);
+                        store.set_mark(&own, letter, place(t, round as usize), time);
+                        if round % 2 == 1 {
+                            store.save().expect("save");
+                        }
+                    }
+                    // Store t deletes one of the seeded bookmarks.
+                    if let Some(letter) = ['x', 'y', 'z'].get(t) {
+                        assert!(store.delete_mark(&shared, *letter, now() + 10));
+                    }
+                    store.save().expect("save");
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker.join().expect("store finished");
+        }
+        let store = open(&dir);
+        let marks: BTreeMap<char, Place> = store.get(&shared).expect("shared").marks().collect();
+        for t in 0..threads {
+            let own: BTreeMap<char, Place> = store
+                .get(&key(&format!("own{t}"), &format!("/own{t}")))
+                .expect("own document")
+                .marks()
+                .collect();
+            for round in 0..5usize {
+                let letter = (b'a' + (t * 5 + round) as u8) as char;
+                assert_eq!(marks.get(&letter), Some(&place(t, round)), "{letter}");
+                assert_eq!(own.get(&letter), Some(&place(t, round)), "{letter}");
+            }
+        }
+        for letter in ['x', 'y', 'z'] {
+            assert!(!marks.contains_key(&letter), "{letter} was deleted");
+        }
+    }
+
+    #[test]
+    fn try_save_never_waits_for_the_lock() {
+        let dir = TempDir::new("try");
+        fs::create_dir_all(&dir.0).expect("dir");
+        let holder = lock(&dir.0, Duration::ZERO)
+            .expect("lock")
+            .expect("flock works here");
+        let mut store = open(&dir);
+        store.lock_wait = Duration::from_secs(30);
+        store.set_mark(&key("h", "/a"), 'a', place(1, 0), 1);
+        let started = Instant::now();
+        let err = store.try_save().expect_err("lock is held");
+        assert!(started.elapsed() < Duration::from_secs(5), "it waited");
+        assert_eq!(err, SaveError::Busy(dir.0.join(LOCK_NAME)));
+        assert_eq!(
+            store.unsaved().as_deref(),
+            Some("the place in 1 document, bookmark a")
+        );
+        drop(holder);
+        store.try_save().expect("saved once free");
+        assert_eq!(store.unsaved(), None);
+    }
+
+    #[test]
+    fn a_failed_save_names_the_file_and_what_was_not_saved() {
+        let dir = TempDir::new("failed");
+        let mut store = open(&dir);
+        // A folder in the file's place, made after the store opened: not
+        // even root can read or replace it.
+        fs::create_dir_all(dir.file().join("inside")).expect("dirs");
+        store.set_position(&key("h", "/a"), place(1, 0), 1);
+        store.set_position(&key("i", "/b"), place(1, 0), 1);
+        store.set_global_mark('B', &key("h", "/a"), place(1, 0), 1);
+        let SaveError::Failed(message) = store.save().expect_err("cannot save") else {
+            panic!("not a failure");
+        };
+        assert!(
+            message.starts_with("not saved (the place in 2 documents, bookmark B): "),
+            "{message}"
+        );
+        assert!(
+            message.contains(&dir.file().display().to_string()),
+            "{message}"
+        );
+        assert!(message.ends_with("it is a folder, not a file"), "{message}");
+        assert!(store.unsaved().is_some(), "changes kept for the next try");
+    }
+
+    #[test]
+    fn a_lock_that_is_a_symbolic_link_is_not_followed() {
+        let dir = TempDir::new("lock-link");
+        fs::create_dir_all(&dir.0).expect("dir");
+        let target = dir.0.join("elsewhere");
+        std::os::unix::fs::symlink(&target, dir.0.join(LOCK_NAME)).expect("link");
+        let mut store = open(&dir);
+        store.set_position(&key("h", "/a"), place(1, 0), 1);
+        let SaveError::Failed(message) = store.save().expect_err("refused") else {
+            panic!("not a failure");
+        };
+        assert!(message.contains("symbolic link"), "{message}");
+        assert!(!target.exists(), "the link's target was not created");
+        assert!(!dir.file().exists());
+    }
+
+    #[test]
+    fn a_state_file_linked_out_of_the_folder_is_refused_and_one_inside_is_used() {
+        let dir = TempDir::new("state-link");
+        let outside = TempDir::new("state-link-target");
+        fs::create_dir_all(&dir.0).expect("dir");
+        fs::create_dir_all(&outside.0).expect("dir");
+        let target = outside.0.join("secret");
+        fs::write(&target, "version = 1\n").expect("target");
+        std::os::unix::fs::symlink(&target, dir.file()).expect("link");
+        let (mut store, warning) = Store::open(Some(dir.0.clone()));
+        let warning = warning.expect("a warning");
+        assert!(
+            warning.contains("symbolic link out of the state folder"),
+            "{warning}"
+        );
+        store.set_position(&key("h", "/a"), place(1, 0), 1);
+        store.save().expect("saving is off");
+        assert_eq!(
+            fs::read_to_string(&target).expect("target"),
+            "version = 1\n"
+        );
+        assert!(fs::symlink_metadata(dir.file()).expect("link").is_symlink());
+
+        // A link to a file in the same folder is read like the file.
+        fs::remove_file(dir.file()).expect("remove");
+        fs::write(dir.0.join("real.toml"), "version = 1\n").expect("real");
+        std::os::unix::fs::symlink("real.toml", dir.file()).expect("link");
+        let (_, warning) = Store::open(Some(dir.0.clone()));
+        assert_eq!(warning, None);
+    }
+
+    #[test]
+    fn a_read_only_state_file_is_left_as_it_is() {
+        let dir = TempDir::new("read-only");
+        fs::create_dir_all(&dir.0).expect("dir");
+        fs::write(dir.file(), "version = 1\n").expect("file");
+        fs::set_permissions(dir.file(), fs::Permissions::from_mode(0o400)).expect("chmod");
+        let (mut store, warning) = Store::open(Some(dir.0.clone()));
+        let warning = warning.expect("a warning");
+        assert!(warning.contains("read-only"), "{warning}");
+        store.set_position(&key("h", "/a"), place(1, 0), 1);
+        store.save().expect("saving is off");
+        let meta = fs::metadata(dir.file()).expect("file");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o400, "mode kept");
+        assert_eq!(
+            fs::read_to_string(dir.file()).expect("file"),
+            "version = 1\n"
+        );
+    }
+
+    #[test]
+    fn a_fifo_or_an_endless_device_as_state_file_is_answered_at_once() {
+        let dir = TempDir::new("fifo");
+        fs::create_dir_all(&dir.0).expect("dir");
+        let fifo = std::ffi::CString::new(dir.file().as_os_str().as_encoded_bytes()).expect("path");
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0, "mkfifo");
+        let started = Instant::now();
+        let (_, warning) = Store::open(Some(dir.0.clone()));
+        let warning = warning.expect("a warning");
+        assert!(warning.contains("a FIFO"), "{warning}");
+        fs::remove_file(dir.file()).expect("remove");
+        // A link to /dev/zero is a link out of the folder; the device
+        // itself is refused by its type before anything is read.
+        std::os::unix::fs::symlink("/dev/zero", dir.file()).expect("link");
+        let (_, warning) = Store::open(Some(dir.0.clone()));
+        assert!(warning.expect("a warning").contains("symbolic link"));
+        assert!(read_at_most(Path::new("/dev/zero"), MAX_FILE).is_err());
+        assert!(started.elapsed() < Duration::from_secs(5));
     }
 }

@@ -46,7 +46,7 @@ pub fn run(app: &mut App, setup: term::Setup) -> io::Result<()> {
         };
         if !event::poll(wait)? {
             dirty |= app.poll_background();
-            app.save_state_if_due();
+            dirty |= app.save_state_if_due();
             if file_checked.elapsed() >= FILE_CHECK {
                 file_checked = std::time::Instant::now();
                 dirty |= app.check_open_file();

@@ -568,3 +568,42 @@ fn works_inside_gnu_screen() {
     tmux.keys(&["exit", "Enter"]);
     tmux.wait_for("READY$", "the outer shell");
 }
+
+/// A save that fails while qari runs shows at once, without a key or a
+/// resize to draw it, says which file and what was not saved, and stays
+/// while other keys are pressed; quitting names the file too.
+#[test]
+fn a_failed_save_shows_at_once_and_stays_until_seen() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    tmux.keys(&[qari(), "Enter"]);
+    tmux.wait_for("Documents: 5", "the document list");
+    // A folder where the state file goes: no save can replace it.
+    let state = tmux.home.join(".local/state/qari/state.toml");
+    std::fs::create_dir_all(state.join("in-the-way")).expect("a folder in the way");
+    tmux.keys(&["Enter", "Space", "m", "a"]);
+    tmux.wait_for("bookmark a set", "the bookmark");
+    // No key from here on: the idle save fails and says so by itself.
+    let shown = tmux.wait_until(|s| s.contains("not saved"), "the failed save");
+    let flat: String = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("bookmark a"), "what was not saved:\n{shown}");
+    // A long path may break over two rows.
+    let joined: String = shown.lines().map(str::trim).collect();
+    assert!(
+        joined.contains(&state.display().to_string()),
+        "which file:\n{shown}"
+    );
+    // Reading on does not hide it; `x` does.
+    tmux.keys(&["j"]);
+    let after_key = tmux.wait_until(|s| s.contains("not saved"), "the message after a key");
+    assert!(after_key.contains("x hides"), "{after_key}");
+    tmux.keys(&["x"]);
+    tmux.wait_until(|s| !s.contains("not saved"), "the message hidden");
+    // Quitting tries once more and names the file on the terminal.
+    tmux.keys(&["q"]);
+    let exit = tmux.wait_for("READY$", "the shell again");
+    let flat: String = exit.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("qari: not saved"), "{exit}");
+    assert!(flat.contains("state.toml"), "{exit}");
+}

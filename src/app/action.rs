@@ -68,6 +68,8 @@ pub enum Action {
     SetMark,
     /// Waits for a letter, then goes to that bookmark.
     JumpToMark,
+    /// Waits for a letter, then deletes that bookmark.
+    DeleteMark,
     /// Reads the open document's file again.
     Reload,
     /// Hides the note about the terminal for good.

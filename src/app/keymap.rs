@@ -147,6 +147,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(Mark, &[plain(Esc)], Action::CancelInput, "no bookmark after all", Some("cancel")),
     bind(Global, &[ch('m')], Action::SetMark, "set a bookmark", None),
     bind(Global, &[ch('\'')], Action::JumpToMark, "go to a bookmark", None),
+    bind(Global, &[ch('M')], Action::DeleteMark, "delete a bookmark", None),
     bind(Global, &[ch('r')], Action::Reload, "read the file again", None),
     bind(Global, &[ch('x')], Action::DismissNote, "dismiss the note", None),
     bind(Global, &[ctrl('f'), ch('F')], Action::OpenLibrarySearch, "search all documents", Some("search all")),

@@ -28,6 +28,7 @@ use crate::library::text::Text;
 use crate::search::document::{DocFound, DocHit, DocSearcher};
 use crate::search::filter::{Candidate, Field, FilterWorker, Hit, Response};
 use crate::search::library::{Found, LibrarySearcher, SearchHit, word_ranges};
+use crate::text::sanitize::printable;
 use crate::text::{BaseDirection, Direction, Layout, LayoutOptions};
 use action::Action;
 use geometry::Panes;
@@ -227,6 +228,10 @@ pub struct App {
     pub note: Option<Rc<Layout>>,
     /// A bookmark command waiting for its letter.
     pub pending_mark: Option<MarkCommand>,
+    /// Why the reading state could not be saved, until a save works.
+    pub save_problem: Option<String>,
+    /// `x` hid the save problem shown now.
+    pub save_problem_hidden: bool,
     places: Option<Places>,
     searcher: Option<LibrarySearcher>,
     /// Documents the library search index was built over.
@@ -307,6 +312,8 @@ impl App {
             notes: Vec::new(),
             note: None,
             pending_mark: None,
+            save_problem: None,
+            save_problem_hidden: false,
             places: None,
             searcher: None,
             candidates: Arc::new(candidates),
@@ -1142,6 +1149,13 @@ impl App {
                     self.notice = Some("go to bookmark: type its letter".into());
                 }
             }
+            Action::DeleteMark => {
+                if self.reader.is_some() {
+                    self.pending_mark = Some(MarkCommand::Delete);
+                    self.notice =
+                        Some("delete bookmark: type its letter (a-z here, A-Z anywhere)".into());
+                }
+            }
             Action::Reload => self.reload(),
             Action::DismissNote => self.dismiss_note(),
             Action::Quit => self.quit = true,
@@ -1339,20 +1353,30 @@ impl App {
     /// Lays out the first note about the terminal for the screen's width
     /// (inside a margin of one cell on each side).
     fn sync_note(&mut self) {
-        let Some(first) = self.notes.first() else {
+        let problem = self
+            .save_problem
+            .as_ref()
+            .filter(|_| !self.save_problem_hidden);
+        if problem.is_none() && self.notes.is_empty() {
             self.note = None;
             return;
-        };
+        }
         let width = usize::from(self.area.width.saturating_sub(2)).max(1);
         if self.note.as_ref().is_some_and(|n| n.width() == width) {
             return;
         }
-        let more = if self.notes.len() > 1 {
-            format!(" ({} more after this one)", self.notes.len() - 1)
+        let text = if let Some(problem) = problem {
+            // A failed save comes first: the person may be losing work.
+            format!("{}. x hides this message.", printable(problem))
         } else {
-            String::new()
+            let first = &self.notes[0];
+            let more = if self.notes.len() > 1 {
+                format!(" ({} more after this one)", self.notes.len() - 1)
+            } else {
+                String::new()
+            };
+            format!("{}. x hides this note for good{more}.", first.text)
         };
-        let text = format!("{}. x hides this note for good{more}.", first.text);
         let options = LayoutOptions {
             width,
             direction: BaseDirection::Ltr,
@@ -1361,9 +1385,29 @@ impl App {
         self.note = Some(Rc::new(Layout::new(&text, &options)));
     }
 
-    /// Hides the first note about the terminal, and remembers that it was
-    /// dismissed.
+    /// Shows (or, with `None`, clears) why the state could not be saved,
+    /// above the status bar until a save works or `x` hides it; returns
+    /// whether what the screen shows changed.
+    pub(super) fn set_save_problem(&mut self, problem: Option<String>) -> bool {
+        if self.save_problem == problem {
+            return false;
+        }
+        self.save_problem = problem;
+        self.save_problem_hidden = false;
+        self.note = None;
+        self.sync();
+        true
+    }
+
+    /// Hides why the state could not be saved, or else the first note about
+    /// the terminal (and remembers that it was dismissed).
     fn dismiss_note(&mut self) {
+        if self.save_problem.is_some() && !self.save_problem_hidden {
+            // Until the problem changes: a new one shows again.
+            self.save_problem_hidden = true;
+            self.note = None;
+            return;
+        }
         if self.notes.is_empty() {
             return;
         }

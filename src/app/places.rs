@@ -15,13 +15,19 @@ use super::reader::Anchor;
 use super::{App, Focus, TerminalNote};
 use crate::library::text::Text;
 use crate::library::{Document, Origin};
-use crate::state::{self, Place, Store};
+use crate::state::{self, Place, SaveError, Store};
 
 /// The state, shared with whoever saves it on a hang-up.
 pub type SharedStore = Arc<Mutex<Store>>;
 
 /// How often the state is saved while qari is idle and something changed.
 const SAVE_EVERY: Duration = Duration::from_secs(5);
+
+/// How soon a save is tried again while another qari holds the lock.
+const BUSY_RETRY: Duration = Duration::from_secs(1);
+
+/// How long the lock may stay held by others before the reader says so.
+const BUSY_TOLERATED: Duration = Duration::from_secs(10);
 
 /// A bookmark command waiting for its letter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +36,8 @@ pub enum MarkCommand {
     Set,
     /// `'`: jump to a bookmark.
     Jump,
+    /// `M`: delete a bookmark.
+    Delete,
 }
 
 /// What the places code keeps in the app.
@@ -42,6 +50,8 @@ pub struct Places {
     saved_at: Instant,
     /// Something was written into the store since it was saved.
     dirty: bool,
+    /// Since when another qari has held the lock, while saves wait for it.
+    busy_since: Option<Instant>,
 }
 
 impl Places {
@@ -52,6 +62,7 @@ impl Places {
             recorded: None,
             saved_at: Instant::now(),
             dirty: false,
+            busy_since: None,
         }
     }
 }
@@ -206,35 +217,81 @@ impl App {
         }
     }
 
-    pub fn save_state_if_due(&mut self) {
-        let due = self
-            .places
-            .as_ref()
-            .is_some_and(|p| p.dirty && p.saved_at.elapsed() >= SAVE_EVERY);
-        if due {
-            // A failure is in the status bar now.
-            let _ = self.save_state();
+    /// Saves the state when something changed and it has been a while (the
+    /// event loop calls this when idle), without ever waiting for another
+    /// qari's save: while the lock is held it tries again a second later.
+    /// Returns whether the screen changed (a save failed, or works again).
+    pub fn save_state_if_due(&mut self) -> bool {
+        let Some(places) = self.places.as_mut() else {
+            return false;
+        };
+        let every = if places.busy_since.is_some() {
+            BUSY_RETRY
+        } else {
+            SAVE_EVERY
+        };
+        if !places.dirty || places.saved_at.elapsed() < every {
+            return false;
         }
+        let result = lock(&places.store).try_save();
+        places.saved_at = Instant::now();
+        let problem = match result {
+            Ok(()) => {
+                places.dirty = false;
+                places.busy_since = None;
+                None
+            }
+            Err(SaveError::Busy(held)) => {
+                let since = *places.busy_since.get_or_insert_with(Instant::now);
+                if since.elapsed() < BUSY_TOLERATED {
+                    return false;
+                }
+                let pending = lock(&places.store).unsaved().unwrap_or_default();
+                Some(format!(
+                    "not saved yet ({pending}): {} has been held by another qari for over \
+                     {} s; trying again every second",
+                    held.display(),
+                    BUSY_TOLERATED.as_secs()
+                ))
+            }
+            Err(SaveError::Failed(message)) => {
+                places.busy_since = None;
+                Some(message)
+            }
+        };
+        self.set_save_problem(problem)
     }
 
-    /// Saves the state now; says why when it cannot (also in the status
-    /// bar, once: the changes stay in memory for the next try).
+    /// Saves the state now, waiting a moment for another qari's save (on
+    /// quit); says what was not saved and why when it cannot (the changes
+    /// stay in memory for the next try).
     pub fn save_state(&mut self) -> Result<(), String> {
         let Some(places) = self.places.as_mut() else {
             return Ok(());
         };
         let result = lock(&places.store).save();
         places.saved_at = Instant::now();
-        places.dirty = false;
-        result.map_err(|e| {
-            let message = format!("cannot save reading positions: {e}");
-            self.notice = Some(message.clone());
-            message
-        })
+        places.busy_since = None;
+        let message = match result {
+            Ok(()) => {
+                places.dirty = false;
+                None
+            }
+            Err(SaveError::Busy(held)) => {
+                let pending = lock(&places.store).unsaved().unwrap_or_default();
+                Some(format!(
+                    "not saved ({pending}): {} stayed held by another qari",
+                    held.display()
+                ))
+            }
+            Err(SaveError::Failed(message)) => Some(message),
+        };
+        self.set_save_problem(message.clone());
+        message.map_or(Ok(()), Err)
     }
 
-    /// Sets (`m`) or jumps to (`'`) bookmark `letter`: a–z in the open
-    /// document, A–Z anywhere in the library.
+    /// Sets (`m`), jumps to (`'`) or deletes (`M`) bookmark `letter`: a–z
+    /// in the open document, A–Z anywhere in the library.
     pub(super) fn mark(&mut self, command: MarkCommand, letter: char) {
         if !letter.is_ascii_alphabetic() {
             self.notice =
@@ -264,10 +321,29 @@ impl App {
                 }
                 self.notice = Some(format!("bookmark {letter} set"));
             }
+            MarkCommand::Delete => {
+                let time = state::now();
+                let deleted = {
+                    let mut store = lock(&store);
+                    if letter.is_ascii_lowercase() {
+                        store.delete_mark(&key, letter, time)
+                    } else {
+                        store.delete_global_mark(letter, time)
+                    }
+                };
+                if deleted {
+                    if let Some(places) = self.places.as_mut() {
+                        places.dirty = true;
+                    }
+                    self.notice = Some(format!("bookmark {letter} deleted"));
+                } else if letter.is_ascii_lowercase() {
+                    self.notice = Some(format!("no bookmark {letter} in this document"));
+                } else {
+                    self.notice = Some(format!("no bookmark {letter}"));
+                }
+            }
             MarkCommand::Jump if letter.is_ascii_lowercase() => {
-                let target = lock(&store)
-                    .get(&key)
-                    .and_then(|entry| entry.marks.get(&letter).copied());
+                let target = lock(&store).get(&key).and_then(|entry| entry.mark(letter));
                 match target {
                     Some(target) => self.go_to(doc, target),
                     None => self.notice = Some(format!("no bookmark {letter} in this document")),
