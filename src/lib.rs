@@ -15,6 +15,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// per-line reordering into terminal cells. No terminal, no I/O.
 pub mod text;
 
+/// The one pattern for work off the event loop: a thread per kind of
+/// work, newest request first.
+pub mod work;
+
 /// Documents: finding and decoding files, paragraphs, titles.
 pub mod library;
 

@@ -358,7 +358,7 @@ impl App {
         let done = scanner.is_done();
         if done {
             self.scanner = None;
-            crate::library::background::release_freed_memory();
+            crate::work::release_freed_memory();
         }
         if found.is_empty() {
             return done;

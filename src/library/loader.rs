@@ -3,13 +3,13 @@
 //! second, and the reader shows its list and a notice meanwhile.
 
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
 use encoding_rs::{Encoding, UTF_8};
 
 use super::Document;
 use super::text::Text;
+use crate::work::{Priority, Worker};
 
 /// Files at least this large are read in the background when they have to
 /// be decoded (UTF-8 files are mapped at once, whatever their size).
@@ -35,56 +35,41 @@ pub type Loaded = (u64, Result<Arc<Text>, String>);
 /// once, and the ones passed over are not read at all.
 #[derive(Debug)]
 pub struct Loader {
-    requests: Sender<(u64, Arc<Document>)>,
-    results: Receiver<Loaded>,
-    asked: u64,
+    worker: Worker<Arc<Document>, Loaded>,
 }
 
 impl Loader {
     /// Starts the thread; texts are decoded with `forced` when given.
     /// `None` when no thread can be had (texts are then read in place).
     pub fn spawn(forced: Option<&'static Encoding>) -> Option<Loader> {
-        let (requests, incoming) = channel::<(u64, Arc<Document>)>();
-        let (outgoing, results) = channel();
-        let spawned = std::thread::Builder::new()
-            .name("load".into())
-            .spawn(move || {
-                while let Ok(mut request) = incoming.recv() {
-                    while let Ok(newer) = incoming.try_recv() {
-                        request = newer;
-                    }
-                    let (id, document) = request;
-                    let text = document.text(forced);
-                    drop(document);
-                    if outgoing.send((id, text)).is_err() {
-                        break;
-                    }
-                    super::background::release_freed_memory();
-                }
-            });
-        spawned.ok().map(|_| Loader {
-            requests,
-            results,
-            asked: 0,
-        })
+        let worker = Worker::try_spawn(
+            "load",
+            Priority::Normal,
+            || (),
+            move |(), document: Arc<Document>, job| {
+                let text = document.text(forced);
+                drop(document);
+                job.answer((job.id(), text));
+                crate::work::release_freed_memory();
+            },
+        )?;
+        Some(Loader { worker })
     }
 
     /// Asks for `document`'s text; returns the request's number, which
-    /// its answer carries (an answer to an older request is stale: the
+    /// its answer carries (answers to older requests are dropped: the
     /// document may have changed since, or another been asked for).
     pub fn request(&mut self, document: Arc<Document>) -> u64 {
-        self.asked += 1;
-        let _ = self.requests.send((self.asked, document));
-        self.asked
+        self.worker.request(document)
     }
 
-    /// Every text read since the last call.
+    /// The text asked for last, if it has been read since the last call.
     pub fn take(&self) -> Vec<Loaded> {
-        self.results.try_iter().collect()
+        self.worker.take()
     }
 
     /// Waits (up to `timeout`) for the next text read.
     pub fn wait(&self, timeout: Duration) -> Option<Loaded> {
-        self.results.recv_timeout(timeout).ok()
+        self.worker.wait(timeout)
     }
 }

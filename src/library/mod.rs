@@ -3,7 +3,6 @@
 //! loaded when it is read ([`Document::text`]): from a file that means a
 //! [`text::Text`] mapped in place or decoded, cut into layout units.
 
-pub mod background;
 pub mod decode;
 pub mod loader;
 pub mod mapped;

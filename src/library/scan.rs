@@ -81,7 +81,7 @@ impl Scanner {
             let spawned = std::thread::Builder::new()
                 .name("scan".into())
                 .spawn(move || {
-                    super::background::lower_priority();
+                    crate::work::lower_priority();
                     read_batches(&jobs, &results, forced, &stop)
                 });
             drop(spawned);
@@ -99,7 +99,7 @@ impl Scanner {
         let spawned = std::thread::Builder::new()
             .name("walk".into())
             .spawn(move || {
-                super::background::lower_priority();
+                crate::work::lower_priority();
                 let batches = walker.walk(&paths);
                 t.store(batches as usize, Ordering::SeqCst);
                 w.store(true, Ordering::SeqCst);

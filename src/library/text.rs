@@ -217,7 +217,7 @@ impl Text {
         let spawned = std::thread::Builder::new()
             .name("index".into())
             .spawn(move || {
-                crate::library::background::lower_priority();
+                crate::work::lower_priority();
                 text.build_index()
             });
         // Without a thread, positions stay estimated.

@@ -7,13 +7,12 @@
 
 use std::ops::Range;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
 
 use memchr::memmem;
 
 use crate::library::text::Text;
 use crate::text::fold::{Folded, fold, fold_query};
+use crate::work::{Priority, Worker};
 
 /// One occurrence of the query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,9 +107,7 @@ pub enum DocFound {
 /// A thread that searches the open document, newest query first.
 #[derive(Debug)]
 pub struct DocSearcher {
-    requests: Sender<(u64, Arc<Text>, String)>,
-    results: Receiver<DocFound>,
-    latest: Arc<AtomicU64>,
+    worker: Worker<(Arc<Text>, String), DocFound>,
 }
 
 impl Default for DocSearcher {
@@ -122,59 +119,46 @@ impl Default for DocSearcher {
 impl DocSearcher {
     /// Starts the thread.
     pub fn spawn() -> DocSearcher {
-        let (requests, incoming) = channel::<(u64, Arc<Text>, String)>();
-        let (outgoing, results) = channel();
-        let latest = Arc::new(AtomicU64::new(0));
-        let newest = Arc::clone(&latest);
-        let spawned = std::thread::Builder::new()
-            .name("document search".into())
-            .spawn(move || {
-                crate::library::background::lower_priority();
-                while let Ok(mut request) = incoming.recv() {
-                    while let Ok(newer) = incoming.try_recv() {
-                        request = newer;
-                    }
-                    let (generation, text, query) = request;
-                    let cancelled = || newest.load(Ordering::SeqCst) != generation;
-                    let mut gone = false;
-                    let finished = search(&text, &query, cancelled, |hits| {
-                        gone |= outgoing.send(DocFound::Hits(generation, hits)).is_err();
-                    });
-                    if gone || (finished && outgoing.send(DocFound::Done(generation)).is_err()) {
-                        break;
-                    }
+        let worker = Worker::spawn(
+            "document search",
+            Priority::Background,
+            || (),
+            |(), (text, query): (Arc<Text>, String), job| {
+                let generation = job.id();
+                let mut gone = false;
+                let finished = search(
+                    &text,
+                    &query,
+                    || job.cancelled(),
+                    |hits| gone |= !job.answer(DocFound::Hits(generation, hits)),
+                );
+                if finished && !gone {
+                    job.answer(DocFound::Done(generation));
                 }
-            });
-        // Without the thread, searches find nothing and never finish.
-        drop(spawned);
-        DocSearcher {
-            requests,
-            results,
-            latest,
-        }
+            },
+        );
+        DocSearcher { worker }
     }
 
     /// Starts a search of `text` for `query`, cancelling the running one;
     /// returns its generation.
     pub fn request(&self, text: Arc<Text>, query: &str) -> u64 {
-        let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
-        let _ = self.requests.send((generation, text, query.to_string()));
-        generation
+        self.worker.request((text, query.to_string()))
     }
 
     /// Cancels the running search, if any.
     pub fn cancel(&self) {
-        self.latest.fetch_add(1, Ordering::SeqCst);
+        self.worker.cancel();
     }
 
-    /// Everything that has arrived since the last call.
+    /// What the newest search sent since the last call.
     pub fn drain(&self) -> Vec<DocFound> {
-        self.results.try_iter().collect()
+        self.worker.take()
     }
 
-    /// Waits (up to `timeout`) for one message.
+    /// Waits (up to `timeout`) for the newest search's next message.
     pub fn wait(&self, timeout: std::time::Duration) -> Option<DocFound> {
-        self.results.recv_timeout(timeout).ok()
+        self.worker.wait(timeout)
     }
 }
 

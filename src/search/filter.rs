@@ -21,12 +21,12 @@
 use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use crate::text::fold::{fold, fold_query};
+use crate::work::{Priority, Worker};
 
 /// A document as the filter sees it: its folded title and path (the maps
 /// back to the originals are made again for the rows on screen, so that
@@ -296,110 +296,71 @@ pub struct Response {
     pub hits: Option<Arc<Vec<Hit>>>,
 }
 
-/// What the filter thread is asked.
-#[derive(Debug)]
-enum Request {
-    /// Answer this query (generation, query as typed).
-    Query(u64, String),
-    /// From now on, filter these candidates (more documents were found).
-    Candidates(Arc<Vec<Candidate>>),
-}
-
 /// A thread that filters the candidates, always answering the newest query.
 #[derive(Debug)]
 pub struct FilterWorker {
-    requests: Sender<Request>,
-    responses: Receiver<Response>,
-    generation: u64,
+    worker: Worker<(Arc<Vec<Candidate>>, String), Response>,
+    candidates: Arc<Vec<Candidate>>,
 }
 
 impl FilterWorker {
     /// Starts the thread over these candidates.
     pub fn spawn(candidates: Arc<Vec<Candidate>>) -> FilterWorker {
-        let (requests, incoming) = channel::<Request>();
-        let (outgoing, responses) = channel();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let spawned = std::thread::Builder::new()
-            .name("filter".into())
-            .spawn(move || {
-                let mut narrowing = Narrowing::new(candidates, threads);
-                while let Ok(first) = incoming.recv() {
-                    // New candidates are taken in order; of the queries,
-                    // only the newest matters.
-                    let mut query = None;
-                    for request in std::iter::once(first).chain(incoming.try_iter()) {
-                        match request {
-                            Request::Query(generation, q) => query = Some((generation, q)),
-                            Request::Candidates(candidates) => {
-                                narrowing = Narrowing::new(candidates, threads);
-                            }
-                        }
+        let worker = Worker::spawn(
+            "filter",
+            Priority::Normal,
+            || None,
+            move |narrowing: &mut Option<(Arc<Vec<Candidate>>, Narrowing)>,
+                  (candidates, query): (Arc<Vec<Candidate>>, String),
+                  job| {
+                // What was narrowed for one query serves the next one over
+                // the same candidates.
+                let (_, narrowing) = match narrowing {
+                    Some((over, _)) if Arc::ptr_eq(over, &candidates) => {
+                        narrowing.as_mut().expect("just matched")
                     }
-                    let Some((generation, query)) = query else {
-                        continue;
-                    };
-                    let folded = fold_query(&query);
-                    let hits = narrowing.answer(&folded);
-                    let response = Response {
-                        generation,
-                        query,
-                        folded,
-                        hits,
-                    };
-                    if outgoing.send(response).is_err() {
-                        break;
-                    }
-                }
-            });
-        // Without a thread, requests go unanswered and the list stays whole.
-        drop(spawned);
-        FilterWorker {
-            requests,
-            responses,
-            generation: 0,
-        }
+                    _ => narrowing
+                        .insert((Arc::clone(&candidates), Narrowing::new(candidates, threads))),
+                };
+                let folded = fold_query(&query);
+                let hits = narrowing.answer(&folded);
+                job.answer(Response {
+                    generation: job.id(),
+                    query,
+                    folded,
+                    hits,
+                });
+            },
+        );
+        FilterWorker { worker, candidates }
     }
 
     /// Asks for `query`; returns the request's generation.
     pub fn request(&mut self, query: &str) -> u64 {
-        self.generation += 1;
-        let _ = self
-            .requests
-            .send(Request::Query(self.generation, query.to_string()));
-        self.generation
+        self.worker
+            .request((Arc::clone(&self.candidates), query.to_string()))
     }
 
     /// Filters these candidates from now on (ask again to have the current
     /// query answered over them).
-    pub fn set_candidates(&self, candidates: Arc<Vec<Candidate>>) {
-        let _ = self.requests.send(Request::Candidates(candidates));
+    pub fn set_candidates(&mut self, candidates: Arc<Vec<Candidate>>) {
+        self.candidates = candidates;
     }
 
-    /// The newest answer that has arrived, if any, skipping stale ones.
+    /// The answer to the newest request, if it has arrived.
     pub fn try_latest(&self) -> Option<Response> {
-        let mut latest = None;
-        while let Ok(response) = self.responses.try_recv() {
-            latest = Some(response);
-        }
-        latest
+        self.worker.take().pop()
     }
 
     /// Waits (up to `timeout`) for the answer to the newest request.
     pub fn wait_latest(&self, timeout: std::time::Duration) -> Option<Response> {
-        let deadline = std::time::Instant::now() + timeout;
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match self.responses.recv_timeout(left) {
-                Ok(response) if response.generation == self.generation => return Some(response),
-                Ok(_) => continue,
-                Err(_) => return None,
-            }
-        }
+        self.worker.wait(timeout)
     }
 
     /// The generation of the newest request.
     pub fn generation(&self) -> u64 {
-        self.generation
+        self.worker.latest()
     }
 }
 

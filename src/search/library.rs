@@ -11,14 +11,15 @@
 
 use std::ops::Range;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::channel;
 
 use encoding_rs::Encoding;
 use memchr::memmem;
 
 use crate::library::Document;
 use crate::text::fold::{fold, fold_into, fold_query};
+use crate::work::{Priority, Worker};
 
 /// A paragraph (layout unit) that holds every word of the query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -308,7 +309,7 @@ fn search_streamed<F: FnMut(Vec<SearchHit>)>(
             let done = done.clone();
             let (next, blocks) = (&next, &blocks);
             scope.spawn(move || {
-                crate::library::background::lower_priority();
+                crate::work::lower_priority();
                 let mut folded = String::new();
                 loop {
                     let b = next.fetch_add(1, Ordering::SeqCst);
@@ -407,9 +408,7 @@ pub enum Found {
 /// A thread that runs library searches, newest query first.
 #[derive(Debug)]
 pub struct LibrarySearcher {
-    requests: Sender<(u64, String)>,
-    results: Receiver<Found>,
-    latest: Arc<AtomicU64>,
+    worker: Worker<String, Found>,
 }
 
 impl LibrarySearcher {
@@ -418,56 +417,44 @@ impl LibrarySearcher {
         documents: Arc<Vec<Arc<Document>>>,
         forced: Option<&'static Encoding>,
     ) -> LibrarySearcher {
-        let (requests, incoming) = channel::<(u64, String)>();
-        let (outgoing, results) = channel();
-        let latest = Arc::new(AtomicU64::new(0));
-        let newest = Arc::clone(&latest);
-        let spawned = std::thread::Builder::new()
-            .name("library search".into())
-            .spawn(move || {
-                crate::library::background::lower_priority();
+        let worker = Worker::spawn(
+            "library search",
+            Priority::Background,
+            move || {
                 let index = LibraryIndex::build(&documents, forced);
-                crate::library::background::release_freed_memory();
-                while let Ok(mut request) = incoming.recv() {
-                    while let Ok(newer) = incoming.try_recv() {
-                        request = newer;
-                    }
-                    let (generation, query) = request;
-                    let cancelled = || newest.load(Ordering::SeqCst) != generation;
-                    let mut gone = false;
-                    let finished = index.search(&query, cancelled, |hits| {
-                        gone |= outgoing.send(Found::Hits(generation, hits)).is_err();
-                    });
-                    if gone || (finished && outgoing.send(Found::Done(generation)).is_err()) {
-                        break;
-                    }
+                crate::work::release_freed_memory();
+                index
+            },
+            |index: &mut LibraryIndex, query: String, job| {
+                let generation = job.id();
+                let mut gone = false;
+                let finished = index.search(
+                    &query,
+                    || job.cancelled(),
+                    |hits| gone |= !job.answer(Found::Hits(generation, hits)),
+                );
+                if finished && !gone {
+                    job.answer(Found::Done(generation));
                 }
-            });
-        // Without the thread, searches find nothing and say so.
-        drop(spawned);
-        LibrarySearcher {
-            requests,
-            results,
-            latest,
-        }
+            },
+        );
+        LibrarySearcher { worker }
     }
 
     /// Starts a search for `query`, cancelling the running one; returns its
     /// generation.
     pub fn request(&self, query: &str) -> u64 {
-        let generation = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
-        let _ = self.requests.send((generation, query.to_string()));
-        generation
+        self.worker.request(query.to_string())
     }
 
-    /// Everything that has arrived since the last call.
+    /// What the newest search sent since the last call.
     pub fn drain(&self) -> Vec<Found> {
-        self.results.try_iter().collect()
+        self.worker.take()
     }
 
-    /// Waits (up to `timeout`) for one message.
+    /// Waits (up to `timeout`) for the newest search's next message.
     pub fn wait(&self, timeout: std::time::Duration) -> Option<Found> {
-        self.results.recv_timeout(timeout).ok()
+        self.worker.wait(timeout)
     }
 }
 
