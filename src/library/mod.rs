@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use encoding_rs::{Encoding, UTF_8};
 
-use crate::search::filter::Candidate;
+use crate::text::candidate::Candidate;
 use crate::state::DocKey;
 use crate::text::units::Units;
 use crate::text::{Direction, dominant_direction};

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use encoding_rs::Encoding;
 
 use super::{Document, Origin, display_name, error_text};
-use crate::search::filter::Candidate;
+use crate::text::candidate::Candidate;
 
 /// Files per batch handed to a reading thread.
 const BATCH: usize = 64;

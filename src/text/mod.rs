@@ -7,6 +7,7 @@
 //! on grapheme clusters) → alignment. Nothing here touches a terminal or a file.
 
 pub mod bidi;
+pub mod candidate;
 pub mod cluster;
 pub mod fold;
 pub mod layout;
