@@ -68,6 +68,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::sanitize::{one_line, quote_path};
+
 /// The format version written in the file's `version` field.
 pub const VERSION: i64 = 1;
 
@@ -281,8 +283,8 @@ impl Store {
                             format!(
                                 "state file {} could not be parsed ({why}); moved it to {} \
                                  and started with no saved places",
-                                file.display(),
-                                to.display()
+                                quote_path(&file),
+                                quote_path(&to)
                             )
                         })
                     }
@@ -408,7 +410,10 @@ impl Store {
         let disk = match read_or_move_aside(&file) {
             Ok((data, _)) => data,
             Err(ReadError::Io(e)) => {
-                return Err(io::Error::new(e.kind(), format!("{}: {e}", file.display())));
+                return Err(io::Error::new(
+                    e.kind(),
+                    format!("{}: {e}", quote_path(&file)),
+                ));
             }
             Err(e) => {
                 if matches!(e, ReadError::Newer { .. }) {
@@ -489,15 +494,18 @@ fn describe(file: &Path, e: &ReadError) -> String {
     match e {
         ReadError::Io(e) => format!(
             "state file {} cannot be used ({e}); places are not saved this run",
-            file.display()
+            quote_path(file)
         ),
         ReadError::Newer { version, .. } => format!(
             "state file {} was written by a newer qari (format version {version}); \
              it is left as it is and places are not saved this run",
-            file.display()
+            quote_path(file)
         ),
         ReadError::Corrupt(why) => {
-            format!("state file {} could not be parsed ({why})", file.display())
+            format!(
+                "state file {} could not be parsed ({why})",
+                quote_path(file)
+            )
         }
     }
 }
@@ -566,11 +574,6 @@ fn parse(text: &str) -> Result<Data, ReadError> {
         return Err(ReadError::Corrupt(format!("unknown version {version}")));
     }
     data.map_err(ReadError::Corrupt)
-}
-
-/// Collapses a multi-line parser message into one line.
-fn one_line(message: &str) -> String {
-    message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The file's layout. Places are `start` and `offset` fields, or
@@ -790,7 +793,7 @@ fn lock(dir: &Path, wait: Duration) -> io::Result<Option<File>> {
                     io::ErrorKind::TimedOut,
                     format!(
                         "{} stayed locked by another qari for {} ms",
-                        path.display(),
+                        quote_path(&path),
                         wait.as_millis()
                     ),
                 ));

@@ -16,6 +16,7 @@ use super::{App, Focus, TerminalNote};
 use crate::library::text::Text;
 use crate::library::{Document, Origin};
 use crate::state::{self, Place, Store};
+use crate::text::sanitize::{ITEM_MAX, quote};
 
 /// The state, shared with whoever saves it on a hang-up.
 pub type SharedStore = Arc<Mutex<Store>>;
@@ -295,7 +296,7 @@ impl App {
                     None => {
                         self.notice = Some(format!(
                             "bookmark {letter} is in a document not open here: {}",
-                            key.path
+                            quote(&key.path, ITEM_MAX)
                         ));
                     }
                 }
