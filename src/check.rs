@@ -14,6 +14,7 @@ use std::path::Path;
 use crate::settings::{Settings, Source};
 use crate::term::detect::{BidiMode, Known};
 use crate::term::probe::BdsmReport;
+use crate::text::sanitize::{ITEM_MAX, quote, quote_path};
 use crate::text::{Layout, LayoutOptions, Order};
 
 /// The sample: Arabic with a lam-alef (لا), joined letters, brackets that
@@ -81,7 +82,9 @@ pub struct Findings {
     pub tmux_passthrough: Option<bool>,
 }
 
-/// The report's text (logical order), without the sample lines.
+/// The report's text (logical order), without the sample lines. What it
+/// quotes from outside (variables, the terminal's answers, the config's
+/// path) is shown by [`quote`].
 pub fn report(
     settings: &Settings,
     bdsm: BdsmReport,
@@ -94,10 +97,10 @@ pub fn report(
         format!(
             "{} (no telling variable set and no answer naming it; TERM={})",
             d.terminal.name(),
-            term()
+            quote(&term(), ITEM_MAX)
         )
     } else {
-        format!("{} ({})", d.terminal.name(), d.evidence)
+        format!("{} ({})", d.terminal.name(), quote(&d.evidence, ITEM_MAX))
     };
     out.push_str(&format!("Terminal:        {found}\n"));
     if let Some(multiplexer) = d.multiplexer {
@@ -170,10 +173,7 @@ pub fn report(
              and it is on here, so here the terminal mode line reads right.\n",
         );
     }
-    let place = config.map_or_else(
-        || "the config file".to_string(),
-        |p| p.display().to_string(),
-    );
+    let place = config.map_or_else(|| "the config file".to_string(), quote_path);
     out.push_str(&format!(
         "Put the setting of the line that reads right into {place}, or pass it as --bidi/--shape.\n"
     ));

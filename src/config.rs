@@ -15,6 +15,8 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::text::sanitize::{ITEM_MAX, one_line, quote, quote_path};
+
 /// How the screen is mirrored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -112,7 +114,9 @@ pub struct Config {
 /// The keys of the file, in the order the documentation lists them.
 const KEYS: [&str; 5] = ["layout", "bidi", "shape", "harakat", "theme"];
 
-/// Why a config could not be used; its `Display` is the whole line the user sees.
+/// Why a config could not be used; its `Display` is the whole line the user
+/// sees, with what it quotes from outside (the path, a key, a value) shown
+/// by [`quote`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     /// The file the settings came from.
@@ -127,7 +131,7 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "qari: {}", self.path.display())?;
+        write!(f, "qari: {}", quote_path(&self.path))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(column) = self.column {
@@ -233,11 +237,6 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Joins a message onto one line.
-fn one_line(message: &str) -> String {
-    message.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// What a key accepts.
 enum Accepts {
     /// A string naming one of these values.
@@ -275,7 +274,11 @@ fn fault(
     value: &Spanned<DeValue<'_>>,
 ) -> Option<(usize, String)> {
     let Some(accepts) = accepts(key) else {
-        let message = format!("unknown key `{key}`: expected one of {}", KEYS.join(", "));
+        let message = format!(
+            "unknown key `{}`: expected one of {}",
+            quote(key, ITEM_MAX),
+            KEYS.join(", ")
+        );
         return Some((key_span.start, message));
     };
     let at = value.span().start;
@@ -285,7 +288,8 @@ fn fault(
                 return None;
             }
             let message = format!(
-                "invalid value {text:?} for `{key}`: expected one of {}",
+                "invalid value \"{}\" for `{key}`: expected one of {}",
+                quote(text, ITEM_MAX),
                 choices.join(", ")
             );
             return Some((at, message));

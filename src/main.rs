@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use qari::app::{App, TerminalNote};
 use qari::config::{
@@ -19,7 +19,7 @@ use qari::settings::{Overrides, Settings, resolve};
 use qari::state::Store;
 use qari::term::detect::{self, BidiMode, Detection, Known, LocalSettings};
 use qari::term::{local, probe};
-use qari::text::sanitize::printable;
+use qari::text::sanitize::{self, ITEM_MAX, quote, quote_path};
 use qari::text::{BaseDirection, LayoutOptions};
 use qari::ui::theme::{Theme, no_color};
 
@@ -153,7 +153,7 @@ fn forced_encoding(name: Option<&str>) -> Result<Option<&'static encoding_rs::En
     match name.map(encoding_for_label).transpose() {
         Ok(encoding) => Ok(encoding),
         Err(message) => {
-            eprintln!("qari: --encoding: {}", printable(&message));
+            report(&format!("qari: --encoding: {message}"));
             Err(ExitCode::from(2))
         }
     }
@@ -186,12 +186,12 @@ fn render(args: RenderArgs) -> ExitCode {
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut failed = false;
     for path in &files {
-        let name = printable(&path.to_string_lossy()).into_owned();
+        let name = quote_path(path);
         let bytes = match read_input(path) {
             Ok(bytes) => bytes,
             Err(e) => {
                 let _ = out.flush();
-                eprintln!("qari: cannot read {name}: {e}");
+                report(&format!("qari: cannot read {name}: {e}"));
                 failed = true;
                 continue;
             }
@@ -199,10 +199,10 @@ fn render(args: RenderArgs) -> ExitCode {
         let decoded = decode(bytes, forced);
         if decoded.had_invalid {
             let _ = out.flush();
-            eprintln!(
+            report(&format!(
                 "qari: warning: {name} is not valid {}; invalid bytes are shown as U+FFFD",
                 decoded.encoding.name()
-            );
+            ));
         }
         let result = render_document(&decoded.text, &options, &mut out);
         if let Err(e) = result {
@@ -224,7 +224,7 @@ fn write_error(e: &io::Error) -> ExitCode {
     if e.kind() == io::ErrorKind::BrokenPipe {
         return ExitCode::SUCCESS;
     }
-    eprintln!("qari: cannot write output: {e}");
+    report(&format!("qari: cannot write output: {e}"));
     ExitCode::from(2)
 }
 
@@ -268,7 +268,7 @@ fn config(cli: &Cli) -> Result<(Config, Option<PathBuf>), ExitCode> {
         Some(path) => match config::load(path, explicit) {
             Ok(config) => config.unwrap_or_default(),
             Err(e) => {
-                eprintln!("{}", printable(&e.to_string()));
+                report(&e.to_string());
                 return Err(ExitCode::from(2));
             }
         },
@@ -334,10 +334,7 @@ fn read(cli: Cli) -> ExitCode {
         Err(code) => return code,
     };
     if !io::IsTerminal::is_terminal(&io::stdout()) {
-        let _ = writeln!(
-            io::stderr(),
-            "qari: standard output is not a terminal; use `qari render` to print documents"
-        );
+        report("qari: standard output is not a terminal; use `qari render` to print documents");
         return ExitCode::from(2);
     }
     // Nothing to open at all (every path missing or unreadable): say so
@@ -350,12 +347,10 @@ fn read(cli: Cli) -> ExitCode {
         .collect();
     if !cli.paths.is_empty() && problems.len() == cli.paths.len() {
         for (name, error) in &problems {
-            let _ = writeln!(
-                io::stderr(),
-                "qari: cannot read {}: {}",
-                printable(name),
-                printable(error)
-            );
+            report(&format!(
+                "qari: cannot read {}: {error}",
+                quote(name, ITEM_MAX)
+            ));
         }
         return ExitCode::from(2);
     }
@@ -402,7 +397,7 @@ fn read(cli: Cli) -> ExitCode {
             text: hint.text,
         })
         .collect();
-    app.attach_store(store, warning.map(|w| printable(&w).into_owned()), notes);
+    app.attach_store(store, warning, notes);
     let explicit_bidi = settings.bidi == BidiMode::App;
     let setup = qari::term::Setup {
         mouse: !cli.no_mouse,
@@ -419,19 +414,55 @@ fn read(cli: Cli) -> ExitCode {
     let result = qari::tui::run(&mut app, setup);
     // The terminal is back; a failure to save can be read now.
     if let Err(message) = app.save_state() {
-        let _ = writeln!(io::stderr(), "qari: {}", printable(&message));
+        report(&format!("qari: {message}"));
     }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let _ = writeln!(io::stderr(), "qari: terminal error: {e}");
+            report(&format!("qari: terminal error: {e}"));
             ExitCode::from(1)
         }
     }
 }
 
+/// Writes a message to standard error, the only way qari's own messages
+/// get there: every control in it is shown, not obeyed, and each line is
+/// cut to a sane length, whatever the message quotes.
+fn report(message: &str) {
+    let _ = writeln!(io::stderr(), "{}", sanitize::message(message));
+}
+
+/// Prints what clap has to say instead of arguments (an error, or the help
+/// or version asked for) and returns its exit code. clap quotes arguments
+/// as they were typed, controls included: they are shown, as in qari's own
+/// messages, and clap's colours kept. The same arguments parsed without
+/// styles give the text the styles were inserted into.
+fn clap_message(error: &clap::Error) -> ExitCode {
+    let styled = error.render().ansi().to_string();
+    let plain = Cli::command()
+        .styles(clap::builder::Styles::plain())
+        .try_get_matches_from(std::env::args_os())
+        .err()
+        .map_or_else(
+            || error.render().to_string(),
+            |e| e.render().ansi().to_string(),
+        );
+    let text = sanitize::styled_message(&styled, &plain);
+    // anstream drops the colours where clap would (not a terminal,
+    // NO_COLOR…).
+    let _ = if error.use_stderr() {
+        anstream::stderr().write_all(text.as_bytes())
+    } else {
+        anstream::stdout().write_all(text.as_bytes())
+    };
+    ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return clap_message(&error),
+    };
     match cli.command {
         Some(Command::Render(args)) => render(args),
         None => read(cli),

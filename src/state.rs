@@ -68,6 +68,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::sanitize::{one_line, quote_path};
+
 /// The format version written in the file's `version` field.
 pub const VERSION: i64 = 1;
 
@@ -346,7 +348,7 @@ impl Store {
                     Err(e) => {
                         let why = match e {
                             Failure::Busy(lock) => {
-                                format!("{} stayed locked by another qari", lock.display())
+                                format!("{} stayed locked by another qari", quote_path(&lock))
                             }
                             Failure::Failed(why) => why,
                         };
@@ -362,8 +364,8 @@ impl Store {
                             format!(
                                 "state file {} could not be parsed ({why}); moved it to {} \
                                  and started with no saved places",
-                                file.display(),
-                                to.display()
+                                quote_path(&file),
+                                quote_path(&to)
                             )
                         })
                     }
@@ -538,7 +540,7 @@ impl Store {
 
     fn write(&mut self, dir: &Path, wait: Duration) -> Result<(), Failure> {
         let failed = |what: &str, path: &Path, e: io::Error| {
-            Failure::Failed(format!("cannot {what} {}: {e}", path.display()))
+            Failure::Failed(format!("cannot {what} {}: {e}", quote_path(path)))
         };
         DirBuilder::new()
             .recursive(true)
@@ -639,7 +641,7 @@ pub enum SaveError {
 impl std::fmt::Display for SaveError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SaveError::Busy(lock) => write!(f, "{} is held by another qari", lock.display()),
+            SaveError::Busy(lock) => write!(f, "{} is held by another qari", quote_path(lock)),
             SaveError::Failed(message) => f.write_str(message),
         }
     }
@@ -671,15 +673,18 @@ fn describe(file: &Path, e: &ReadError) -> String {
     match e {
         ReadError::Io(e) => format!(
             "state file {} cannot be used ({e}); places are not saved this run",
-            file.display()
+            quote_path(file)
         ),
         ReadError::Newer { version, .. } => format!(
             "state file {} was written by a newer qari (format version {version}); \
              it is left as it is and places are not saved this run",
-            file.display()
+            quote_path(file)
         ),
         ReadError::Corrupt(why) => {
-            format!("state file {} could not be parsed ({why})", file.display())
+            format!(
+                "state file {} could not be parsed ({why})",
+                quote_path(file)
+            )
         }
     }
 }
@@ -824,11 +829,6 @@ fn parse(text: &str) -> Result<Data, ReadError> {
         return Err(ReadError::Corrupt(format!("unknown version {version}")));
     }
     data.map_err(ReadError::Corrupt)
-}
-
-/// Collapses a multi-line parser message into one line.
-fn one_line(message: &str) -> String {
-    message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The file's layout. Places are `start` and `offset` fields, or
@@ -1136,7 +1136,7 @@ fn lock(dir: &Path, wait: Duration) -> Result<Option<File>, Failure> {
             } else {
                 e.to_string()
             };
-            Failure::Failed(format!("cannot open {}: {why}", path.display()))
+            Failure::Failed(format!("cannot open {}: {why}", quote_path(&path)))
         })?;
     let deadline = Instant::now() + wait;
     loop {
@@ -1151,7 +1151,7 @@ fn lock(dir: &Path, wait: Duration) -> Result<Option<File>, Failure> {
             Err(TryLockError::Error(e)) => {
                 return Err(Failure::Failed(format!(
                     "cannot lock {}: {e}",
-                    path.display()
+                    quote_path(&path)
                 )));
             }
         }

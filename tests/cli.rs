@@ -179,3 +179,134 @@ fn bad_option_values_are_refused_before_the_terminal_is_touched() {
     assert!(out.stdout.is_empty());
     assert!(stderr(&out).contains("qari render"));
 }
+
+/// The bytes of U+202E RIGHT-TO-LEFT OVERRIDE in UTF-8.
+const RLO: &[u8] = "\u{202E}".as_bytes();
+
+/// Whether `bytes` holds `needle`.
+fn holds(bytes: &[u8], needle: &[u8]) -> bool {
+    bytes.windows(needle.len()).any(|w| w == needle)
+}
+
+/// No raw control in a message: no C0 control but the line break, no DEL,
+/// no C1 control, no explicit bidi control.
+fn assert_no_raw_control(bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    let raw = text.chars().find(|&c| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    });
+    assert_eq!(raw, None, "{text:?}");
+}
+
+#[test]
+fn a_missing_path_is_named_with_its_bidi_controls_shown() {
+    let home = Home::new("trojan");
+    let missing = home.0.join("missing_\u{202E}txt.exe");
+    let out = home.qari(&["render", &missing.to_string_lossy()], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!holds(&out.stderr, RLO), "{:?}", stderr(&out));
+    assert_no_raw_control(&out.stderr);
+    assert!(
+        stderr(&out).contains("missing_[RLO]txt.exe"),
+        "{}",
+        stderr(&out)
+    );
+    // The reader's own check of its paths says the same.
+    let out = home.qari(&[&missing.to_string_lossy()], &[]);
+    assert!(!holds(&out.stderr, RLO), "{:?}", stderr(&out));
+}
+
+#[test]
+fn a_huge_unknown_config_key_is_cut_short() {
+    let home = Home::new("hugekey");
+    let key = "k".repeat(1 << 20);
+    let path = home.config(&format!("theme = \"dark\"\n  {key} = 1\n"));
+    let out = home.qari(&[], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stderr.len() < 2048, "{} bytes", out.stderr.len());
+    let message = stderr(&out);
+    assert!(
+        message.starts_with(&format!("qari: {}:2:3: unknown key `kkk", path.display())),
+        "{message}"
+    );
+    assert!(message.contains("k…k"), "{message}");
+    assert!(message.ends_with("expected one of layout, bidi, shape, harakat, theme\n"));
+}
+
+#[test]
+fn controls_in_a_config_key_or_value_are_shown() {
+    let home = Home::new("ctlconfig");
+    // TOML escapes: ESC and RLO in a quoted key, then in a value.
+    home.config("\"col\\u001B[2J\\u202Eour\" = 1\n");
+    let out = home.qari(&[], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_no_raw_control(&out.stderr);
+    assert!(
+        stderr(&out).contains("unknown key `col\u{241B}[2J[RLO]our`"),
+        "{}",
+        stderr(&out)
+    );
+    home.config("theme = \"\\u001B]0;x\\u0007\\u202Edark\"\n");
+    let out = home.qari(&["--check-terminal"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_no_raw_control(&out.stderr);
+    assert!(
+        stderr(&out).contains("invalid value \"\u{241B}]0;x\u{2407}[RLO]dark\" for `theme`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn clap_errors_show_the_controls_of_what_they_quote() {
+    let home = Home::new("clap");
+    let out = home.qari(&["--\u{202E}x"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!holds(&out.stderr, RLO), "{:?}", stderr(&out));
+    assert!(stderr(&out).contains("'--[RLO]x'"), "{}", stderr(&out));
+    // An escape sequence is shown, neither obeyed nor silently dropped,
+    // and through a pipe clap's colours stay out.
+    let out = home.qari(&["--bidi", "\x1b]0;title\x07app"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_no_raw_control(&out.stderr);
+    assert!(
+        stderr(&out).contains("'\u{241B}]0;title\u{2407}app'"),
+        "{}",
+        stderr(&out)
+    );
+    // A huge argument (Linux takes up to 128 KiB in one) is cut.
+    let huge = format!("--{}", "x".repeat(100_000));
+    let out = home.qari(&[&huge], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stderr.len() < 4096, "{} bytes", out.stderr.len());
+    // Help and version still go to standard output.
+    let out = home.qari(&["--version"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("qari "));
+    let out = home.qari(&["render", "--help"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--no-wrap"));
+}
+
+#[test]
+fn check_terminal_shows_the_controls_of_what_it_quotes() {
+    let home = Home::new("checkctl");
+    let version = format!("1\u{202E}\x1b[2J{}", "9".repeat(10_000));
+    let out = home.qari(
+        &["--check-terminal"],
+        &[("TERM", "xterm-256color"), ("KONSOLE_VERSION", &version)],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_no_raw_control(&out.stdout);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("Terminal:"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.starts_with("Terminal:        Konsole (KONSOLE_VERSION=1[RLO]\u{241B}[2J99"),
+        "{line}"
+    );
+    assert!(line.chars().count() < 120, "{line}");
+}

@@ -371,3 +371,18 @@ fn long_paths_show_their_file_name() {
         .collect();
     assert_eq!(marked, "doc0002");
 }
+
+/// A notice quoting a path shows its bidi controls: the painted bar does
+/// not silently drop them.
+#[test]
+fn a_notice_shows_the_bidi_controls_of_a_path() {
+    let mut app = app(100, 30);
+    app.notice = Some("bookmark A is in a document not open here: /d/a\u{202E}txt.exe".into());
+    let terminal = draw(&app);
+    let buffer = terminal.backend().buffer();
+    let y = app.panes.status.y;
+    let row: String = (0..buffer.area.width)
+        .map(|x| buffer[(x, y)].symbol())
+        .collect();
+    assert!(row.contains("/d/a[RLO]txt.exe"), "{row}");
+}

@@ -28,7 +28,7 @@ use crate::library::text::Text;
 use crate::search::document::{DocFound, DocHit, DocSearcher};
 use crate::search::filter::{Candidate, Field, FilterWorker, Hit, Response};
 use crate::search::library::{Found, LibrarySearcher, SearchHit, word_ranges};
-use crate::text::sanitize::printable;
+use crate::text::sanitize::one_line;
 use crate::text::{BaseDirection, Direction, Layout, LayoutOptions};
 use action::Action;
 use geometry::Panes;
@@ -1367,7 +1367,7 @@ impl App {
         }
         let text = if let Some(problem) = problem {
             // A failed save comes first: the person may be losing work.
-            format!("{}. x hides this message.", printable(problem))
+            format!("{}. x hides this message.", one_line(problem))
         } else {
             let first = &self.notes[0];
             let more = if self.notes.len() > 1 {

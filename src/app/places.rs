@@ -16,6 +16,7 @@ use super::{App, Focus, TerminalNote};
 use crate::library::text::Text;
 use crate::library::{Document, Origin};
 use crate::state::{self, Place, SaveError, Store};
+use crate::text::sanitize::{ITEM_MAX, quote, quote_path};
 
 /// The state, shared with whoever saves it on a hang-up.
 pub type SharedStore = Arc<Mutex<Store>>;
@@ -250,7 +251,7 @@ impl App {
                 Some(format!(
                     "not saved yet ({pending}): {} has been held by another qari for over \
                      {} s; trying again every second",
-                    held.display(),
+                    quote_path(&held),
                     BUSY_TOLERATED.as_secs()
                 ))
             }
@@ -281,7 +282,7 @@ impl App {
                 let pending = lock(&places.store).unsaved().unwrap_or_default();
                 Some(format!(
                     "not saved ({pending}): {} stayed held by another qari",
-                    held.display()
+                    quote_path(&held)
                 ))
             }
             Err(SaveError::Failed(message)) => Some(message),
@@ -371,7 +372,7 @@ impl App {
                     None => {
                         self.notice = Some(format!(
                             "bookmark {letter} is in a document not open here: {}",
-                            key.path
+                            quote(&key.path, ITEM_MAX)
                         ));
                     }
                 }

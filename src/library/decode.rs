@@ -289,8 +289,9 @@ pub fn encoding_for_label(name: &str) -> Result<&'static Encoding, String> {
         // The replacement encoding turns any input into one U+FFFD.
         Some(encoding) if encoding != REPLACEMENT => Ok(encoding),
         _ => Err(format!(
-            "unknown encoding {name:?}: try utf-8, windows-1256, iso-8859-6, \
-             utf-16le or utf-16be (any WHATWG label works)"
+            "unknown encoding \"{}\": try utf-8, windows-1256, iso-8859-6, \
+             utf-16le or utf-16be (any WHATWG label works)",
+            crate::text::sanitize::quote(name, crate::text::sanitize::ITEM_MAX)
         )),
     }
 }

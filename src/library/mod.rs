@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 use encoding_rs::{Encoding, UTF_8};
 
-use crate::text::candidate::Candidate;
 use crate::state::DocKey;
+use crate::text::candidate::Candidate;
 use crate::text::units::Units;
 use crate::text::{Direction, dominant_direction};
 use decode::{Decoded, decode, decode_slice, looks_binary};

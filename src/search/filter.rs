@@ -25,8 +25,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-pub use crate::text::candidate::{Candidate, Field};
 use crate::text::candidate::letter_mask;
+pub use crate::text::candidate::{Candidate, Field};
 use crate::text::fold::{fold, fold_query};
 use crate::work::{Priority, Worker};
 

@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use super::{mark_cells, overlaps, paint_line};
 use crate::app::App;
 use crate::app::reader::Row;
-use crate::text::sanitize::printable;
+use crate::text::sanitize::{LINE_MAX, quote};
 
 pub fn render(app: &App, buf: &mut Buffer) {
     let Some(text) = app.panes.text else {
@@ -22,13 +22,7 @@ pub fn render(app: &App, buf: &mut Buffer) {
             document.size.div_ceil(1_000_000),
             app.library.forced.unwrap_or(document.encoding).name()
         );
-        buf.set_stringn(
-            text.x,
-            text.y,
-            printable(&message),
-            usize::from(text.width),
-            dim,
-        );
+        buf.set_stringn(text.x, text.y, message, usize::from(text.width), dim);
         return;
     }
     let Some(doc) = app.open_document() else {
@@ -46,7 +40,7 @@ pub fn render(app: &App, buf: &mut Buffer) {
         buf.set_stringn(
             text.x,
             text.y,
-            printable(&message),
+            quote(&message, LINE_MAX),
             usize::from(text.width),
             theme.error,
         );

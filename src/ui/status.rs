@@ -8,7 +8,7 @@ use super::paint_line;
 use crate::app::App;
 use crate::app::keymap;
 use crate::library::decode::display_name;
-use crate::text::sanitize::printable;
+use crate::text::sanitize::{LINE_MAX, quote};
 
 pub fn render(app: &App, buf: &mut Buffer) {
     let area = app.panes.status;
@@ -30,7 +30,7 @@ pub fn render(app: &App, buf: &mut Buffer) {
             put(
                 buf,
                 x,
-                &format!(" {} ", printable(notice)),
+                &format!(" {} ", quote(notice, LINE_MAX)),
                 app.theme.notice,
             );
             put(buf, x, " ", bar);
