@@ -639,6 +639,16 @@ fn the_reader_on_a_hostile_library() {
         contains(&out[since..], FRAME_END)
     });
 
+    // Ctrl-z gives the terminal back and sets it up again; no shell does
+    // job control here (qari leads a session of its own), so it does not
+    // stay stopped. What it sends on the way is scanned with the rest.
+    let since = pty.len();
+    key(&mut pty, b"\x1a");
+    assert!(
+        contains(&pty.output()[since..], b"\x1b[?1049l"),
+        "Ctrl-z gave the terminal back"
+    );
+
     pty.send(b"q");
     let status = pty.wait_exit(Duration::from_secs(10));
     let output = pty.output();
