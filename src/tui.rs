@@ -1,6 +1,7 @@
 //! The event loop: read input, update the state, draw when something
 //! changed. Queued input is drained before drawing, so holding a key over a
-//! slow link never leaves the screen behind.
+//! slow link never leaves the screen behind. Signals reach it as flags
+//! (quit, suspend, continued), checked at least every [`SIGNAL_CHECK`].
 
 use std::io;
 use std::sync::atomic::Ordering;
@@ -20,13 +21,32 @@ const FILE_CHECK: Duration = Duration::from_secs(2);
 
 /// Runs the reader until the person quits or a stop signal arrives.
 pub fn run(app: &mut App, setup: term::Setup) -> io::Result<()> {
-    let stop = term::stop_signals()?;
+    let signals = term::signals()?;
     let (guard, mut terminal) = term::enter(setup)?;
     let mut dirty = true;
     let mut file_checked = std::time::Instant::now();
     loop {
-        if stop.load(Ordering::SeqCst) || app.quit {
+        if signals.stop.load(Ordering::SeqCst) || app.quit {
             break;
+        }
+        let by_key = std::mem::take(&mut app.suspend);
+        let by_signal = signals.suspend.swap(false, Ordering::SeqCst);
+        if by_key || by_signal {
+            let who = if by_key {
+                term::Suspend::Job
+            } else {
+                term::Suspend::Process
+            };
+            term::suspend(&mut terminal, who, || {
+                // A failure shows in the status bar once qari is back.
+                let _ = app.save_state();
+            })?;
+            // The continue that ended this stop is dealt with.
+            signals.continued.store(false, Ordering::SeqCst);
+            dirty = true;
+        } else if signals.continued.swap(false, Ordering::SeqCst) {
+            term::reset(&mut terminal)?;
+            dirty = true;
         }
         if dirty {
             let size = terminal.size()?;
@@ -55,7 +75,7 @@ pub fn run(app: &mut App, setup: term::Setup) -> io::Result<()> {
         }
         loop {
             dirty |= handle(app, event::read()?);
-            if app.quit || !event::poll(Duration::ZERO)? {
+            if app.quit || app.suspend || !event::poll(Duration::ZERO)? {
                 break;
             }
         }

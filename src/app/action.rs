@@ -74,6 +74,9 @@ pub enum Action {
     Reload,
     /// Hides the note about the terminal for good.
     DismissNote,
+    /// Gives the terminal back to the shell and stops qari until the
+    /// shell continues it (`fg`).
+    Suspend,
     /// Quits qari.
     Quit,
 }

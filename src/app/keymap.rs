@@ -153,8 +153,15 @@ pub static KEYMAP: &[Binding] = &[
     bind(Global, &[ctrl('f'), ch('F')], Action::OpenLibrarySearch, "search all documents", Some("search all")),
     bind(Global, &[plain(Tab)], Action::SwitchFocus, "switch pane", Some("pane")),
     bind(Global, &[ch('?')], Action::ToggleHelp, "help", Some("help")),
+    bind(Global, &[ctrl('z')], Action::Suspend, "suspend (fg resumes)", None),
     bind(Global, &[ch('q'), ctrl('c')], Action::Quit, "quit", Some("quit")),
 ];
+
+/// Whether a global action works whatever is open (help, a bar, a pending
+/// bookmark letter): it leaves the program, for good or until `fg`.
+fn leaves_qari(action: Action) -> bool {
+    matches!(action, Action::Quit | Action::Suspend)
+}
 
 /// Normalises a key event: Shift is part of the character, release and
 /// repeat-less press kinds are told apart by the caller.
@@ -187,7 +194,8 @@ pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
             .map(|b| b.action)
     };
     // Where text is typed, an unbound character is text (Arabic from an
-    // Arabic keyboard layout arrives as characters too); Ctrl-c still quits.
+    // Arabic keyboard layout arrives as characters too); Ctrl-c still quits
+    // and Ctrl-z still suspends.
     let typed = || match key {
         Key {
             code: KeyCode::Char(c),
@@ -195,11 +203,11 @@ pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
         } if !modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
             Some(Action::Insert(c))
         }
-        _ => find(Global).filter(|a| *a == Action::Quit && key.code != KeyCode::Char('q')),
+        _ => find(Global).filter(|a| leaves_qari(*a) && key.code != KeyCode::Char('q')),
     };
     match context {
-        // Help is modal: only its own keys and quitting work.
-        Context::Help => find(Help).or_else(|| find(Global).filter(|a| *a == Action::Quit)),
+        // Help is modal: only its own keys, quitting and suspending work.
+        Context::Help => find(Help).or_else(|| find(Global).filter(|a| leaves_qari(*a))),
         // The letter after `m` or `'`: any character, checked by the app.
         Context::Mark => find(Mark).or_else(typed),
         Context::Filter | Context::Search | Context::Library => {
@@ -294,6 +302,29 @@ mod tests {
         assert_eq!(action_for(Context::Filter, &ctrl_c), Some(Action::Quit));
         let esc = press(KeyCode::Esc, KeyModifiers::NONE);
         assert_eq!(action_for(Context::Search, &esc), Some(Action::CancelInput));
+    }
+
+    #[test]
+    fn ctrl_z_suspends_wherever_it_is_typed() {
+        let ctrl_z = press(KeyCode::Char('z'), KeyModifiers::CONTROL);
+        for context in [
+            Context::List,
+            Context::Reader,
+            Context::Filter,
+            Context::Search,
+            Context::Library,
+            Context::Help,
+            Context::Mark,
+        ] {
+            assert_eq!(
+                action_for(context, &ctrl_z),
+                Some(Action::Suspend),
+                "{context:?}"
+            );
+        }
+        // A plain z is still text in a bar.
+        let z = press(KeyCode::Char('z'), KeyModifiers::NONE);
+        assert_eq!(action_for(Context::Filter, &z), Some(Action::Insert('z')));
     }
 
     #[test]

@@ -185,6 +185,8 @@ pub struct App {
     pub help_scroll: usize,
     /// qari should exit.
     pub quit: bool,
+    /// qari should suspend (the event loop does it, and clears this).
+    pub suspend: bool,
     /// The list pane sits on the right (right-to-left screen).
     pub list_right: bool,
     /// Only one pane at a time, whatever the width (the terminal reorders
@@ -288,6 +290,7 @@ impl App {
             help: false,
             help_scroll: 0,
             quit: false,
+            suspend: false,
             list_right,
             one_pane: false,
             area: Rect::default(),
@@ -1158,6 +1161,7 @@ impl App {
             }
             Action::Reload => self.reload(),
             Action::DismissNote => self.dismiss_note(),
+            Action::Suspend => self.suspend = true,
             Action::Quit => self.quit = true,
         }
         self.sync();

@@ -11,6 +11,10 @@
 //! message prints after the terminal is back), and after SIGTERM, SIGHUP or
 //! SIGINT (the event loop checks the flag these set), and when the terminal
 //! hangs up without a signal getting through.
+//!
+//! Suspending (Ctrl-z, or SIGTSTP from outside) undoes it the same way,
+//! stops the process, and once the shell continues it sets everything up
+//! again as on start and has the next frame repaint every cell.
 
 pub mod detect;
 pub mod local;
@@ -28,6 +32,7 @@ use crossterm::terminal::{
 };
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
 
 /// ECMA-48 BDSM: explicit bidi mode (the terminal must not reorder).
 const BIDI_EXPLICIT: &str = "\x1b[8l";
@@ -203,18 +208,37 @@ impl Drop for Guard {
 pub fn enter(setup: Setup) -> io::Result<(Guard, Tui)> {
     install_panic_hook();
     watch_for_hang_up();
-    enable_raw_mode()?;
     if let Ok(mut saved) = SETUP.lock() {
         *saved = Some(setup);
     }
-    ACTIVE.store(true, Ordering::SeqCst);
+    // From here on, a failure restores whatever was turned on.
     let guard = Guard(());
-    let mut out = io::stdout();
-    out.write_all(&start_sequence(&setup))?;
-    out.flush()?;
+    set_up()?;
     let backend = output::Output::new(CrosstermBackend::new(io::stdout()), setup.adapt);
     let terminal = Terminal::new(backend)?;
     Ok((guard, terminal))
+}
+
+/// What `enter` was asked to turn on. A panic while the lock was held
+/// still gives it: it is plain data.
+fn saved_setup() -> Option<Setup> {
+    match SETUP.lock() {
+        Ok(saved) => *saved,
+        Err(poisoned) => *poisoned.into_inner(),
+    }
+}
+
+/// Raw mode, then [`start_sequence`] for the saved setup: the one way into
+/// qari's modes, on start and after a stop.
+fn set_up() -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    if let Some(setup) = saved_setup() {
+        let mut out = io::stdout();
+        out.write_all(&start_sequence(&setup))?;
+        out.flush()?;
+    }
+    Ok(())
 }
 
 /// Undoes everything `enter` did. Errors are ignored: after a hang-up there
@@ -223,17 +247,95 @@ pub fn restore() {
     if !ACTIVE.swap(false, Ordering::SeqCst) {
         return;
     }
-    // A panic while the lock was held still restores the terminal.
-    let setup = match SETUP.lock() {
-        Ok(saved) => *saved,
-        Err(poisoned) => *poisoned.into_inner(),
-    };
-    if let Some(setup) = setup {
+    if let Some(setup) = saved_setup() {
         let mut out = io::stdout();
         let _ = out.write_all(&end_sequence(&setup));
         let _ = out.flush();
     }
     let _ = disable_raw_mode();
+}
+
+/// Who stops when qari suspends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suspend {
+    /// The whole job (qari's process group), as the terminal's suspend
+    /// character stops it. In raw mode Ctrl-z reaches qari as a key, not as
+    /// a signal to the group; a script that started qari and waits for it
+    /// must stop too, or the shell never sees the job stopped and gives no
+    /// prompt back.
+    Job,
+    /// qari alone: SIGTSTP was sent to it, and to it only.
+    Process,
+}
+
+/// Suspends qari as less and vim do: gives the terminal back exactly as on
+/// quit, runs `before_stop` (saving the reading state: a stopped job may
+/// never be continued), stops, and once continued sets the terminal up
+/// again as on start and erases it, so the next frame repaints every cell.
+///
+/// Where no shell does job control (qari started by a terminal emulator or
+/// as a tmux pane's command, in a process group the kernel calls orphaned)
+/// nothing could continue qari, so the kernel discards the stop and qari
+/// comes straight back.
+pub fn suspend(terminal: &mut Tui, who: Suspend, before_stop: impl FnOnce()) -> io::Result<()> {
+    restore();
+    before_stop();
+    stop(who);
+    set_up()?;
+    repaint_everything(terminal)
+}
+
+/// Sets the terminal up again after a stop qari did not ask for (SIGSTOP):
+/// the shell may have changed its modes meanwhile, so everything is undone
+/// and done again as on start, and the next frame repaints every cell.
+pub fn reset(terminal: &mut Tui) -> io::Result<()> {
+    restore();
+    set_up()?;
+    repaint_everything(terminal)
+}
+
+/// Erases the screen and forgets the last frame, so the next one sends
+/// every cell. A resize to the terminal's size now (which may have changed
+/// while qari was stopped) does that; ratatui's `Terminal::clear` would ask
+/// the terminal where its cursor is first (`CSI 6n`), a round trip qari
+/// never makes.
+fn repaint_everything(terminal: &mut Tui) -> io::Result<()> {
+    let size = terminal.size()?;
+    terminal.resize(Rect::new(0, 0, size.width, size.height))
+}
+
+/// Stops the process with SIGTSTP under its default action, and returns
+/// once it is continued.
+///
+/// SIGTSTP, not SIGSTOP (which cannot be refused): in an orphaned process
+/// group the kernel discards SIGTSTP, because no shell is there to continue
+/// the process, while SIGSTOP would leave qari stopped for good on a
+/// terminal nobody can get back. The handler that turns SIGTSTP into a flag
+/// (see [`signals`]) is set aside for the signal sent here and put back
+/// after.
+///
+/// Called from the main thread, as the event loop is: the kernel hands a
+/// signal sent to the process or its group to the main thread first, and
+/// acts on it before `kill` returns, so the process is stopped (or the stop
+/// was discarded) by the time this goes on.
+fn stop(who: Suspend) {
+    // SAFETY: sigaction with a zeroed action (no flags, an empty mask,
+    // SIG_DFL) and a valid pointer for the previous one, which is put back
+    // unchanged; kill has no memory preconditions.
+    unsafe {
+        let mut default: libc::sigaction = std::mem::zeroed();
+        default.sa_sigaction = libc::SIG_DFL;
+        let mut handler: libc::sigaction = std::mem::zeroed();
+        if libc::sigaction(libc::SIGTSTP, &default, &mut handler) != 0 {
+            return;
+        }
+        let to = match who {
+            Suspend::Job => 0,
+            Suspend::Process => libc::getpid(),
+        };
+        libc::kill(to, libc::SIGTSTP);
+        libc::sigaction(libc::SIGTSTP, &handler, std::ptr::null_mut());
+    }
 }
 
 /// Chains a panic hook that restores the terminal before the previous hook
@@ -307,17 +409,38 @@ fn watch_for_hang_up() {
     drop(spawned);
 }
 
-/// A flag set by SIGTERM, SIGHUP or SIGINT.
-pub fn stop_signals() -> io::Result<Arc<AtomicBool>> {
-    let flag = Arc::new(AtomicBool::new(false));
+/// The flags set by the signals qari handles. A handler sets its flag and
+/// does nothing else (little more is safe inside a signal handler); the
+/// event loop acts on the flags.
+#[derive(Debug)]
+pub struct Signals {
+    /// SIGTERM, SIGHUP or SIGINT: restore the terminal and quit.
+    pub stop: Arc<AtomicBool>,
+    /// SIGTSTP, from outside (in raw mode the terminal sends none): suspend.
+    pub suspend: Arc<AtomicBool>,
+    /// SIGCONT: the process was continued after a stop.
+    pub continued: Arc<AtomicBool>,
+}
+
+/// Installs the handlers behind [`Signals`].
+pub fn signals() -> io::Result<Signals> {
+    let stop = Arc::new(AtomicBool::new(false));
     for signal in [
         signal_hook::consts::SIGTERM,
         signal_hook::consts::SIGHUP,
         signal_hook::consts::SIGINT,
     ] {
-        signal_hook::flag::register(signal, Arc::clone(&flag))?;
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
     }
-    Ok(flag)
+    let suspend = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register(signal_hook::consts::SIGTSTP, Arc::clone(&suspend))?;
+    let continued = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register(signal_hook::consts::SIGCONT, Arc::clone(&continued))?;
+    Ok(Signals {
+        stop,
+        suspend,
+        continued,
+    })
 }
 
 /// Draws one frame inside a synchronized update, so the terminal shows it

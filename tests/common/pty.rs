@@ -193,6 +193,19 @@ impl Pty {
         set_size(self.master.as_raw_fd(), cols, rows).expect("resize the terminal");
     }
 
+    /// The terminal's modes (termios) as the child last set them: on Linux
+    /// the master answers for the slave.
+    pub fn modes(&self) -> libc::termios {
+        // SAFETY: an all-zero termios is a valid value to overwrite.
+        let mut modes: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: tcgetattr writes one termios through the pointer.
+        check("tcgetattr", unsafe {
+            libc::tcgetattr(self.master.as_raw_fd(), &mut modes)
+        })
+        .expect("read the terminal's modes");
+        modes
+    }
+
     /// Every byte the child has written so far.
     pub fn output(&self) -> Vec<u8> {
         self.output.lock().expect("output lock").clone()
