@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use qari::app::reader::Row;
-use qari::app::{App, Focus};
+use qari::app::{App, Focus, Mode};
 use qari::library::{Document, Library};
 use qari::text::LayoutOptions;
 
@@ -179,11 +179,11 @@ fn tab_help_and_quit() {
     key(&mut app, KeyCode::Tab);
     assert_eq!(app.focus, Focus::List);
     ch(&mut app, '?');
-    assert!(app.help);
+    assert_eq!(app.mode, Mode::Help { scroll: 0 });
     ch(&mut app, 'j');
     assert_eq!(app.selected, 0, "help is modal");
     key(&mut app, KeyCode::Esc);
-    assert!(!app.help);
+    assert_eq!(app.mode, Mode::Browse);
     ctrl(&mut app, 'c');
     assert!(app.quit);
 }
@@ -292,7 +292,7 @@ fn filter_keeps_the_selection_and_enter_opens_it() {
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.focus, Focus::Reader);
     assert_eq!(app.open_document(), Some(2));
-    assert!(!app.filter.editing);
+    assert_eq!(app.mode, Mode::Browse);
     assert_eq!(app.list, [2], "Enter keeps the filtered list");
     ch(&mut app, 'h');
     key(&mut app, KeyCode::Esc);
@@ -382,7 +382,7 @@ fn library_search_finds_paragraphs_with_every_word_and_opens_at_one() {
     assert!(!app.results.is_empty(), "rows are laid out");
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
-    assert!(!app.library_search.open);
+    assert_ne!(app.mode, Mode::Library);
     assert_eq!(app.focus, Focus::Reader);
     assert_eq!(app.open_document(), Some(0));
     let at = app.anchor().expect("open").start;
@@ -402,7 +402,7 @@ fn library_search_finds_paragraphs_with_every_word_and_opens_at_one() {
     let found: Vec<usize> = app.library_search.hits.iter().map(|h| h.doc).collect();
     assert_eq!(found, [2]);
     key(&mut app, KeyCode::Esc);
-    assert!(!app.library_search.open);
+    assert_ne!(app.mode, Mode::Library);
 }
 
 /// A fresh state folder for one test.
@@ -603,4 +603,25 @@ fn reading_a_changed_file_again_keeps_the_place_or_says_it_is_gone() {
     assert!(notice.starts_with("the file is gone"), "{notice}");
     assert_eq!(top_line(&app), top);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// While the help shows, nothing else takes keys: `j` and `k` scroll the
+/// help (when it does not fit) and never the document behind it.
+#[test]
+fn keys_under_the_help_reach_nothing_else() {
+    let mut app = app(120, 40);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Reader);
+    let before = app.anchor();
+    ch(&mut app, '?');
+    for c in ['j', 'j', 'k', 'j', ' ', 'G', 'm', 'a', '/'] {
+        ch(&mut app, c);
+    }
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.anchor(), before, "the document did not move");
+    assert!(matches!(app.mode, Mode::Help { .. }), "{:?}", app.mode);
+    ch(&mut app, '?');
+    assert_eq!(app.mode, Mode::Browse);
+    assert_eq!(app.anchor(), before);
+    assert!(app.search.query.is_empty(), "no search was typed");
 }

@@ -2,7 +2,7 @@
 //! TestBackend), plus cell assertions for what snapshots do not show: styles.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use qari::app::App;
+use qari::app::{App, Mode};
 use qari::library::Library;
 use qari::text::LayoutOptions;
 use ratatui::Terminal;
@@ -307,17 +307,17 @@ fn help_scrolls_when_it_does_not_fit() {
         "{last}"
     );
     assert!(!last.contains("j for more"));
-    let most = app.help_scroll;
+    let scroll = |app: &App| match app.mode {
+        Mode::Help { scroll } => scroll,
+        _ => panic!("the help is closed"),
+    };
+    let most = scroll(&app);
     press(&mut app, 'k');
-    assert_eq!(
-        app.help_scroll,
-        most - 1,
-        "k goes back at once from the end"
-    );
+    assert_eq!(scroll(&app), most - 1, "k goes back at once from the end");
     // Every key is seen on one screen or another on the way down.
     press(&mut app, 'g');
     let mut seen = String::new();
-    while app.help_scroll > 0 {
+    while scroll(&app) > 0 {
         press(&mut app, 'k');
     }
     for _ in 0..=most {

@@ -382,12 +382,7 @@ impl App {
 
     /// Opens document `doc` (listing everything if a filter hides it) at `target`.
     fn go_to(&mut self, doc: usize, target: Place) {
-        if !self.list.contains(&doc) {
-            self.filter.query.clear();
-            self.filter.editing = false;
-            self.filter.hits = None;
-            self.list = (0..self.library.documents.len()).collect();
-        }
+        self.reveal_in_list(doc);
         self.selected = doc;
         self.open(doc);
         if self.loading() == Some(doc) {

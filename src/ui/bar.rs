@@ -13,9 +13,9 @@ pub fn render(app: &App, buf: &mut Buffer) {
         return;
     };
     let editing = match bar {
-        Bar::Filter => app.filter.editing,
-        Bar::Search => app.search.editing,
-        Bar::Library => app.library_search.open,
+        Bar::Filter => app.editing(Bar::Filter),
+        Bar::Search => app.editing(Bar::Search),
+        Bar::Library => app.editing(Bar::Library),
     };
     let prompt = match bar {
         Bar::Filter => "Filter: ",

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 
 use super::{mark_cells, overlaps, paint_line};
-use crate::app::{App, Focus, name_width, title_width};
+use crate::app::{App, Focus, Mode, name_width, title_width};
 
 pub fn render(app: &App, buf: &mut Buffer) {
     let (Some(pane), Some(rows)) = (app.panes.list, app.panes.list_rows) else {
@@ -56,7 +56,7 @@ pub fn render(app: &App, buf: &mut Buffer) {
         return;
     }
 
-    let focused = app.focus == Focus::List && !app.help;
+    let focused = app.focus == Focus::List && !matches!(app.mode, Mode::Help { .. });
     let row_width = usize::from(rows.width);
     let title_w = title_width(row_width) as u16;
     let name_w = name_width(row_width) as u16;

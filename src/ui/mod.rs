@@ -36,7 +36,7 @@ impl Widget for &App {
         bar::render(self, buf);
         note::render(self, buf);
         status::render(self, buf);
-        if self.help {
+        if matches!(self.mode, crate::app::Mode::Help { .. }) {
             help::render(self, area, buf);
         }
     }

@@ -1,0 +1,378 @@
+//! The one way the state changes: keys become actions (through the table
+//! in [`keymap`](super::keymap)), and [`App::update`] applies an action to
+//! the mode the reader is in.
+
+use super::*;
+
+impl App {
+    /// Handles a key press; returns whether it meant anything.
+    pub fn handle_key(&mut self, event: &KeyEvent) -> bool {
+        match keymap::action_for(self.context(), event) {
+            Some(action) => {
+                self.update(action);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The terminal changed size.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.area = Rect::new(0, 0, width, height);
+        self.sync();
+    }
+
+    /// Mouse wheel at a screen cell: scrolls the pane under it.
+    pub fn wheel(&mut self, column: u16, row: u16, down: bool) {
+        let at = ratatui::layout::Position::new(column, row);
+        if self.panes.reader.is_some_and(|r| r.contains(at)) {
+            let delta = if down { WHEEL_ROWS } else { -WHEEL_ROWS };
+            self.scroll(delta);
+        } else if self.panes.list.is_some_and(|r| r.contains(at)) {
+            self.update(if down {
+                Action::SelectNext
+            } else {
+                Action::SelectPrevious
+            });
+            return;
+        }
+        self.sync();
+    }
+
+    pub(super) fn scroll(&mut self, delta: isize) {
+        let height = self.text_height();
+        if let Some(reader) = self.reader.as_mut() {
+            reader.scroll(delta, height);
+        }
+    }
+
+    /// Applies an action to the mode the reader is in, then lays out what
+    /// the screen will show. Quitting and suspending work in every mode;
+    /// everything else only in the mode whose keys produce it.
+    pub fn update(&mut self, action: Action) {
+        // A notice lasts until the next key; once the person has acted, the
+        // scan no longer reopens the last document when it finds it.
+        self.notice = None;
+        self.reopen = None;
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Suspend => self.suspend = true,
+            _ => match self.mode {
+                Mode::Browse => self.update_browse(action),
+                Mode::Filter | Mode::Search => self.update_bar(action),
+                Mode::Library => self.update_library(action),
+                Mode::Help { scroll } => self.update_help(scroll, action),
+                Mode::Mark(command) => {
+                    // Whatever comes, the command is over.
+                    self.mode = Mode::Browse;
+                    if let Action::Insert(letter) = action {
+                        self.mark(command, letter);
+                    }
+                }
+            },
+        }
+        self.sync();
+    }
+
+    /// The help overlay: it scrolls when it does not fit, and closes.
+    fn update_help(&mut self, scroll: usize, action: Action) {
+        let most = help::max_scroll(self.area);
+        self.mode = match action {
+            Action::ScrollDown => Mode::Help {
+                scroll: (scroll + 1).min(most),
+            },
+            Action::ScrollUp => Mode::Help {
+                scroll: scroll.saturating_sub(1),
+            },
+            Action::ToggleHelp => Mode::Browse,
+            _ => Mode::Help { scroll },
+        };
+    }
+
+    /// The library search: typing searches, ↓ ↑ pick a result, Enter opens
+    /// it.
+    fn update_library(&mut self, action: Action) {
+        let search = &mut self.library_search;
+        match action {
+            Action::SelectNext => {
+                search.selected = (search.selected + 1).min(search.hits.len().saturating_sub(1));
+            }
+            Action::SelectPrevious => search.selected = search.selected.saturating_sub(1),
+            Action::AcceptInput => self.open_result(),
+            Action::CancelInput => self.mode = Mode::Browse,
+            _ => self.update_text(action),
+        }
+    }
+
+    /// The filter and document search bars.
+    fn update_bar(&mut self, action: Action) {
+        let searching = self.mode == Mode::Search;
+        match action {
+            // In the document search bar, ↓ and ↑ move between hits.
+            Action::SelectNext if searching => self.step_hit(true),
+            Action::SelectPrevious if searching => self.step_hit(false),
+            Action::SelectNext => self.select_by(1),
+            Action::SelectPrevious => self.select_by(-1),
+            Action::AcceptInput if searching => self.mode = Mode::Browse,
+            Action::AcceptInput => {
+                self.mode = Mode::Browse;
+                self.settle();
+                if !self.list.is_empty() {
+                    self.open(self.selected);
+                    self.focus = Focus::Reader;
+                }
+            }
+            Action::CancelInput if searching => {
+                self.mode = Mode::Browse;
+                // The search thread stays for the next search.
+                let searcher = self.search.searcher.take();
+                if let Some(searcher) = &searcher {
+                    searcher.cancel();
+                }
+                self.search = DocSearch {
+                    searcher,
+                    done: true,
+                    ..DocSearch::default()
+                };
+            }
+            Action::CancelInput => {
+                self.mode = Mode::Browse;
+                self.filter.query.clear();
+                self.request_filter();
+            }
+            _ => self.update_text(action),
+        }
+    }
+
+    /// Editing the open bar's text.
+    fn update_text(&mut self, action: Action) {
+        match action {
+            Action::Insert(c) => self.edit(|text| text.push(c)),
+            Action::DeleteChar => self.edit(|text| {
+                text.pop();
+            }),
+            Action::DeleteWord => self.edit(|text| {
+                let kept = text.trim_end().len();
+                let cut = text[..kept].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                text.truncate(cut);
+            }),
+            Action::ClearInput => self.edit(String::clear),
+            _ => {}
+        }
+    }
+
+    /// Moving through the list and reading.
+    fn update_browse(&mut self, action: Action) {
+        let height = self.text_height() as isize;
+        match action {
+            Action::OpenLibrarySearch => self.mode = Mode::Library,
+            Action::SelectNext => self.select_by(1),
+            Action::SelectPrevious => self.select_by(-1),
+            Action::SelectFirst => self.select(0),
+            Action::SelectLast => self.select(usize::MAX),
+            Action::Open => {
+                if !self.list.is_empty() {
+                    self.open(self.selected);
+                    self.focus = Focus::Reader;
+                }
+            }
+            Action::ScrollDown => self.scroll(1),
+            Action::ScrollUp => self.scroll(-1),
+            Action::PageDown => self.scroll((height - 1).max(1)),
+            Action::PageUp => self.scroll(-(height - 1).max(1)),
+            Action::HalfPageDown => self.scroll((height / 2).max(1)),
+            Action::HalfPageUp => self.scroll(-(height / 2).max(1)),
+            Action::Top => {
+                if let Some(r) = self.reader.as_mut() {
+                    r.top();
+                }
+            }
+            Action::Bottom => {
+                let h = self.text_height();
+                if let Some(r) = self.reader.as_mut() {
+                    r.bottom(h);
+                }
+            }
+            Action::NextDocument => self.select_by(1),
+            Action::PreviousDocument => self.select_by(-1),
+            Action::Back => self.focus = Focus::List,
+            Action::SwitchFocus => {
+                self.focus = match self.focus {
+                    Focus::List if self.reader.is_some() => Focus::Reader,
+                    _ => Focus::List,
+                };
+            }
+            Action::OpenFilter => {
+                self.mode = Mode::Filter;
+                self.focus = Focus::List;
+            }
+            Action::ClearFilter => {
+                if !self.filter.query.is_empty() {
+                    self.filter.query.clear();
+                    self.request_filter();
+                }
+            }
+            Action::OpenSearch => {
+                if self.reader.is_some() {
+                    self.mode = Mode::Search;
+                }
+            }
+            Action::NextHit => self.step_hit(true),
+            Action::PreviousHit => self.step_hit(false),
+            Action::ToggleHelp => self.mode = Mode::Help { scroll: 0 },
+            Action::SetMark => self.await_mark(
+                MarkCommand::Set,
+                "bookmark: type a letter (a-z here, A-Z anywhere)",
+            ),
+            Action::JumpToMark => {
+                self.await_mark(MarkCommand::Jump, "go to bookmark: type its letter");
+            }
+            Action::DeleteMark => self.await_mark(
+                MarkCommand::Delete,
+                "delete bookmark: type its letter (a-z here, A-Z anywhere)",
+            ),
+            Action::Reload => self.reload(),
+            Action::DismissNote => self.dismiss_note(),
+            // Other modes' actions; no key makes them here.
+            Action::Insert(_)
+            | Action::DeleteChar
+            | Action::DeleteWord
+            | Action::ClearInput
+            | Action::AcceptInput
+            | Action::CancelInput
+            | Action::Suspend
+            | Action::Quit => {}
+        }
+    }
+
+    /// Waits for the letter of a bookmark command, saying so.
+    fn await_mark(&mut self, command: MarkCommand, prompt: &str) {
+        if self.reader.is_some() {
+            self.mode = Mode::Mark(command);
+            self.notice = Some(prompt.into());
+        }
+    }
+
+    /// Selects the document at `position` of the list (clamped) and shows it.
+    pub(super) fn select(&mut self, position: usize) {
+        let Some(&doc) = self
+            .list
+            .get(position.min(self.list.len().saturating_sub(1)))
+        else {
+            return;
+        };
+        self.selected = doc;
+        self.open(doc);
+    }
+
+    /// Moves the selection by `delta` rows of the list.
+    pub(super) fn select_by(&mut self, delta: isize) {
+        let at = self.position_in_list().unwrap_or(0);
+        self.select(at.saturating_add_signed(delta));
+    }
+
+    /// Edits the open bar's text.
+    pub(super) fn edit(&mut self, edit: impl FnOnce(&mut String)) {
+        match self.mode {
+            Mode::Library => {
+                edit(&mut self.library_search.query);
+                self.request_library_search();
+            }
+            Mode::Search => {
+                edit(&mut self.search.query);
+                let from = self.anchor().map_or((0, 0), |a| (a.start, a.offset));
+                self.run_search(from, true);
+            }
+            Mode::Filter => {
+                edit(&mut self.filter.query);
+                self.request_filter();
+            }
+            Mode::Browse | Mode::Help { .. } | Mode::Mark(_) => {}
+        }
+    }
+
+    pub(super) fn reveal_current(&mut self) {
+        let height = self.text_height();
+        let hit = self
+            .search
+            .current
+            .and_then(|i| self.search.hits.get(i))
+            .cloned();
+        if let (Some(hit), Some(reader)) = (hit, self.reader.as_mut()) {
+            reader.reveal(hit.start, hit.range.start, height);
+        }
+    }
+
+    pub(super) fn step_hit(&mut self, forward: bool) {
+        let count = self.search.hits.len();
+        if count == 0 {
+            return;
+        }
+        self.search.current = Some(match (self.search.current, forward) {
+            (None, _) => 0,
+            (Some(i), true) => (i + 1) % count,
+            (Some(i), false) => (i + count - 1) % count,
+        });
+        self.reveal_current();
+    }
+
+    /// Opens the selected library result: its document, at its paragraph,
+    /// with the query's longest word searched and marked.
+    pub(super) fn open_result(&mut self) {
+        let Some(&hit) = self.library_search.hits.get(self.library_search.selected) else {
+            return;
+        };
+        let word = crate::text::fold::fold_query(&self.library_search.query)
+            .split_whitespace()
+            .max_by_key(|w| w.len())
+            .map(str::to_string)
+            .unwrap_or_default();
+        self.mode = Mode::Browse;
+        self.reveal_in_list(hit.doc);
+        self.selected = hit.doc;
+        let at = Anchor {
+            start: hit.start,
+            offset: 0,
+            gap: false,
+        };
+        self.positions.insert(hit.doc, at);
+        if let Some(reader) = self.reader.as_mut().filter(|r| r.doc == hit.doc) {
+            reader.anchor = at;
+        }
+        self.open(hit.doc);
+        self.focus = Focus::Reader;
+        self.search.query = word;
+        self.run_search((hit.start, 0), false);
+    }
+
+    /// Hides why the state could not be saved, or else the first note about
+    /// the terminal (and remembers that it was dismissed).
+    pub(super) fn dismiss_note(&mut self) {
+        if self.save_problem.is_some() && !self.save_problem_hidden {
+            // Until the problem changes: a new one shows again.
+            self.save_problem_hidden = true;
+            self.note = None;
+            return;
+        }
+        if self.notes.is_empty() {
+            return;
+        }
+        let note = self.notes.remove(0);
+        self.note = None;
+        self.remember_dismissed(note.id);
+    }
+
+    /// Shows (or, with `None`, clears) why the state could not be saved,
+    /// above the status bar until a save works or `x` hides it; returns
+    /// whether what the screen shows changed.
+    pub(super) fn set_save_problem(&mut self, problem: Option<String>) -> bool {
+        if self.save_problem == problem {
+            return false;
+        }
+        self.save_problem = problem;
+        self.save_problem_hidden = false;
+        self.note = None;
+        self.sync();
+        true
+    }
+}
