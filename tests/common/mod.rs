@@ -4,6 +4,7 @@
 
 pub mod fixtures;
 pub mod pty;
+pub mod tmux;
 
 use std::io::Write as _;
 use std::path::PathBuf;
