@@ -79,9 +79,12 @@ impl Tmux {
 
     /// Opens session `name` running a plain shell with only `PATH`, `TERM`
     /// and this server's `HOME` set, and waits for its prompt (`READY$`).
+    /// The shell keeps no history file: bash writes one into `HOME` as the
+    /// server ends, while the folder is being removed.
     pub fn shell(&self, name: &str) -> Pane {
         let shell = format!(
-            "env -i PATH=/usr/bin:/bin TERM=xterm-256color HOME={} bash --norc --noprofile",
+            "env -i PATH=/usr/bin:/bin TERM=xterm-256color HOME={} HISTFILE= \
+             bash --norc --noprofile",
             self.home.display()
         );
         let ok = self
