@@ -4,140 +4,11 @@
 mod common;
 
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use common::tmux::{self, Tmux};
 use qari::library::Library;
 use qari::text::{Layout, LayoutOptions};
-
-/// A private tmux server running one session of 100×30, with a home folder
-/// of its own (qari keeps its state and reads its config under it).
-struct Tmux {
-    socket: String,
-    home: std::path::PathBuf,
-}
-
-static SESSIONS: AtomicUsize = AtomicUsize::new(0);
-
-impl Tmux {
-    /// Starts a plain shell in a fresh tmux server; `None` when tmux is missing.
-    fn start() -> Option<Tmux> {
-        if !common::oracle_available(common::have_program("tmux") || tmux_present(), "tmux") {
-            return None;
-        }
-        let tmux = Tmux::new();
-        let shell = format!(
-            "env -i PATH=/usr/bin:/bin TERM=xterm-256color HOME={} bash --norc --noprofile",
-            tmux.home.display()
-        );
-        let ok = tmux
-            .cmd(&["new-session", "-d", "-x", "100", "-y", "30", &shell])
-            .status
-            .success();
-        assert!(ok, "tmux new-session failed");
-        tmux.keys(&["PS1='READY$ '", "Enter"]);
-        tmux.wait_for("READY$", "the shell prompt");
-        Some(tmux)
-    }
-
-    /// A name for a server of its own and an empty home folder; no session yet.
-    fn new() -> Tmux {
-        let n = SESSIONS.fetch_add(1, Ordering::SeqCst);
-        let tmux = Tmux {
-            socket: format!("qari-e2e-{}-{n}", std::process::id()),
-            home: std::env::temp_dir().join(format!("qari-e2e-home-{}-{n}", std::process::id())),
-        };
-        let _ = std::fs::remove_dir_all(&tmux.home);
-        std::fs::create_dir_all(&tmux.home).expect("a home folder");
-        tmux
-    }
-
-    fn cmd(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("run tmux")
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "0"];
-        args.extend_from_slice(keys);
-        self.cmd(&args);
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "0"]).stdout).into_owned()
-    }
-
-    /// Polls the screen until `needle` shows and the screen holds still
-    /// (up to 10 s); returns the screen.
-    fn wait_for(&self, needle: &str, what: &str) -> String {
-        self.wait_until(|s| s.contains(needle), what)
-    }
-
-    /// Polls until `ok` holds for a screen that is the same on two captures
-    /// in a row: a capture can land while a frame is half written.
-    fn wait_until(&self, ok: impl Fn(&str) -> bool, what: &str) -> String {
-        let start = Instant::now();
-        let mut last = String::new();
-        loop {
-            let screen = self.screen();
-            if ok(&screen) && screen == last {
-                return screen;
-            }
-            last = screen.clone();
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "timed out waiting for {what}; the screen was:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// The pid of the program running under the session's shell.
-    fn child_pid(&self) -> String {
-        let shell = self.cmd(&["display-message", "-p", "-t", "0", "#{pane_pid}"]);
-        let shell = String::from_utf8_lossy(&shell.stdout).trim().to_string();
-        let out = Command::new("pgrep")
-            .args(["-P", &shell])
-            .output()
-            .expect("pgrep");
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .next()
-            .expect("a child of the shell")
-            .trim()
-            .to_string()
-    }
-
-    /// Asks the shell for its terminal settings; returns `stty -a`'s words.
-    fn stty_words(&self) -> Vec<String> {
-        self.keys(&["clear; stty -a; echo STTY-DONE", "Enter"]);
-        let screen = self.wait_until(
-            |s| s.lines().any(|l| l.trim() == "STTY-DONE"),
-            "stty output",
-        );
-        screen
-            .split(|c: char| c.is_whitespace() || c == ';')
-            .map(str::to_string)
-            .collect()
-    }
-}
-
-fn tmux_present() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd(&["kill-server"]);
-        let _ = std::fs::remove_dir_all(&self.home);
-    }
-}
 
 /// A bundled document's whole text.
 fn full_text(document: &qari::library::Document) -> String {
@@ -279,7 +150,7 @@ fn sigterm_restores_the_terminal() {
 fn a_closed_terminal_ends_qari() {
     // The terminal itself goes away (as when a tmux server or an SSH session
     // is killed): qari must end, not spin on a dead terminal.
-    if !common::oracle_available(tmux_present(), "tmux") {
+    if !tmux::available() {
         return;
     }
     let tmux = Tmux::new();
@@ -293,8 +164,7 @@ fn a_closed_terminal_ends_qari() {
     // Read a little, so there is a place to keep.
     tmux.keys(&["Enter", "Space"]);
     tmux.wait_until(|s| !s.contains("¶ 1/"), "a page further");
-    let pid = tmux.cmd(&["display-message", "-p", "-t", "0", "#{pane_pid}"]);
-    let pid = String::from_utf8_lossy(&pid.stdout).trim().to_string();
+    let pid = tmux.pid();
     assert!(!pid.is_empty());
     tmux.cmd(&["kill-server"]);
     // Gone, or a zombie nobody has reaped yet: either way it has ended.

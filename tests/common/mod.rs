@@ -4,6 +4,7 @@
 
 pub mod fixtures;
 pub mod pty;
+pub mod tmux;
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -23,11 +24,14 @@ pub fn oracle_available(present: bool, what: &str) -> bool {
         !under_ci(),
         "{what} is required when CI=true but was not found"
     );
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED: {what} not found; this test did not run"
-    );
+    report(&format!("SKIPPED: {what} not found; this test did not run"));
     false
+}
+
+/// Writes a line on stderr past the test harness's capture, so that it is
+/// seen without `--nocapture` (a skip, or a figure a test measured).
+pub fn report(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// The shared corpus folder (`../shared/corpus` beside the repository), if present.
