@@ -21,7 +21,7 @@ use qari::term::detect::{self, BidiMode, Detection, Known, LocalSettings};
 use qari::term::{local, probe};
 use qari::text::sanitize::{self, ITEM_MAX, quote, quote_path};
 use qari::text::{BaseDirection, LayoutOptions};
-use qari::ui::theme::{Theme, no_color};
+use qari::ui::theme::no_color;
 
 /// A terminal reader for right-to-left documents.
 ///
@@ -372,7 +372,10 @@ fn read(cli: Cli) -> ExitCode {
     if let Some(scanner) = scanner {
         app.attach_scanner(scanner);
     }
-    app.theme = Theme::new(settings.theme, settings.color);
+    app.look = qari::app::Look {
+        theme: settings.theme,
+        color: settings.color,
+    };
     // A terminal that reorders every row itself would mix two panes' text.
     let reordered_rows = settings.bidi == BidiMode::App && settings.detection.reorders_rows;
     app.one_pane = settings.bidi == BidiMode::Terminal || reordered_rows;

@@ -244,11 +244,13 @@ fn a_filter_with_no_match_says_so() {
 #[test]
 fn colour_and_no_colour() {
     use qari::config::ThemeName;
-    use qari::ui::theme::Theme;
     use ratatui::style::Color;
     for color in [true, false] {
         let mut app = app(100, 30);
-        app.theme = Theme::new(ThemeName::Dark, color);
+        app.look = qari::app::Look {
+            theme: ThemeName::Dark,
+            color,
+        };
         app.handle_key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
         press(&mut app, '/');
         for c in "الدولي".chars() {

@@ -74,6 +74,25 @@ pub enum Mode {
     Mark(MarkCommand),
 }
 
+/// The colours the screen is drawn in, as chosen (the screen's code turns
+/// them into styles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Look {
+    /// The theme.
+    pub theme: crate::config::ThemeName,
+    /// Whether colours are used at all (`NO_COLOR`, `--color never`).
+    pub color: bool,
+}
+
+impl Default for Look {
+    fn default() -> Look {
+        Look {
+            theme: crate::config::ThemeName::Dark,
+            color: true,
+        }
+    }
+}
+
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -239,8 +258,8 @@ pub struct App {
     pub library_search: LibrarySearch,
     /// The visible rows of the library search results.
     pub results: Vec<ResultRow>,
-    /// The colours and attributes the screen is drawn with.
-    pub theme: crate::ui::theme::Theme,
+    /// The colours the person chose for the screen.
+    pub look: Look,
     /// A message for the status bar until the next key (a warning, a hint,
     /// what a command did).
     pub notice: Option<String>,
@@ -323,7 +342,7 @@ impl App {
             bar: None,
             library_search: LibrarySearch::default(),
             results: Vec::new(),
-            theme: crate::ui::theme::Theme::default(),
+            look: Look::default(),
             texts: texts::Texts::default(),
             loader: None,
             loading: None,

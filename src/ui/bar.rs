@@ -6,9 +6,10 @@ use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 
 use super::paint_line;
+use super::theme::Theme;
 use crate::app::{App, BAR_PROMPT_WIDTH, Bar};
 
-pub fn render(app: &App, buf: &mut Buffer) {
+pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
     let (Some(area), Some((bar, layout))) = (app.panes.bar, app.bar.as_ref()) else {
         return;
     };
@@ -22,13 +23,13 @@ pub fn render(app: &App, buf: &mut Buffer) {
         Bar::Search => "Search: ",
         Bar::Library => "All:    ",
     };
-    let style = if editing { Style::new() } else { app.theme.dim };
+    let style = if editing { Style::new() } else { theme.dim };
     buf.set_stringn(
         area.x,
         area.y,
         prompt,
         usize::from(area.width),
-        style.patch(app.theme.prompt),
+        style.patch(theme.prompt),
     );
     let x = area.x + BAR_PROMPT_WIDTH.min(area.width);
     let width = area.right().saturating_sub(x + 1);
@@ -48,6 +49,6 @@ pub fn render(app: &App, buf: &mut Buffer) {
     };
     paint_line(buf, text_x, area.y, width, &line, style);
     if editing {
-        buf[(cursor_x, area.y)].set_style(app.theme.cursor);
+        buf[(cursor_x, area.y)].set_style(theme.cursor);
     }
 }

@@ -4,14 +4,14 @@
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 
+use super::theme::Theme;
 use super::{mark_cells, overlaps, paint_line};
 use crate::app::{App, Focus, Mode, name_width, title_width};
 
-pub fn render(app: &App, buf: &mut Buffer) {
+pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
     let (Some(pane), Some(rows)) = (app.panes.list, app.panes.list_rows) else {
         return;
     };
-    let theme = &app.theme;
     let dim = theme.dim;
     if app.panes.reader.is_some() {
         let x = if app.list_right {

@@ -30,12 +30,13 @@ impl Widget for &App {
             );
             return;
         }
-        list::render(self, buf);
-        reading::render(self, buf);
-        results::render(self, buf);
-        bar::render(self, buf);
-        note::render(self, buf);
-        status::render(self, buf);
+        let theme = theme::Theme::new(self.look.theme, self.look.color);
+        list::render(self, &theme, buf);
+        reading::render(self, &theme, buf);
+        results::render(self, &theme, buf);
+        bar::render(self, &theme, buf);
+        note::render(self, &theme, buf);
+        status::render(self, &theme, buf);
         if matches!(self.mode, crate::app::Mode::Help { .. }) {
             help::render(self, area, buf);
         }

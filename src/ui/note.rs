@@ -5,13 +5,14 @@
 use ratatui::buffer::Buffer;
 
 use super::paint_line;
+use super::theme::Theme;
 use crate::app::App;
 
-pub fn render(app: &App, buf: &mut Buffer) {
+pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
     let (Some(area), Some(note)) = (app.panes.note, app.note.as_ref()) else {
         return;
     };
-    let style = app.theme.notice;
+    let style = theme.notice;
     for y in area.y..area.bottom() {
         for x in area.x..area.right() {
             buf[(x, y)].set_symbol(" ").set_style(style);

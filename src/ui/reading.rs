@@ -3,16 +3,16 @@
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 
+use super::theme::Theme;
 use super::{mark_cells, overlaps, paint_line};
 use crate::app::App;
 use crate::app::reader::Row;
 use crate::text::sanitize::{LINE_MAX, quote};
 
-pub fn render(app: &App, buf: &mut Buffer) {
+pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
     let Some(text) = app.panes.text else {
         return;
     };
-    let theme = &app.theme;
     let dim = theme.dim;
     if let Some(doc) = app.loading() {
         let document = &app.library.documents[doc];

@@ -5,15 +5,15 @@
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 
+use super::theme::Theme;
 use super::{mark_cells, overlaps, paint_line};
 use crate::app::{App, result_widths};
 
-pub fn render(app: &App, buf: &mut Buffer) {
+pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
     let Some(area) = app.panes.results else {
         return;
     };
     let search = &app.library_search;
-    let theme = &app.theme;
     let dim = theme.dim;
     let count = search.hits.len();
     let header = match (search.query.trim().is_empty(), search.done, count) {

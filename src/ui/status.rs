@@ -5,14 +5,15 @@ use ratatui::buffer::Buffer;
 use ratatui::style::{Modifier, Style};
 
 use super::paint_line;
+use super::theme::Theme;
 use crate::app::App;
 use crate::app::keymap;
 use crate::library::decode::display_name;
 use crate::text::sanitize::{LINE_MAX, quote};
 
-pub fn render(app: &App, buf: &mut Buffer) {
+pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
     let area = app.panes.status;
-    let bar = app.theme.status;
+    let bar = theme.status;
     for x in area.x..area.right() {
         buf[(x, area.y)].set_symbol(" ").set_style(bar);
     }
@@ -31,7 +32,7 @@ pub fn render(app: &App, buf: &mut Buffer) {
                 buf,
                 x,
                 &format!(" {} ", quote(notice, LINE_MAX)),
-                app.theme.notice,
+                theme.notice,
             );
             put(buf, x, " ", bar);
             noticed = true;
