@@ -277,13 +277,16 @@ fn filter_bar_filters_as_you_type_and_esc_restores() {
 }
 
 #[test]
-fn filter_keeps_the_selection_and_enter_opens_it() {
+fn filter_selects_the_best_match_and_enter_opens_it() {
     let mut app = app(100, 30);
     ch(&mut app, 'j'); // select the second document
     ch(&mut app, '/');
     typed(&mut app, "عنوان"); // both Arabic titles match
     assert!(app.list.contains(&1));
-    assert_eq!(app.selected, 1, "still listed, still selected");
+    assert_eq!(
+        app.selected, app.list[0],
+        "a new query selects its best match"
+    );
     ctrl(&mut app, 'w');
     app.settle();
     assert!(app.filter.query.is_empty(), "Ctrl-w deletes the word");
@@ -624,4 +627,46 @@ fn keys_under_the_help_reach_nothing_else() {
     assert_eq!(app.mode, Mode::Browse);
     assert_eq!(app.anchor(), before);
     assert!(app.search.query.is_empty(), "no search was typed");
+}
+
+/// As in fzf: on every change of the query the selection goes to the best
+/// match, so Enter opens what is listed first, not a document selected
+/// before that still matches.
+#[test]
+fn enter_in_the_filter_opens_the_best_match() {
+    let mut app = App::new(Library::bundled(), None, LayoutOptions::default());
+    app.resize(100, 30);
+    let overview = app
+        .library
+        .documents
+        .iter()
+        .position(|d| d.title == "لمحة عامة")
+        .expect("the bundled overview");
+    // The first document mentions عامة too, and starts selected.
+    assert_ne!(app.selected, overview);
+    ch(&mut app, '/');
+    typed(&mut app, "عامة");
+    assert_eq!(app.list.first(), Some(&overview), "listed first");
+    assert_eq!(app.selected, overview, "and selected");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.open_document(), Some(overview));
+    assert_eq!(app.focus, Focus::Reader);
+}
+
+/// One document (from standard input, or the only file given) opens in the
+/// reading pane: Space pages it at once.
+#[test]
+fn a_lone_document_opens_in_the_reading_pane() {
+    let long: String = (1..=40)
+        .map(|i| format!("سطر رقم {i} من نص طويل.\n\n"))
+        .collect();
+    let library = Library::from_documents(vec![Document::new("only.txt", long)]);
+    let mut app = App::new(library, None, LayoutOptions::default());
+    app.resize(80, 20);
+    assert_eq!(app.focus, Focus::Reader);
+    let before = app.anchor();
+    ch(&mut app, ' ');
+    assert_ne!(app.anchor(), before, "Space paged the document");
+    // With more documents, the list comes first.
+    assert_eq!(self::app(80, 20).focus, Focus::List);
 }

@@ -477,3 +477,43 @@ fn a_failed_save_shows_at_once_and_stays_until_seen() {
     assert!(flat.contains("qari: not saved"), "{exit}");
     assert!(flat.contains("state.toml"), "{exit}");
 }
+
+/// `qari FILE`: one document, so it opens in the reading pane and Space
+/// pages it at once.
+#[test]
+fn one_document_opens_in_the_reading_pane() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    let library = Library::bundled();
+    let file = tmux.home.join("one.txt");
+    std::fs::write(&file, full_text(&library.documents[0])).expect("a document");
+    tmux.keys(&[&format!("{} {}", qari(), file.display()), "Enter"]);
+    let first = tmux.wait_for("¶ 1/", "the document");
+    tmux.keys(&["Space"]);
+    let paged = tmux.wait_until(|s| place(s) != place(&first), "Space paging the document");
+    assert!(!place(&paged).contains("¶ 1/"), "{paged}");
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}
+
+/// The filter's Enter opens the document listed first: typing selects the
+/// best match.
+#[test]
+fn enter_in_the_filter_opens_what_is_listed_first() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    tmux.keys(&[qari(), "Enter"]);
+    tmux.wait_for("Documents: 5", "the document list");
+    tmux.keys(&["/"]);
+    tmux.keys(&["عامة"]);
+    tmux.wait_for("Documents: 3 of 5", "the filtered list");
+    tmux.keys(&["Enter"]);
+    // The overview's opening words, laid out right to left.
+    let overview = visual(&words("يلعب التعاون الدولي", 3));
+    let screen = tmux.wait_for(&overview, "the overview open");
+    assert!(screen.contains(&visual("لمحة عامة")), "{screen}");
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}

@@ -17,9 +17,24 @@ impl App {
             self.scanner = None;
             crate::work::release_freed_memory();
         }
-        if found.is_empty() {
-            return done;
+        let changed = !found.is_empty() && self.add_scanned(found);
+        if done {
+            self.read_a_lone_document();
         }
+        changed || done
+    }
+
+    /// One document and nothing else to choose: it opens in the reading
+    /// pane, unless the person has already moved.
+    pub(super) fn read_a_lone_document(&mut self) {
+        if self.library.documents.len() == 1 && !self.acted && self.scanner.is_none() {
+            self.focus = Focus::Reader;
+            self.sync();
+        }
+    }
+
+    /// Adds documents the scan found; returns whether anything changed.
+    fn add_scanned(&mut self, found: Vec<crate::library::scan::Found>) -> bool {
         let was_empty = self.library.documents.is_empty();
         let first_new = self.library.documents.len();
         let candidates = self.library.add_found(found);
@@ -292,13 +307,25 @@ impl App {
             None => (0..self.library.documents.len()).collect(),
         };
         self.filter.hits = response.hits;
+        // As in fzf, a new query selects its best match; the same query
+        // answered again over more documents (a scan found them) leaves the
+        // selection where the person moved it while it is listed.
+        let new_query = response.folded != self.filter.matched;
         self.filter.matched = response.folded;
-        // The selection stays on its document while it is listed.
-        if !self.list.contains(&self.selected)
-            && let Some(&first) = self.list.first()
-        {
-            self.selected = first;
-            self.open(first);
+        let best = self
+            .filter
+            .hits
+            .as_ref()
+            .and_then(|h| h.first())
+            .map(|h| h.doc);
+        let target = match best {
+            Some(best) if new_query => Some(best),
+            _ if !self.list.contains(&self.selected) => self.list.first().copied(),
+            _ => None,
+        };
+        if let Some(doc) = target.filter(|&d| d != self.selected) {
+            self.selected = doc;
+            self.open(doc);
         }
         self.list_offset = 0;
         self.sync();

@@ -225,6 +225,9 @@ pub struct App {
     pub mode: Mode,
     /// qari should exit.
     pub quit: bool,
+    /// A key has been pressed: the reader no longer chooses for the person
+    /// (the lone document's pane, the last document when the scan finds it).
+    acted: bool,
     /// qari should suspend (the event loop does it, and clears this).
     pub suspend: bool,
     /// The list pane sits on the right (right-to-left screen).
@@ -327,6 +330,7 @@ impl App {
             list_offset: 0,
             mode: Mode::Browse,
             quit: false,
+            acted: false,
             suspend: false,
             list_right,
             one_pane: false,
@@ -369,6 +373,7 @@ impl App {
             searcher_documents: 0,
         };
         app.open_now(0);
+        app.read_a_lone_document();
         app
     }
 

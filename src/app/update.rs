@@ -54,6 +54,7 @@ impl App {
         // scan no longer reopens the last document when it finds it.
         self.notice = None;
         self.reopen = None;
+        self.acted = true;
         match action {
             Action::Quit => self.quit = true,
             Action::Suspend => self.suspend = true,
