@@ -126,8 +126,30 @@ fn scrolling_pages_and_ends() {
     ch(&mut app, 'j');
     assert_eq!(app.anchor(), end, "no scrolling past the end");
     ch(&mut app, 'g');
-    assert_eq!(app.position.percent, 0);
+    assert!(app.position.percent < 100 / 3, "{:?}", app.position);
     assert_eq!(app.position.paragraph, 1);
+}
+
+/// The percentage moves smoothly: one line up from the end takes it just
+/// under 100, not to where the top line is (it jumped from 100 to 50 in a
+/// short document), and it only grows while paging down.
+#[test]
+fn the_percentage_moves_a_line_at_a_time() {
+    let mut app = app(100, 30);
+    key(&mut app, KeyCode::Enter);
+    ch(&mut app, 'G');
+    assert_eq!(app.position.percent, 100);
+    ch(&mut app, 'k');
+    let up = app.position.percent;
+    assert!((90..100).contains(&up), "one line up from the end: {up}%");
+    ch(&mut app, 'g');
+    let mut last = app.position.percent;
+    for _ in 0..20 {
+        ch(&mut app, 'j');
+        let now = app.position.percent;
+        assert!(now >= last && now - last <= 10, "{last}% then {now}%");
+        last = now;
+    }
 }
 
 #[test]

@@ -105,7 +105,8 @@ pub enum Focus {
 /// What the status bar reports about the reading position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Position {
-    /// How far through the document the top line is, 0–100 (100 at the end).
+    /// How much of the document lies above the bottom of the pane, 0–100
+    /// (100 when its end is on screen).
     pub percent: u8,
     /// The top paragraph, counted from 1.
     pub paragraph: usize,

@@ -51,10 +51,22 @@ impl App {
             let anchor = reader.anchor;
             let at_end = reader.at_end(height);
             let len = reader.text.len();
+            // As in less: how much of the text lies above the bottom of the
+            // pane. It moves a line's worth at a time, and 100 means the
+            // end is on screen.
+            let bottom = self.rows.iter().rev().find_map(|row| match row {
+                Row::Line {
+                    start,
+                    layout,
+                    line,
+                    ..
+                } => layout.line(*line).map(|l| start + l.source().end),
+                Row::Gap => None,
+            });
             let percent = if at_end || len == 0 {
                 100
             } else {
-                ((anchor.start + anchor.offset) * 100 / len).min(99) as u8
+                (bottom.unwrap_or(anchor.start) * 100 / len).min(99) as u8
             };
             // Counted once the index is built; until then, estimated from
             // the byte offset and the units of the text's start.
