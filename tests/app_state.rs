@@ -692,3 +692,29 @@ fn a_lone_document_opens_in_the_reading_pane() {
     // With more documents, the list comes first.
     assert_eq!(self::app(80, 20).focus, Focus::List);
 }
+
+/// Plain text gets no invented headings: the verses of a poem are not bold;
+/// a short title before a paragraph is.
+#[test]
+fn only_strong_evidence_makes_a_heading() {
+    let poem = "قفا نبك من ذكرى حبيب ومنزل\nبسقط اللوى بين الدخول فحومل\n\
+                فتوضح فالمقراة لم يعف رسمها\nلما نسجتها من جنوب وشمأل\n";
+    let prose = "عنوان قصير\nهذه فقرة طويلة من النص الجاري فيها كلمات كثيرة تكفي لتقرأ \
+                 نصا لا سطرا قصيرا ولا عنوانا ولا بيتا من الشعر في أي حال من الأحوال.\n";
+    let library = Library::from_documents(vec![
+        Document::new("poem.txt", poem.into()),
+        Document::new("prose.txt", prose.into()),
+    ]);
+    let mut app = App::new(library, None, LayoutOptions::default());
+    app.resize(100, 30);
+    let headings = |app: &App| {
+        app.rows
+            .iter()
+            .filter(|r| matches!(r, Row::Line { heading: true, .. }))
+            .count()
+    };
+    assert_eq!(headings(&app), 0, "no verse is a heading");
+    ch(&mut app, 'j');
+    assert_eq!(app.open_document(), Some(1));
+    assert_eq!(headings(&app), 1, "the title before the paragraph is");
+}

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use crate::library::is_heading_like;
+use crate::library::is_heading;
 use crate::library::text::Text;
 use crate::text::units::Unit;
 use crate::text::{Layout, LayoutOptions};
@@ -167,8 +167,17 @@ impl Reader {
         let options = &self.options;
         self.cache.entry(unit.start).or_insert_with(|| {
             let paragraph = text.unit_text(unit);
+            let units = text.units();
+            let neighbour = |u: Option<Unit>| u.map(|u| text.unit_text(&u));
+            let heading = !unit.continues
+                && is_heading(
+                    neighbour(units.previous(unit)).as_deref(),
+                    &paragraph,
+                    unit.gap_before,
+                    neighbour(units.next(unit)).as_deref(),
+                );
             Laid {
-                heading: !unit.continues && is_heading_like(&paragraph),
+                heading,
                 layout: Rc::new(Layout::new(&paragraph, options)),
                 next: None,
             }

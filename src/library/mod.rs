@@ -135,6 +135,35 @@ pub fn is_heading_like(line: &str) -> bool {
         && !line.ends_with(['.', '!', '?', '؟', '۔', '…', ',', '،', ':', '؛', ';'])
 }
 
+/// Words a paragraph needs to read as running text, not as a short line.
+const PROSE_WORDS: usize = 20;
+
+/// Whether a paragraph reads as running text: long, not a short line.
+fn is_prose(paragraph: &str) -> bool {
+    paragraph.split_whitespace().nth(PROSE_WORDS - 1).is_some()
+}
+
+/// Whether a line of plain text is shown as a heading. Plain text has no
+/// markup, so only strong evidence counts: a short heading-like line that
+/// starts with a letter or a digit (not markup such as `<div>`), followed
+/// by running text, and with running text, a blank line or the start of
+/// the document before it. The verses of a poem, a list of short lines or
+/// the tag lines of HTML are not headings: no line among short lines is.
+pub fn is_heading(
+    before: Option<&str>,
+    line: &str,
+    blank_before: bool,
+    after: Option<&str>,
+) -> bool {
+    let starts_like_words = line
+        .trim_start()
+        .chars()
+        .next()
+        .is_some_and(char::is_alphanumeric);
+    let set_apart = blank_before || before.is_none_or(is_prose);
+    starts_like_words && is_heading_like(line) && set_apart && after.is_some_and(is_prose)
+}
+
 /// The first sentence of a paragraph, cut at a word boundary if long.
 fn first_sentence(paragraph: &str) -> String {
     let paragraph = paragraph.trim();
@@ -509,6 +538,46 @@ fn display_name(root: &Path, path: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    const PROSE: &str = "هذه فقرة طويلة من النص الجاري فيها كلمات كثيرة تكفي لتقرأ نصا لا سطرا \
+                         قصيرا ولا عنوانا ولا بيتا من الشعر في أي حال من الأحوال.";
+
+    #[test]
+    fn a_heading_needs_running_text_after_it() {
+        // A title at the start, followed by a paragraph.
+        assert!(is_heading(None, "لمحة عامة", false, Some(PROSE)));
+        // A subheading between two paragraphs, or after a blank line.
+        assert!(is_heading(
+            Some(PROSE),
+            "تنسيق أمريكي إيطالي",
+            false,
+            Some(PROSE)
+        ));
+        assert!(is_heading(Some("سطر قصير"), "فصل ثان", true, Some(PROSE)));
+        // Nothing follows, or a short line follows: not a heading.
+        assert!(!is_heading(Some(PROSE), "في الختام", true, None));
+        assert!(!is_heading(None, "لمحة عامة", false, Some("سطر قصير")));
+    }
+
+    #[test]
+    fn verses_lists_and_markup_are_not_headings() {
+        let verses = ["قفا نبك من ذكرى حبيب ومنزل", "بسقط اللوى بين الدخول فحومل"];
+        // The verses of a poem: short lines among short lines.
+        assert!(!is_heading(None, verses[0], false, Some(verses[1])));
+        // The last of several short lines, before a paragraph.
+        assert!(!is_heading(Some(verses[0]), verses[1], false, Some(PROSE)));
+        // HTML's tag lines.
+        assert!(!is_heading(
+            None,
+            "<div class=\"entry\">",
+            false,
+            Some(PROSE)
+        ));
+        assert!(!is_heading(Some(PROSE), "</div>", true, Some(PROSE)));
+        // A sentence is not a heading, however short.
+        assert!(!is_heading(None, "انتهى الاجتماع.", false, Some(PROSE)));
+    }
+
     use super::*;
 
     /// A document's paragraphs, and whether blank lines come before each.
