@@ -15,6 +15,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// per-line reordering into terminal cells. No terminal, no I/O.
 pub mod text;
 
+/// Reading files within bounds, without blocking on FIFOs or devices.
+pub mod fsread;
+
 /// Documents: finding and decoding files, paragraphs, titles.
 pub mod library;
 
