@@ -17,7 +17,7 @@ use chardetng::EncodingDetector;
 use encoding_rs::{Encoding, REPLACEMENT, UTF_8, UTF_16BE, UTF_16LE};
 
 /// How many bytes are looked at to tell a binary file (one with a NUL).
-const BINARY_PROBE: usize = 8 * 1024;
+pub const BINARY_PROBE: usize = 8 * 1024;
 
 /// How many bytes chardetng sees: a mebibyte of legacy Arabic is over a
 /// hundred thousand words, far more than its scores need to settle, and it
@@ -147,6 +147,22 @@ pub fn decode_slice(bytes: &[u8], forced: Option<&'static Encoding>) -> Decoded 
         text,
         encoding,
         had_invalid,
+    }
+}
+
+/// The length of `bytes` without a UTF-8 character cut short at their end
+/// (input read up to a limit may stop inside one): their whole length when
+/// they end with a complete character, or with bytes that are not UTF-8.
+pub fn complete_utf8_len(bytes: &[u8]) -> usize {
+    let from = bytes.len().saturating_sub(4);
+    // The last byte that is not a continuation byte starts the last character.
+    let Some(start) = bytes[from..].iter().rposition(|&b| b & 0xC0 != 0x80) else {
+        return bytes.len();
+    };
+    let start = from + start;
+    match std::str::from_utf8(&bytes[start..]) {
+        Err(e) if e.error_len().is_none() => start,
+        _ => bytes.len(),
     }
 }
 
@@ -536,6 +552,22 @@ mod tests {
             let sliced = decode_slice(&bytes, None);
             assert_eq!((sliced.text, sliced.encoding), (owned.text, owned.encoding));
         }
+    }
+
+    #[test]
+    fn a_character_cut_at_the_end_is_found() {
+        let text = "سطر a";
+        assert_eq!(complete_utf8_len(text.as_bytes()), text.len());
+        assert_eq!(complete_utf8_len(&text.as_bytes()[..1]), 0);
+        assert_eq!(complete_utf8_len(&text.as_bytes()[..3]), 2);
+        assert_eq!(complete_utf8_len(&"😀".as_bytes()[..3]), 0);
+        assert_eq!(complete_utf8_len(b""), 0);
+        assert_eq!(
+            complete_utf8_len(b"a\xB3\xB3"),
+            3,
+            "not UTF-8: left as it is"
+        );
+        assert_eq!(complete_utf8_len(b"\xD8\xB3\xD8"), 2);
     }
 
     #[test]
