@@ -15,6 +15,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::fsread::{self, ReadLimitError};
 use crate::text::sanitize::{ITEM_MAX, one_line, quote, quote_path};
 
 /// How the screen is mirrored.
@@ -162,13 +163,22 @@ fn default_path_from(
         .map(|dir| dir.join("qari").join("config.toml"))
 }
 
+/// The largest config file qari reads: a config is a few lines, and a file
+/// larger than this is something else (a link to a device, a log).
+pub const CONFIG_LIMIT: u64 = 1 << 20;
+
 /// Reads and parses a config file. A missing file is `Ok(None)` unless it was
 /// named explicitly (`explicit`, from `--config PATH`), when it is an error.
+/// Anything but a regular file of at most [`CONFIG_LIMIT`] bytes is an
+/// error, found without waiting: a FIFO is not opened, a device not read.
 pub fn load(path: &Path, explicit: bool) -> Result<Option<Config>, ConfigError> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match fsread::read_limited(path, CONFIG_LIMIT) {
         Ok(bytes) => bytes,
-        Err(err) if err.kind() == io::ErrorKind::NotFound && !explicit => return Ok(None),
-        Err(err) => return Err(whole_file_error(path, read_failure(&err))),
+        Err(ReadLimitError::Io(err)) if err.kind() == io::ErrorKind::NotFound && !explicit => {
+            return Ok(None);
+        }
+        Err(ReadLimitError::Io(err)) => return Err(whole_file_error(path, read_failure(&err))),
+        Err(err) => return Err(whole_file_error(path, err.to_string())),
     };
     let text = String::from_utf8(bytes)
         .map_err(|_| whole_file_error(path, "not UTF-8 text".to_owned()))?;
@@ -209,7 +219,6 @@ fn read_failure(err: &io::Error) -> String {
     match err.kind() {
         io::ErrorKind::NotFound => "no such file".to_owned(),
         io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        io::ErrorKind::IsADirectory => "is a directory, not a file".to_owned(),
         _ => format!("cannot read: {err}"),
     }
 }
@@ -630,6 +639,36 @@ mod tests {
             let err = result.expect_err("a directory is not a file");
             assert_eq!((err.line, err.column), (None, None));
             assert!(err.message.contains("directory"), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn fifos_devices_and_large_files_are_refused_at_once() {
+        let dir = scratch_dir("special");
+        let fifo = dir.join("config.toml");
+        let name = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).expect("a path");
+        // SAFETY: mkfifo reads a NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let large = dir.join("large.toml");
+        std::fs::write(&large, "# \n".repeat(CONFIG_LIMIT as usize)).expect("a large file");
+        let zero = dir.join("zero.toml");
+        std::os::unix::fs::symlink("/dev/zero", &zero).expect("a link");
+        let results = [
+            (
+                load(&fifo, false),
+                "is a FIFO (named pipe), not a regular file",
+            ),
+            (
+                load(&zero, true),
+                "is a character device, not a regular file",
+            ),
+            (load(&large, true), "is larger than 1 MiB"),
+        ];
+        let _ = std::fs::remove_dir_all(&dir);
+        for (result, message) in results {
+            let err = result.expect_err("not a config file");
+            assert_eq!((err.line, err.column), (None, None));
+            assert_eq!(err.message, message);
         }
     }
 

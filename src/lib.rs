@@ -19,6 +19,9 @@ pub mod text;
 /// work, newest request first.
 pub mod work;
 
+/// Reading files within bounds, without blocking on FIFOs or devices.
+pub mod fsread;
+
 /// Documents: finding and decoding files, paragraphs, titles.
 pub mod library;
 

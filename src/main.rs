@@ -12,9 +12,9 @@ use qari::app::{App, TerminalNote};
 use qari::config::{
     self, BidiSetting, Config, HarakatSetting, LayoutSetting, ShapeSetting, ThemeName,
 };
-use qari::library::decode::{decode, encoding_for_label};
+use qari::library::decode::encoding_for_label;
 use qari::library::{Library, path_problem};
-use qari::render::{RenderOptions, render_document};
+use qari::render::{RenderError, RenderOptions, STREAM_LINE_LIMIT, render_input};
 use qari::settings::{Overrides, Settings, resolve};
 use qari::state::Store;
 use qari::term::detect::{self, BidiMode, Detection, Known, LocalSettings};
@@ -138,13 +138,22 @@ fn terminal_width() -> usize {
     80
 }
 
-fn read_input(path: &PathBuf) -> io::Result<Vec<u8>> {
+/// Opens an input of `qari render`: a file (whatever it is, so that
+/// `qari render <(cmd)` works), or standard input for `-`. Returns it with
+/// whether it is a stream (not a regular file), which may never end.
+fn open_input(path: &PathBuf) -> io::Result<(Box<dyn Read>, bool)> {
     if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        io::stdin().lock().read_to_end(&mut bytes)?;
-        Ok(bytes)
+        let stdin = io::stdin();
+        // What standard input is, from a copy of its descriptor.
+        let regular = std::os::fd::AsFd::as_fd(&stdin)
+            .try_clone_to_owned()
+            .and_then(|fd| std::fs::File::from(fd).metadata())
+            .is_ok_and(|meta| meta.is_file());
+        Ok((Box::new(stdin.lock()), !regular))
     } else {
-        std::fs::read(path)
+        let file = std::fs::File::open(path)?;
+        let regular = file.metadata()?.is_file();
+        Ok((Box::new(file), !regular))
     }
 }
 
@@ -187,27 +196,29 @@ fn render(args: RenderArgs) -> ExitCode {
     let mut failed = false;
     for path in &files {
         let name = quote_path(path);
-        let bytes = match read_input(path) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                let _ = out.flush();
-                report(&format!("qari: cannot read {name}: {e}"));
-                failed = true;
-                continue;
-            }
-        };
-        let decoded = decode(bytes, forced);
-        if decoded.had_invalid {
-            let _ = out.flush();
+        let mut warn = |encoding: &'static encoding_rs::Encoding| {
             report(&format!(
                 "qari: warning: {name} is not valid {}; invalid bytes are shown as U+FFFD",
-                decoded.encoding.name()
+                encoding.name()
             ));
-        }
-        let result = render_document(&decoded.text, &options, &mut out);
-        if let Err(e) = result {
-            return write_error(&e);
-        }
+        };
+        let result = open_input(path)
+            .map_err(RenderError::Read)
+            .and_then(|(mut input, stream)| {
+                render_input(&mut input, stream, forced, &options, &mut out, &mut warn)
+            });
+        let problem = match result {
+            Ok(()) => continue,
+            Err(RenderError::Write(e)) => return write_error(&e),
+            Err(RenderError::Read(e)) => format!("cannot read {name}: {e}"),
+            Err(RenderError::EndlessLine) => format!(
+                "stopped reading {name}: no line ending in {} of text",
+                qari::fsread::size(STREAM_LINE_LIMIT as u64)
+            ),
+        };
+        let _ = out.flush();
+        report(&format!("qari: {problem}"));
+        failed = true;
     }
     if let Err(e) = out.flush() {
         return write_error(&e);

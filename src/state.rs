@@ -68,6 +68,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::fsread::{self, ReadLimitError};
 use crate::text::sanitize::{one_line, quote_path};
 
 /// The format version written in the file's `version` field.
@@ -719,62 +720,20 @@ fn read(file: &Path) -> Result<Option<Data>, ReadError> {
             ));
         }
     }
-    let meta = fs::metadata(file).map_err(ReadError::Io)?;
-    if !meta.is_file() {
-        return Err(refuse(format!("it is {}, not a file", kind_of(&meta))));
-    }
-    if meta.permissions().mode() & 0o200 == 0 {
+    let bytes = match fsread::read_limited(file, MAX_FILE) {
+        Ok(bytes) => bytes,
+        Err(ReadLimitError::Io(e)) => return Err(ReadError::Io(e)),
+        Err(e) => return Err(refuse(format!("it {e}"))),
+    };
+    let writable = fs::metadata(file).is_ok_and(|m| m.permissions().mode() & 0o200 != 0);
+    if !writable {
         return Err(refuse(
             "it is read-only; make it writable for qari to keep places".into(),
         ));
     }
-    let bytes = read_at_most(file, MAX_FILE).map_err(ReadError::Io)?;
     let text =
         String::from_utf8(bytes).map_err(|_| ReadError::Corrupt("it is not UTF-8".into()))?;
     parse(&text).map(Some)
-}
-
-/// Names what a path that is not a regular file is.
-fn kind_of(meta: &fs::Metadata) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    let t = meta.file_type();
-    if t.is_dir() {
-        "a folder"
-    } else if t.is_fifo() {
-        "a FIFO"
-    } else if t.is_char_device() || t.is_block_device() {
-        "a device"
-    } else if t.is_socket() {
-        "a socket"
-    } else {
-        "not a regular file"
-    }
-}
-
-/// Reads a regular file of at most `limit` bytes, opened without blocking
-/// (a FIFO put in its place between the check and the open does not hang).
-fn read_at_most(file: &Path, limit: u64) -> io::Result<Vec<u8>> {
-    use std::io::Read;
-    let opened = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(file)?;
-    let meta = opened.metadata()?;
-    if !meta.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("it is {}, not a file", kind_of(&meta)),
-        ));
-    }
-    let mut bytes = Vec::new();
-    opened.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("it is larger than {} MiB", limit >> 20),
-        ));
-    }
-    Ok(bytes)
 }
 
 /// Reads the state file, renaming it aside if it is not valid state; the
@@ -2029,7 +1988,10 @@ mod tests {
             message.contains(&dir.file().display().to_string()),
             "{message}"
         );
-        assert!(message.ends_with("it is a folder, not a file"), "{message}");
+        assert!(
+            message.ends_with("it is a directory, not a regular file"),
+            "{message}"
+        );
         assert!(store.unsaved().is_some(), "changes kept for the next try");
     }
 
@@ -2116,7 +2078,6 @@ mod tests {
         std::os::unix::fs::symlink("/dev/zero", dir.file()).expect("link");
         let (_, warning) = Store::open(Some(dir.0.clone()));
         assert!(warning.expect("a warning").contains("symbolic link"));
-        assert!(read_at_most(Path::new("/dev/zero"), MAX_FILE).is_err());
         assert!(started.elapsed() < Duration::from_secs(5));
     }
 }

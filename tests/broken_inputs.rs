@@ -7,8 +7,10 @@
 
 mod common;
 
+use std::io::Write as _;
 use std::path::Path;
-use std::process::Output;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use qari::app::App;
@@ -19,6 +21,7 @@ use ratatui::backend::TestBackend;
 use unicode_width::UnicodeWidthStr;
 
 use common::fixtures::{Fixtures, PROSE, hostile_library};
+use common::pty::{Pty, escaped};
 
 /// A fresh copy of the fixtures for one test.
 fn fixtures(name: &str) -> Fixtures {
@@ -295,4 +298,57 @@ fn the_reader_shows_encodings_errors_empty_files_and_long_lines() {
     assert!(shown[29].contains("100% ¶ "), "{}", shown[29]);
     press(&mut app, KeyCode::Char('g'));
     assert_eq!(app.anchor().map(|a| (a.start, a.offset)), Some((0, 0)));
+}
+
+/// The address space the reader gets when its standard input never ends:
+/// it reads at most 256 MiB of it (and needs about twice that while it
+/// does), while holding all it could read would need more than this.
+const READER_MEMORY: u64 = 1 << 30;
+
+/// Starts the reader on standard input (`qari -`) within [`READER_MEMORY`].
+fn reader_on_stdin(stdin: Stdio) -> Pty {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_qari"));
+    command.arg("-");
+    common::limit_address_space(&mut command, READER_MEMORY);
+    Pty::spawn_with_stdin(command, 100, 30, Some(stdin)).expect("qari in a pseudo-terminal")
+}
+
+/// Quits the reader and checks that it ended well.
+fn quit(mut pty: Pty) {
+    pty.send(b"q");
+    let status = pty.wait_exit(Duration::from_secs(20));
+    let output = pty.output();
+    let tail = &output[output.len().saturating_sub(2000)..];
+    let status = status.unwrap_or_else(|e| panic!("{e}: {}", escaped(tail)));
+    assert!(status.success(), "{status:?}: {}", escaped(tail));
+}
+
+#[test]
+fn zeros_on_standard_input_are_left_out_at_once() {
+    // Binary from its first 8 KB, so the rest of /dev/zero is not read, and
+    // the status bar says what was left out. (The wait is a guard against a
+    // hang, not a measure of speed.)
+    let zero = std::fs::File::open("/dev/zero").expect("/dev/zero");
+    let pty = reader_on_stdin(Stdio::from(zero));
+    pty.wait_for_after(0, "1 binary file left out", Duration::from_secs(30));
+    quit(pty);
+}
+
+#[test]
+fn endless_text_on_standard_input_is_cut_with_a_notice() {
+    // Text that never ends (`yes`): its first 256 MiB are shown, and the
+    // status bar says that was all.
+    let (pipe, mut input) = std::io::pipe().expect("a pipe");
+    let feeder = std::thread::spawn(move || {
+        let block = "سطر لا ينتهي من نص يأتي بلا توقف\n".repeat(2000);
+        while input.write_all(block.as_bytes()).is_ok() {}
+    });
+    let pty = reader_on_stdin(Stdio::from(pipe));
+    pty.wait_for_after(0, "only the first 256 MiB read", Duration::from_secs(60));
+    // Its first word, "سطر", shaped and in visual order: the text is shown.
+    pty.wait_for_after(0, "\u{FEAE}\u{FEC4}\u{FEB3}", Duration::from_secs(10));
+    quit(pty);
+    feeder
+        .join()
+        .expect("the feeder ends when the reader stops reading");
 }

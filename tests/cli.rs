@@ -2,8 +2,11 @@
 //! invalid one prints), `--check-terminal`, and bad option values. Each run
 //! gets config and state folders of its own.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 struct Home(PathBuf);
 
@@ -23,6 +26,11 @@ impl Home {
 
     /// Runs qari with stdout and stderr piped (not a terminal).
     fn qari(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        self.command(args, env).output().expect("run qari")
+    }
+
+    /// The command that runs qari in this home, stdout and stderr piped.
+    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_qari"));
         command
             .args(args)
@@ -50,7 +58,7 @@ impl Home {
         for (name, value) in env {
             command.env(name, value);
         }
-        command.output().expect("run qari")
+        command
     }
 }
 
@@ -83,6 +91,38 @@ fn an_invalid_config_names_the_file_line_and_column_and_exits_2() {
     let out = home.qari(&["--config", &missing.to_string_lossy()], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("nowhere.toml"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_config_that_is_a_fifo_or_a_device_is_refused_at_once() {
+    // A FIFO nobody writes would block the open; /dev/zero never ends. Each
+    // is named and refused like an invalid file, without waiting on it or
+    // reading it (the memory limit stops a run that would read it all).
+    let home = Home::new("special");
+    let fifo = home.0.join("fifo.toml");
+    let name = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).expect("a path");
+    // SAFETY: mkfifo reads a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+    let zero = home.0.join("zero.toml");
+    std::os::unix::fs::symlink("/dev/zero", &zero).expect("a link to /dev/zero");
+    for (path, what) in [
+        (&fifo, "is a FIFO (named pipe), not a regular file"),
+        (&zero, "is a character device, not a regular file"),
+    ] {
+        let path = path.to_string_lossy();
+        let mut command = home.command(&["--config", &path], &[]);
+        common::limit_address_space(&mut command, 384 << 20);
+        let mut child = command.spawn().expect("run qari");
+        let status = common::wait_within(&mut child, Duration::from_secs(10))
+            .unwrap_or_else(|| panic!("qari --config {path} did not end (killed)"));
+        let mut message = String::new();
+        let _ = child
+            .stderr
+            .take()
+            .map(|mut e| std::io::Read::read_to_string(&mut e, &mut message));
+        assert_eq!(status.code(), Some(2), "{message}");
+        assert_eq!(message, format!("qari: {path}: {what}\n"));
+    }
 }
 
 #[test]
@@ -220,7 +260,8 @@ fn a_missing_path_is_named_with_its_bidi_controls_shown() {
 #[test]
 fn a_huge_unknown_config_key_is_cut_short() {
     let home = Home::new("hugekey");
-    let key = "k".repeat(1 << 20);
+    // Half a MiB: under the 1 MiB a config may hold.
+    let key = "k".repeat(1 << 19);
     let path = home.config(&format!("theme = \"dark\"\n  {key} = 1\n"));
     let out = home.qari(&[], &[]);
     assert_eq!(out.status.code(), Some(2));

@@ -10,14 +10,15 @@ use std::path::Path;
 const ALLOWED: &[(&str, &[&str])] = &[
     ("text", &[]),
     ("work", &[]),
-    ("state", &["text"]),
-    ("library", &["text", "work", "state"]),
+    ("fsread", &[]),
+    ("state", &["text", "fsread"]),
+    ("library", &["text", "work", "fsread", "state"]),
     ("search", &["text", "work", "library"]),
     (
         "app",
         &["text", "work", "state", "library", "search", "config"],
     ),
-    ("ui", &["text", "library", "app", "config"]),
+    ("ui", &["text", "fsread", "library", "app", "config"]),
     ("tui", &["app", "term", "ui"]),
 ];
 

@@ -3,8 +3,12 @@
 
 mod common;
 
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use unicode_width::UnicodeWidthStr;
 
@@ -213,4 +217,111 @@ fn bad_width_is_a_usage_error() {
     let out = qari(&["render", "--width", "0"], Some(b"x\n"));
     assert_eq!(out.status.code(), Some(2));
     assert!(!out.stderr.is_empty());
+}
+
+/// The address space `qari render` gets in the tests of endless input: a
+/// run holds at most 64 MiB of input (and needs about twice that with what
+/// it decodes and lays out), while holding all of what it reads would need
+/// more than this before long.
+const MEMORY_LIMIT: u64 = 384 << 20;
+
+/// Starts `qari render ARGS` within [`MEMORY_LIMIT`], standard input from
+/// `stdin`, standard output and error piped.
+fn render_within_memory(args: &[&str], stdin: Stdio) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_qari"));
+    command
+        .arg("render")
+        .args(args)
+        .env_remove("COLUMNS")
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    common::limit_address_space(&mut command, MEMORY_LIMIT);
+    command.spawn().expect("run qari render")
+}
+
+#[test]
+fn an_endless_device_stops_with_a_message_instead_of_filling_memory() {
+    let dir = TempDir::new("endless");
+    let link = dir.0.join("zero-link");
+    std::os::unix::fs::symlink("/dev/zero", &link).expect("a link to /dev/zero");
+    let link = link.to_string_lossy().into_owned();
+    let zero = || Stdio::from(std::fs::File::open("/dev/zero").expect("/dev/zero"));
+    for (args, stdin, name) in [
+        (vec!["/dev/zero"], Stdio::null(), "/dev/zero"),
+        (vec![link.as_str()], Stdio::null(), "zero-link"),
+        (vec!["-"], zero(), "-"),
+    ] {
+        let mut child = render_within_memory(&args, stdin);
+        let status = common::wait_within(&mut child, Duration::from_secs(60))
+            .unwrap_or_else(|| panic!("qari render {args:?} did not end (killed)"));
+        let mut stdout = Vec::new();
+        let mut stderr = String::new();
+        let _ = child.stdout.take().map(|mut o| o.read_to_end(&mut stdout));
+        let _ = child
+            .stderr
+            .take()
+            .map(|mut e| e.read_to_string(&mut stderr));
+        assert_eq!(status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("qari: stopped reading ")
+                && stderr.contains(name)
+                && stderr.contains("no line ending in 64 MiB"),
+            "{args:?}: the message names the input and the limit: {stderr}"
+        );
+        assert!(stdout.is_empty(), "{args:?}: no line of it is printed");
+    }
+}
+
+#[test]
+fn an_endless_stream_of_lines_prints_as_it_comes_in_bounded_memory() {
+    // `yes` with an Arabic line: more input than the process may hold is
+    // fed, and its lines keep coming out.
+    let line = "كان الصباح هادئا في المدينة القديمة، والشمس تشرق ببطء فوق\n";
+    let mut child = render_within_memory(&["--width", "100", "-"], Stdio::piped());
+    let mut input = child.stdin.take().expect("stdin");
+    let fed = Arc::new(AtomicU64::new(0));
+    let feeder = {
+        let fed = Arc::clone(&fed);
+        let block = line.repeat(64 * 1024 / line.len());
+        std::thread::spawn(move || {
+            while input.write_all(block.as_bytes()).is_ok() {
+                fed.fetch_add(block.len() as u64, Ordering::Relaxed);
+            }
+        })
+    };
+    let mut output = child.stdout.take().expect("stdout");
+    let mut first = Vec::new();
+    let mut printed = 0u64;
+    let mut buffer = vec![0u8; 1 << 20];
+    while fed.load(Ordering::Relaxed) < MEMORY_LIMIT + (64 << 20) {
+        match output.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                if first.len() < 4096 {
+                    first.extend_from_slice(&buffer[..n.min(4096)]);
+                }
+                printed += n as u64;
+            }
+        }
+    }
+    let running = matches!(child.try_wait(), Ok(None));
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = feeder.join();
+    let mut stderr = String::new();
+    let _ = child
+        .stderr
+        .take()
+        .map(|mut e| e.read_to_string(&mut stderr));
+    let fed = fed.load(Ordering::Relaxed);
+    assert!(
+        running,
+        "qari render ended after {fed} bytes in and {printed} out: {stderr}"
+    );
+    assert!(printed > fed / 2, "{printed} bytes printed of {fed} read");
+    // What comes out is the line laid out, over and over.
+    let one = stdout(&qari(&["render", "--width", "100"], Some(line.as_bytes())));
+    let first = String::from_utf8_lossy(&first);
+    assert!(first.starts_with(&one.repeat(3)), "{first:?}");
 }

@@ -17,7 +17,7 @@ use chardetng::EncodingDetector;
 use encoding_rs::{Encoding, REPLACEMENT, UTF_8, UTF_16BE, UTF_16LE};
 
 /// How many bytes are looked at to tell a binary file (one with a NUL).
-const BINARY_PROBE: usize = 8 * 1024;
+pub const BINARY_PROBE: usize = 8 * 1024;
 
 /// How many bytes chardetng sees: a mebibyte of legacy Arabic is over a
 /// hundred thousand words, far more than its scores need to settle, and it
@@ -147,6 +147,98 @@ pub fn decode_slice(bytes: &[u8], forced: Option<&'static Encoding>) -> Decoded 
         text,
         encoding,
         had_invalid,
+    }
+}
+
+/// The length of `bytes` without a UTF-8 character cut short at their end
+/// (input read up to a limit may stop inside one): their whole length when
+/// they end with a complete character, or with bytes that are not UTF-8.
+pub fn complete_utf8_len(bytes: &[u8]) -> usize {
+    let from = bytes.len().saturating_sub(4);
+    // The last byte that is not a continuation byte starts the last character.
+    let Some(start) = bytes[from..].iter().rposition(|&b| b & 0xC0 != 0x80) else {
+        return bytes.len();
+    };
+    let start = from + start;
+    match std::str::from_utf8(&bytes[start..]) {
+        Err(e) if e.error_len().is_none() => start,
+        _ => bytes.len(),
+    }
+}
+
+/// A decoder for input too long to hold whole, read a piece at a time. The
+/// encoding is chosen from the input's start as [`decode`] chooses it from
+/// a whole input (forced; a BOM; UTF-8, intact or mostly so; chardetng's
+/// guess), and each piece is decoded as `decode` would decode it in place:
+/// an encoding_rs decoder keeps what a piece ends in the middle of.
+#[derive(Debug)]
+pub struct StreamDecoder {
+    decoder: encoding_rs::Decoder,
+    /// The encoding chosen.
+    pub encoding: &'static Encoding,
+    /// Bytes of byte order mark still to skip.
+    bom: usize,
+}
+
+impl StreamDecoder {
+    /// A decoder for input that starts with `head` (the first piece, to be
+    /// decoded next); `forced` wins.
+    pub fn new(head: &[u8], forced: Option<&'static Encoding>) -> StreamDecoder {
+        let encoding = forced
+            .or_else(|| Encoding::for_bom(head).map(|(e, _)| e))
+            .unwrap_or_else(|| {
+                let head = &head[..complete_utf8_len(head)];
+                if simdutf8::basic::from_utf8(head).is_ok() || mostly_utf8(head) {
+                    UTF_8
+                } else {
+                    guess(head)
+                }
+            });
+        let bom = match Encoding::for_bom(head) {
+            Some((named, len)) if named == encoding => len,
+            _ => 0,
+        };
+        StreamDecoder {
+            decoder: encoding.new_decoder_without_bom_handling(),
+            encoding,
+            bom,
+        }
+    }
+
+    /// Appends the text of the next piece of input to `text`; `last` when
+    /// the input ends with it. Returns whether some bytes were malformed
+    /// (now U+FFFD).
+    pub fn decode(&mut self, bytes: &[u8], last: bool, text: &mut String) -> bool {
+        let skip = self.bom.min(bytes.len());
+        self.bom -= skip;
+        let mut rest = &bytes[skip..];
+        let mut had_invalid = false;
+        // Room for the likely text at once (UTF-8 is as long as its bytes,
+        // Arabic in a legacy encoding twice as long), rather than as it
+        // grows in steps that each leave a copy behind; the room encoding_rs
+        // asks for the worst case, three bytes per byte, is only asked for
+        // a piece at a time.
+        const PIECE: usize = 1 << 20;
+        let per_byte = if self.encoding == UTF_8 { 1 } else { 2 };
+        let worst_piece = self.decoder.max_utf8_buffer_length(PIECE).unwrap_or(0);
+        text.reserve(
+            rest.len()
+                .saturating_mul(per_byte)
+                .saturating_add(worst_piece),
+        );
+        loop {
+            let piece = &rest[..rest.len().min(PIECE)];
+            let all = piece.len() == rest.len();
+            if let Some(room) = self.decoder.max_utf8_buffer_length(piece.len()) {
+                text.reserve(room);
+            }
+            let (result, read, invalid) = self.decoder.decode_to_string(piece, text, last && all);
+            had_invalid |= invalid;
+            rest = &rest[read..];
+            if rest.is_empty() && result == encoding_rs::CoderResult::InputEmpty {
+                return had_invalid;
+            }
+        }
     }
 }
 
@@ -537,6 +629,55 @@ mod tests {
             let sliced = decode_slice(&bytes, None);
             assert_eq!((sliced.text, sliced.encoding), (owned.text, owned.encoding));
         }
+    }
+
+    #[test]
+    fn a_stream_decoded_piece_by_piece_reads_as_the_whole_input() {
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(PROSE.as_bytes());
+        let mut damaged = PROSE.as_bytes().to_vec();
+        damaged.insert(7, 0xFF);
+        let inputs = [
+            (bom, None),
+            (damaged, None),
+            (utf16(PROSE, true), None),
+            (utf16(PROSE, false), None),
+            (legacy(WINDOWS_1256, PROSE), None),
+            (legacy(ISO_8859_6, PROSE), Some(ISO_8859_6)),
+            (PROSE.as_bytes().to_vec(), Some(WINDOWS_1256)),
+        ];
+        for (bytes, forced) in inputs {
+            let whole = decode(bytes.clone(), forced);
+            for piece in [1, 2, 3, 5, 64, bytes.len()] {
+                let mut decoder = StreamDecoder::new(&bytes, forced);
+                let mut text = String::new();
+                let mut had_invalid = false;
+                let pieces: Vec<&[u8]> = bytes.chunks(piece).collect();
+                for (i, chunk) in pieces.iter().enumerate() {
+                    had_invalid |= decoder.decode(chunk, i + 1 == pieces.len(), &mut text);
+                }
+                let what = format!("{} in pieces of {piece}", whole.encoding.name());
+                assert_eq!(decoder.encoding, whole.encoding, "{what}");
+                assert_eq!(text, whole.text, "{what}");
+                assert_eq!(had_invalid, whole.had_invalid, "{what}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_character_cut_at_the_end_is_found() {
+        let text = "سطر a";
+        assert_eq!(complete_utf8_len(text.as_bytes()), text.len());
+        assert_eq!(complete_utf8_len(&text.as_bytes()[..1]), 0);
+        assert_eq!(complete_utf8_len(&text.as_bytes()[..3]), 2);
+        assert_eq!(complete_utf8_len(&"😀".as_bytes()[..3]), 0);
+        assert_eq!(complete_utf8_len(b""), 0);
+        assert_eq!(
+            complete_utf8_len(b"a\xB3\xB3"),
+            3,
+            "not UTF-8: left as it is"
+        );
+        assert_eq!(complete_utf8_len(b"\xD8\xB3\xD8"), 2);
     }
 
     #[test]

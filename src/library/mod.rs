@@ -10,12 +10,12 @@ pub mod scan;
 pub mod text;
 
 use std::io::Read;
-
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use encoding_rs::{Encoding, UTF_8};
 
+use crate::fsread::{self, FileKind, ReadLimitError, Reading};
 use crate::state::DocKey;
 use crate::text::candidate::Candidate;
 use crate::text::units::Units;
@@ -28,6 +28,13 @@ use text::Text;
 /// with as much of its end, its key): scanning 100,000 files reads this
 /// much of each.
 const HEAD: usize = 8 * 1024;
+
+/// The most qari reads of a document into memory as it comes: standard
+/// input (`qari -`), which may never end (`yes`, a device), and a file that
+/// is not mapped. Of standard input the first this many bytes are shown,
+/// and the status bar says the rest was left; a file is refused. (A file
+/// mapped in place may be of any size.)
+pub const READ_LIMIT: u64 = 256 << 20;
 
 /// The documents bundled in the binary, shown when qari gets no path.
 const BUNDLED: &[(&str, &str)] = &[
@@ -90,6 +97,9 @@ pub struct Document {
     /// The file's size and modification time when it was read, to notice
     /// when it changes on disk.
     pub stamp: Option<FileStamp>,
+    /// Set when its input went on past this many bytes, which were all that
+    /// was read (standard input past [`READ_LIMIT`]).
+    pub cut_at: Option<u64>,
     /// A text that lives only in memory (bundled, stdin, handed over).
     resident: Option<Arc<Text>>,
 }
@@ -262,6 +272,7 @@ impl Document {
             size: bytes.len() as u64,
             hash,
             stamp: None,
+            cut_at: None,
             resident: Some(Arc::new(Text::from_string(
                 decoded.text,
                 decoded.encoding,
@@ -283,21 +294,15 @@ impl Document {
     /// What the list needs of a file, from its first and last 8 KB: `Err`
     /// says why it cannot be shown, `Ok(None)` that it is binary. Only
     /// regular files are read: a FIFO or a device could block the reader
-    /// forever or never end (a pipe is read with `-`).
+    /// forever or never end (a pipe is read with `-`), so neither is opened
+    /// ([`fsread::open_regular`]).
     pub fn load(
         name: String,
         path: &Path,
         forced: Option<&'static Encoding>,
     ) -> Result<Option<Document>, String> {
-        use std::io::{Read, Seek, SeekFrom};
-        let meta = std::fs::metadata(path).map_err(|e| error_text(&e))?;
-        if meta.is_dir() {
-            return Err("is a folder".to_string());
-        }
-        if !meta.is_file() {
-            return Err("not a regular file (read a pipe with `qari -`)".to_string());
-        }
-        let mut file = std::fs::File::open(path).map_err(|e| error_text(&e))?;
+        use std::io::{Seek, SeekFrom};
+        let (mut file, meta) = fsread::open_regular(path).map_err(|e| read_error_text(&e))?;
         let mut head = Vec::with_capacity(HEAD);
         (&mut file)
             .take(HEAD as u64)
@@ -307,11 +312,12 @@ impl Document {
             return Ok(None);
         }
         let size = meta.len();
-        // The last 8 KB (the whole file, when it is no longer than that).
+        // The last 8 KB (the whole file, when it is no longer than that;
+        // no more, should it grow meanwhile).
         let mut tail = Vec::new();
         if size > HEAD as u64 {
             file.seek(SeekFrom::Start(size - HEAD as u64))
-                .and_then(|_| file.read_to_end(&mut tail))
+                .and_then(|_| (&mut file).take(HEAD as u64).read_to_end(&mut tail))
                 .map_err(|e| error_text(&e))?;
         } else {
             tail = head.clone();
@@ -328,6 +334,7 @@ impl Document {
             size,
             hash: key_hash(size, head_of(&head), &tail),
             stamp: Some(FileStamp::of(&meta)),
+            cut_at: None,
             resident: None,
         }))
     }
@@ -434,15 +441,8 @@ impl Library {
         let mut files = Vec::new();
         for path in paths {
             if path.as_os_str() == "-" {
-                let mut bytes = Vec::new();
-                match std::io::stdin().lock().read_to_end(&mut bytes) {
-                    Ok(_) => library.add_bytes("(stdin)".to_string(), Origin::Stdin, bytes),
-                    Err(e) => library.push(Document::unreadable(
-                        "(stdin)".to_string(),
-                        Origin::Stdin,
-                        error_text(&e),
-                    )),
-                }
+                let stdin = &mut std::io::stdin().lock();
+                library.add_input("(stdin)".to_string(), stdin, READ_LIMIT);
             } else {
                 files.push(path.clone());
             }
@@ -488,13 +488,47 @@ impl Library {
         Arc::make_mut(&mut self.documents).push(Arc::new(document));
     }
 
-    fn add_bytes(&mut self, name: String, origin: Origin, bytes: Vec<u8>) {
+    /// Adds a document read into memory (`cut_at`: see [`Document::cut_at`]),
+    /// or counts it as binary.
+    fn add_bytes(&mut self, name: String, origin: Origin, bytes: Vec<u8>, cut_at: Option<u64>) {
         if looks_binary(&bytes, self.forced) {
             self.binary_skipped += 1;
             return;
         }
         let decoded = decode(bytes, self.forced);
-        self.push(Document::resident(name, origin, decoded));
+        let mut document = Document::resident(name, origin, decoded);
+        document.cut_at = cut_at;
+        self.push(document);
+    }
+
+    /// Adds the document standard input holds (`input`): up to `limit`
+    /// bytes of it, marked as cut when it goes on. Input that looks binary
+    /// is left out after its first 8 KB, so that an endless device
+    /// (`qari - < /dev/zero`) is answered at once.
+    fn add_input(&mut self, name: String, input: &mut impl Read, limit: u64) {
+        let mut bytes = Vec::new();
+        let read = (&mut *input)
+            .take(limit.min(decode::BINARY_PROBE as u64))
+            .read_to_end(&mut bytes)
+            .and_then(|_| {
+                if looks_binary(&bytes, self.forced) {
+                    return Ok(Reading::Whole);
+                }
+                // One byte past the limit tells whether the input goes on.
+                let left = (limit + 1).saturating_sub(bytes.len() as u64);
+                fsread::read_at_most(input, left, &mut bytes)
+            });
+        match read {
+            Ok(Reading::Whole) => self.add_bytes(name, Origin::Stdin, bytes, None),
+            Ok(Reading::Full) => {
+                bytes.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+                // A character the limit cut in two is left out rather than
+                // shown as U+FFFD and the text taken for damaged.
+                bytes.truncate(decode::complete_utf8_len(&bytes));
+                self.add_bytes(name, Origin::Stdin, bytes, Some(limit));
+            }
+            Err(e) => self.push(Document::unreadable(name, Origin::Stdin, error_text(&e))),
+        }
     }
 }
 
@@ -503,10 +537,25 @@ impl Library {
 pub fn path_problem(path: &Path) -> Option<String> {
     match std::fs::metadata(path) {
         Err(e) => Some(error_text(&e)),
-        Ok(meta) if !meta.is_dir() && !meta.is_file() => {
-            Some("not a regular file (read a pipe with `qari -`)".to_string())
+        Ok(meta) => match FileKind::of(&meta) {
+            None | Some(FileKind::Directory) => None,
+            Some(kind) => Some(read_error_text(&ReadLimitError::NotRegular(kind))),
+        },
+    }
+}
+
+/// Why a file was not read, as the list shows it.
+pub(crate) fn read_error_text(e: &ReadLimitError) -> String {
+    match e {
+        ReadLimitError::NotRegular(FileKind::Directory) => "is a folder".to_string(),
+        ReadLimitError::NotRegular(kind) => {
+            format!("not a regular file but {kind} (read a pipe with `qari -`)")
         }
-        Ok(_) => None,
+        ReadLimitError::TooLarge(limit) => format!(
+            "larger than {}, too large to read into memory",
+            fsread::size(*limit)
+        ),
+        ReadLimitError::Io(e) => error_text(e),
     }
 }
 
@@ -665,16 +714,42 @@ mod tests {
     }
 
     #[test]
+    fn endless_input_is_cut_at_the_limit_or_left_out_as_binary() {
+        let mut library = Library::default();
+        // Text going on past the limit: the limit's worth, but for a
+        // character cut in two.
+        let long = "سطر\n".repeat(100);
+        library.add_input("(stdin)".into(), &mut long.as_bytes(), 10);
+        let document = &library.documents[0];
+        assert_eq!(document.cut_at, Some(10));
+        let text = document.text(None).expect("a text");
+        assert_eq!(text.as_str(), "سطر\nس");
+        assert_eq!(text.had_invalid(), Some(false));
+        // Endless zeros: binary, left out after the first 8 KB.
+        library.add_input("zeros".into(), &mut std::io::repeat(0), READ_LIMIT);
+        assert_eq!((library.documents.len(), library.binary_skipped), (1, 1));
+        // A short input is whole.
+        library.add_input("short".into(), &mut "نص\n".as_bytes(), 10);
+        assert_eq!(library.documents[1].cut_at, None);
+    }
+
+    #[test]
     fn added_bytes_are_decoded_or_skipped_as_binary() {
         let text = "هذه جملة أولى طويلة بما يكفي. وهذه ثانية، وفيها كلام عن الكتب والقراءة.\n";
         let (bytes, _, unmappable) = encoding_rs::WINDOWS_1256.encode(text);
         assert!(!unmappable, "fixture fits windows-1256");
         let mut library = Library::default();
-        library.add_bytes("arabic.txt".into(), Origin::Memory, bytes.into_owned());
+        library.add_bytes(
+            "arabic.txt".into(),
+            Origin::Memory,
+            bytes.into_owned(),
+            None,
+        );
         library.add_bytes(
             "binary.bin".into(),
             Origin::Memory,
             b"\x7fELF\0\0\x01".to_vec(),
+            None,
         );
         assert_eq!(library.documents.len(), 1);
         let loaded = library.documents[0].text(None).expect("a text");

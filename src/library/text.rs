@@ -11,7 +11,6 @@
 //! laid out; offsets inside a unit count in that unit's text as laid out.
 
 use std::borrow::Cow;
-use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -20,6 +19,7 @@ use encoding_rs::{Encoding, UTF_8};
 
 use super::decode::{Holding, decode_slice, holding, looks_binary};
 use super::mapped::Mapped;
+use crate::fsread;
 use crate::text::units::{Unit, Units};
 
 /// How much of a file decides how it is held.
@@ -79,14 +79,13 @@ impl Text {
         forced: Option<&'static Encoding>,
         map_min: u64,
     ) -> Result<Option<Text>, String> {
-        let file = std::fs::File::open(path).map_err(|e| super::error_text(&e))?;
-        let small = file.metadata().is_ok_and(|m| m.len() < map_min);
+        let (mut file, meta) =
+            fsread::open_regular(path).map_err(|e| super::read_error_text(&e))?;
+        let small = meta.len() < map_min;
         let Some(map) = (!small).then(|| Mapped::new(&file)).flatten() else {
             // Small, empty, or no mapping to be had: read it.
-            let mut bytes = Vec::new();
-            (&file)
-                .read_to_end(&mut bytes)
-                .map_err(|e| super::error_text(&e))?;
+            let bytes = fsread::read_whole(&mut file, super::READ_LIMIT)
+                .map_err(|e| super::read_error_text(&e))?;
             if looks_binary(&bytes, forced) {
                 return Ok(None);
             }
@@ -292,6 +291,25 @@ mod tests {
         for p in [path, path2, empty] {
             let _ = std::fs::remove_file(p);
         }
+    }
+
+    #[test]
+    fn only_regular_files_are_opened() {
+        // A FIFO that took a document's place since it was listed: refused
+        // at once, not waited on; so is a device.
+        let path = std::env::temp_dir().join(format!("qari-text-fifo-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let name = std::ffi::CString::new(path.to_string_lossy().as_bytes()).expect("a path");
+        // SAFETY: mkfifo reads a NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        let fifo = Text::load(&path, None).expect_err("a FIFO is no text");
+        let _ = std::fs::remove_file(&path);
+        assert!(fifo.starts_with("not a regular file but a FIFO"), "{fifo}");
+        let zero = Text::load(Path::new("/dev/zero"), None).expect_err("a device is no text");
+        assert!(
+            zero.starts_with("not a regular file but a character device"),
+            "{zero}"
+        );
     }
 
     #[test]

@@ -18,23 +18,11 @@ const MAX_FILE: u64 = 1 << 20;
 /// How deep `include` lines are followed in kitty's config.
 const MAX_INCLUDE_DEPTH: usize = 4;
 
-/// Reads a small settings file: `None` unless it is a regular file that can
-/// be read; at most [`MAX_FILE`] bytes.
+/// Reads a small settings file: `None` unless it is a regular file of at
+/// most [`MAX_FILE`] bytes of UTF-8 (nothing here blocks on a FIFO).
 fn read_small(path: &Path) -> Option<String> {
-    use std::os::unix::fs::OpenOptionsExt;
-    // Non-blocking, so a FIFO in the file's place cannot stop qari; the type
-    // is checked on the open file, so it cannot change in between.
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
-        .open(path)
-        .ok()?;
-    if !file.metadata().ok()?.is_file() {
-        return None;
-    }
-    let mut text = String::new();
-    file.take(MAX_FILE).read_to_string(&mut text).ok()?;
-    Some(text)
+    let bytes = crate::fsread::read_limited(path, MAX_FILE).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 /// The value the last `force_ltr` line of a kitty config gives, following

@@ -8,6 +8,7 @@ use super::paint_line;
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::keymap;
+use crate::fsread;
 use crate::library::decode::display_name;
 use crate::text::sanitize::{LINE_MAX, quote};
 
@@ -38,7 +39,7 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
             noticed = true;
         }
     };
-    if app.open_document().is_some() {
+    if let Some(doc) = app.open_document() {
         let p = app.position;
         let place = if app.panes.reader.is_some() {
             // Estimated numbers (before the document is indexed) say so.
@@ -67,6 +68,13 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
             if let Some(note) = note {
                 put(buf, &mut x, &note, bar);
             }
+        }
+        // Standard input that went on past the read limit: only its start
+        // is shown, and the reader should know.
+        if let Some(limit) = app.library.documents[doc].cut_at {
+            let note = format!(" only the first {} read ", fsread::size(limit));
+            put(buf, &mut x, &note, theme.notice);
+            put(buf, &mut x, " ", bar);
         }
         if !app.search.query.is_empty() {
             let hits = app.search.hits.len();

@@ -84,6 +84,49 @@ pub fn run_qari<S: AsRef<std::ffi::OsStr>>(args: &[S], stdin: &[u8]) -> std::pro
     }
 }
 
+/// Limits the address space of the process `command` starts to `bytes`
+/// (`RLIMIT_AS`), so that a run that reads an endless input without bound
+/// fails on its own instead of filling the machine's memory. mimalloc
+/// reserves more address space than it uses: the limit must leave a
+/// normal run room.
+pub fn limit_address_space(command: &mut std::process::Command, bytes: u64) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setrlimit is async-signal-safe and reads only the struct
+    // passed; nothing here allocates between fork and exec.
+    unsafe {
+        command.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Waits for `child` to end; `None` (after killing it) when it has not
+/// after `timeout` — a guard against a hang, not a measure of speed.
+pub fn wait_within(
+    child: &mut std::process::Child,
+    timeout: std::time::Duration,
+) -> Option<std::process::ExitStatus> {
+    let start = std::time::Instant::now();
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        if start.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 /// Property tests' settings: 512 cases per property by default;
 /// `PROPTEST_CASES` raises it for a longer soak. Failures print their
 /// minimal input instead of writing regression files into the tree.
