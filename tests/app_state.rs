@@ -376,10 +376,12 @@ fn search_in_a_document_with_next_and_previous_hits() {
             .iter()
             .any(|r| matches!(r, Row::Line { start, .. } if *start == last))
     );
-    // Esc in the search bar cancels the search.
+    // Esc after typing a new query cancels the search.
     ch(&mut app, '/');
+    ch(&mut app, 'x');
     key(&mut app, KeyCode::Esc);
     assert!(app.search.hits.is_empty());
+    assert!(app.search.query.is_empty());
 }
 
 #[test]
@@ -717,4 +719,384 @@ fn only_strong_evidence_makes_a_heading() {
     ch(&mut app, 'j');
     assert_eq!(app.open_document(), Some(1));
     assert_eq!(headings(&app), 1, "the title before the paragraph is");
+}
+
+/// Types `text` into the open bar, one character at a time.
+fn type_in(app: &mut App, text: &str) {
+    for c in text.chars() {
+        ch(app, c);
+    }
+}
+
+/// The whole screen as drawn now, one line per row.
+fn screen(app: &App) -> String {
+    let area = app.area;
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(area.width, area.height))
+            .expect("terminal");
+    terminal
+        .draw(|f| f.render_widget(app, f.area()))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    (0..area.height)
+        .map(|y| {
+            (0..area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect()
+}
+
+/// `/` opens an empty bar, as in less and vim; ↑ / Ctrl-p bring back
+/// earlier queries (those starting with what is typed), ↓ / Ctrl-n later
+/// ones, and past the newest what was typed.
+#[test]
+fn slash_starts_an_empty_search_and_up_recalls_earlier_ones() {
+    let mut app = app(100, 30);
+    key(&mut app, KeyCode::Enter);
+    ch(&mut app, '/');
+    type_in(&mut app, "الفقرة رقم 3");
+    app.settle_document_search();
+    key(&mut app, KeyCode::Enter);
+    ch(&mut app, '/');
+    type_in(&mut app, "كثيرة");
+    app.settle_document_search();
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Browse);
+
+    ch(&mut app, '/');
+    assert_eq!(app.mode, Mode::Search);
+    assert_eq!(app.search.query, "", "the bar starts empty");
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.search.query, "كثيرة", "the last query first");
+    ctrl(&mut app, 'p');
+    assert_eq!(app.search.query, "الفقرة رقم 3");
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.search.query, "الفقرة رقم 3", "nothing earlier");
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.search.query, "كثيرة");
+    ctrl(&mut app, 'n');
+    assert_eq!(app.search.query, "", "past the newest: what was typed");
+    key(&mut app, KeyCode::Up);
+    app.settle_document_search();
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.search.query, "كثيرة");
+    assert!(!app.search.hits.is_empty(), "a recalled query searches");
+
+    // With something typed, only the queries that start with it.
+    ch(&mut app, '/');
+    type_in(&mut app, "ال");
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.search.query, "الفقرة رقم 3");
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.search.query, "الفقرة رقم 3", "كثيرة does not start so");
+    key(&mut app, KeyCode::Down);
+    assert_eq!(app.search.query, "ال");
+    key(&mut app, KeyCode::Esc);
+}
+
+/// Esc puts the reader back where the search started; Enter keeps the hits
+/// and the place of the current one, and `n` / `N` go on from there. A bar
+/// opened and closed untouched leaves the search in force as it was.
+#[test]
+fn esc_returns_to_where_the_search_started_and_enter_stays() {
+    let mut app = app(100, 30);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::PageDown);
+    let origin = app.anchor().expect("open");
+    ch(&mut app, '/');
+    type_in(&mut app, "الفقرة رقم 39");
+    app.settle_document_search();
+    assert_ne!(app.anchor(), Some(origin), "the pane went to the hit");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.anchor(), Some(origin), "back where the search started");
+    assert!(app.search.hits.is_empty() && app.search.query.is_empty());
+
+    ch(&mut app, '/');
+    type_in(&mut app, "الفقرة رقم 3");
+    app.settle_document_search();
+    let at_hit = app.anchor();
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.anchor(), at_hit, "Enter stays at the hit");
+    let current = app.search.current.expect("a current hit");
+    ch(&mut app, 'n');
+    assert_eq!(app.search.current, Some(current + 1));
+    let kept = app.anchor();
+    // `/` then Esc: nothing typed, nothing lost.
+    ch(&mut app, '/');
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.search.query, "الفقرة رقم 3");
+    assert_eq!(app.search.current, Some(current + 1));
+    assert_eq!(app.anchor(), kept);
+    ch(&mut app, 'n');
+    assert_eq!(app.search.current, Some(current + 2), "n still works");
+    // `/` then Enter: the last search again, as `n`.
+    ch(&mut app, '/');
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.search.query, "الفقرة رقم 3");
+    assert_eq!(app.search.current, Some(current + 3));
+}
+
+/// `\` searches backward: the current hit is the last one at or before the
+/// place the search started from, `n` goes up and `N` down.
+#[test]
+fn backslash_searches_backward() {
+    let mut app = app(100, 30);
+    key(&mut app, KeyCode::Enter);
+    for _ in 0..3 {
+        key(&mut app, KeyCode::PageDown);
+    }
+    let origin = app.anchor().expect("open");
+    ch(&mut app, '\\');
+    assert_eq!(app.mode, Mode::Search, "\\ opens the search bar");
+    type_in(&mut app, "الفقرة رقم");
+    app.settle_document_search();
+    let hits = &app.search.hits;
+    let before = hits
+        .iter()
+        .rposition(|h| (h.start, h.range.start) <= (origin.start, origin.offset))
+        .expect("hits before the place");
+    assert!(before + 1 < hits.len(), "and hits after it");
+    assert_eq!(app.search.current, Some(before));
+    key(&mut app, KeyCode::Enter);
+    ch(&mut app, 'n');
+    assert_eq!(app.search.current, Some(before - 1), "n goes backward");
+    ch(&mut app, 'N');
+    ch(&mut app, 'N');
+    assert_eq!(app.search.current, Some(before + 1), "N goes forward");
+    // From the top nothing is before the start: the last hit, as vim wraps.
+    ch(&mut app, 'g');
+    ch(&mut app, '\\');
+    type_in(&mut app, "الفقرة رقم 2");
+    app.settle_document_search();
+    assert_eq!(app.search.current, Some(app.search.hits.len() - 1));
+}
+
+/// `''` (or two backticks) goes back to the place before the last jump —
+/// `G`, a search, a go-to — and pressing it again comes back.
+#[test]
+fn quote_quote_goes_back_before_the_last_jump_and_again_returns() {
+    let mut app = app(100, 30);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::PageDown);
+    let reading = app.anchor().expect("open");
+    ch(&mut app, 'G');
+    let end = app.anchor().expect("open");
+    assert_ne!(reading, end);
+    ch(&mut app, '\'');
+    ch(&mut app, '\'');
+    assert_eq!(app.anchor(), Some(reading), "back before G");
+    ch(&mut app, '\'');
+    ch(&mut app, '\'');
+    assert_eq!(app.anchor(), Some(end), "and again: the end");
+    ch(&mut app, '`');
+    ch(&mut app, '`');
+    assert_eq!(app.anchor(), Some(reading), "backticks too");
+    assert_eq!(app.mode, Mode::Browse);
+
+    // A search that moved the reader is a jump; scrolling is not.
+    ch(&mut app, 'j');
+    let before_search = app.anchor().expect("open");
+    ch(&mut app, '/');
+    type_in(&mut app, "الفقرة رقم 35");
+    app.settle_document_search();
+    key(&mut app, KeyCode::Enter);
+    let at_hit = app.anchor().expect("open");
+    assert_ne!(at_hit, before_search);
+    ch(&mut app, '\'');
+    ch(&mut app, '\'');
+    assert_eq!(app.anchor(), Some(before_search));
+    ch(&mut app, '\'');
+    ch(&mut app, '\'');
+    assert_eq!(app.anchor(), Some(at_hit));
+}
+
+/// A jump that opened another document (an A–Z bookmark) is undone by
+/// `''`, which reopens the first document at its place.
+#[test]
+fn quote_quote_goes_back_across_documents() {
+    let dir = state_dir("jumps");
+    let mut app = with_store(app(100, 30), &dir);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::PageDown);
+    let marked = app.anchor().expect("open");
+    ch(&mut app, 'm');
+    ch(&mut app, 'Q');
+    key(&mut app, KeyCode::PageDown);
+    ch(&mut app, ']');
+    assert_eq!(app.open_document(), Some(1));
+    ch(&mut app, '\'');
+    ch(&mut app, 'Q');
+    assert_eq!((app.open_document(), app.anchor()), (Some(0), Some(marked)));
+    ch(&mut app, '\'');
+    ch(&mut app, '\'');
+    assert_eq!(app.open_document(), Some(1), "back to the second document");
+    ch(&mut app, '\'');
+    ch(&mut app, '\'');
+    assert_eq!(
+        (app.open_document(), app.anchor()),
+        (Some(0), Some(marked)),
+        "and to the bookmark again"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `:` asks for a place: a paragraph number or a percentage; Enter goes,
+/// Esc does not, and what is not a place says so.
+#[test]
+fn colon_goes_to_a_paragraph_or_a_percentage() {
+    let mut app = app(100, 30);
+    key(&mut app, KeyCode::Enter);
+    ch(&mut app, ':');
+    type_in(&mut app, "20");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Browse);
+    let at = app.anchor().expect("open");
+    assert_eq!(paragraph_number(&app, at.start) + 1, 20);
+    assert_eq!(app.position.paragraph, 20, "the status bar agrees");
+
+    ch(&mut app, ':');
+    type_in(&mut app, "50%");
+    key(&mut app, KeyCode::Enter);
+    let percent = app.position.percent;
+    assert!((47..=50).contains(&percent), "half way: {percent}%");
+    // Arabic-Indic digits and the Arabic percent sign work too.
+    ch(&mut app, ':');
+    type_in(&mut app, "١٠٠٪");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.position.percent, 100);
+    ch(&mut app, '\'');
+    ch(&mut app, '\'');
+    assert!(
+        (47..=50).contains(&app.position.percent),
+        "'' undoes a go-to"
+    );
+
+    let here = app.anchor();
+    ch(&mut app, ':');
+    type_in(&mut app, "7");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.anchor(), here, "Esc goes nowhere");
+    assert_eq!(app.mode, Mode::Browse);
+    for bad in ["abc", "999", "0", "150%"] {
+        ch(&mut app, ':');
+        type_in(&mut app, bad);
+        key(&mut app, KeyCode::Enter);
+        let notice = app.notice.clone().unwrap_or_default();
+        assert!(!notice.is_empty(), "{bad}: a notice says why");
+        assert_eq!(app.anchor(), here, "{bad}: nowhere");
+        key(&mut app, KeyCode::Esc);
+    }
+}
+
+/// `'` then `?` lists the bookmarks (this document's, then the global
+/// ones) with the start of their paragraph; ↓ and Enter go to one.
+#[test]
+fn quote_question_lists_the_bookmarks_to_pick_from() {
+    let dir = state_dir("marklist");
+    let mut app = with_store(app(100, 30), &dir);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::PageDown);
+    let a = app.anchor().expect("open");
+    ch(&mut app, 'm');
+    ch(&mut app, 'a');
+    key(&mut app, KeyCode::PageDown);
+    key(&mut app, KeyCode::PageDown);
+    let b = app.anchor().expect("open");
+    ch(&mut app, 'm');
+    ch(&mut app, 'B');
+    ch(&mut app, 'g');
+    ch(&mut app, '\'');
+    ch(&mut app, '?');
+    let shown = screen(&app);
+    assert!(shown.contains("Bookmarks"), "{shown}");
+    let number = paragraph_number(&app, a.start);
+    let first_words = format!("رقم {number} فيها");
+    let visual = qari::text::Layout::new(&first_words, &LayoutOptions::default())
+        .line(0)
+        .map(|l| l.text())
+        .unwrap_or_default();
+    assert!(shown.contains(&visual), "{first_words} shown:\n{shown}");
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.anchor(), Some(b), "the second bookmark, B");
+    assert_eq!(app.mode, Mode::Browse);
+    ch(&mut app, '\'');
+    ch(&mut app, '?');
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.anchor(), Some(a), "the first, a");
+    ch(&mut app, '\'');
+    ch(&mut app, '?');
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Browse);
+    assert_eq!(app.anchor(), Some(a));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// In a document large enough to be counted in the background, `:` lands
+/// on the paragraph asked for, waiting for the count if it must.
+#[test]
+fn a_go_to_in_a_large_document_waits_for_the_paragraphs_to_be_counted() {
+    let text: String = (1..=40_000)
+        .map(|i| format!("الفقرة {i}: سطر فيه كلمات تكفي لملء نصف سطر على الأقل.\n"))
+        .collect();
+    assert!(
+        text.len() > 2 << 20,
+        "large enough to be indexed in the background"
+    );
+    let library = Library::from_documents(vec![Document::new("big.txt", text)]);
+    let mut app = App::new(library, None, LayoutOptions::default());
+    app.resize(100, 30);
+    key(&mut app, KeyCode::Enter);
+    ch(&mut app, ':');
+    type_in(&mut app, "31234");
+    key(&mut app, KeyCode::Enter);
+    let start = std::time::Instant::now();
+    while !(app.position.exact && app.position.paragraph == 31234) {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "at ¶ {} ({:?})",
+            app.position.paragraph,
+            app.notice
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        app.poll_background();
+    }
+    let at = app.anchor().expect("open");
+    assert!(paragraph_text(&app, at.start).starts_with("الفقرة 31234:"));
+}
+
+/// Idle means idle: with nothing going on, polling the background work
+/// changes nothing, also with an empty document open and on a screen too
+/// small to show the text (each redrew the screen five times a second).
+#[test]
+fn nothing_to_redraw_while_idle() {
+    let library = Library::from_documents(vec![
+        Document::new("empty.txt", String::new()),
+        Document::new("b.txt", "عنوان\nنص قصير.\n".into()),
+    ]);
+    for (width, height) in [(100, 30), (10, 3)] {
+        let mut app = App::new(
+            Library::from_documents(library.documents.iter().map(|d| (**d).clone()).collect()),
+            None,
+            LayoutOptions::default(),
+        );
+        app.resize(width, height);
+        key(&mut app, KeyCode::Enter);
+        // Let the background indexing finish.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while app.poll_background() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "never idle at {width}x{height}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(
+            !app.poll_background(),
+            "a redraw while idle at {width}x{height}"
+        );
+    }
 }

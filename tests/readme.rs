@@ -11,7 +11,11 @@ fn readme_lists_every_key() {
     let section = &section[..section[4..].find("\n#").map_or(section.len(), |i| i + 4)];
     for binding in KEYMAP {
         for key in binding.keys {
-            let name = format!("`{}`", key_name(key));
+            // A backtick is written `` ` `` in Markdown.
+            let name = match key_name(key) {
+                tick if tick.contains('`') => format!("`` {tick} ``"),
+                name => format!("`{name}`"),
+            };
             assert!(
                 section.contains(&name),
                 "README's Keys section does not list {name} ({})",

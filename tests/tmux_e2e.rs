@@ -517,3 +517,169 @@ fn enter_in_the_filter_opens_what_is_listed_first() {
     tmux.keys(&["q"]);
     assert_terminal_restored(&tmux);
 }
+
+/// A document of 200 short numbered paragraphs in `tmux.home`, for tests
+/// that check the status bar's paragraph number.
+fn numbered_document(tmux: &Tmux) -> std::path::PathBuf {
+    let text: String = (1..=200)
+        .map(|i| format!("الفقرة {i}: سطر قصير من نص للتجربة.\n\n"))
+        .collect();
+    let path = tmux.home.join("numbered.txt");
+    std::fs::write(&path, text).expect("write the document");
+    path
+}
+
+/// The status bar's paragraph number (`¶ 12/200` gives 12), if it shows one.
+fn paragraph(screen: &str) -> Option<usize> {
+    let status = screen.lines().rev().find(|l| !l.trim().is_empty())?;
+    let at = status.find('¶')?;
+    status[at..]
+        .trim_start_matches('¶')
+        .trim_start()
+        .trim_start_matches('≈')
+        .split('/')
+        .next()
+        .and_then(|n| n.parse().ok())
+}
+
+/// The input bar's row (the one above the status bar).
+fn bar_row(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    lines
+        .len()
+        .checked_sub(2)
+        .map_or(String::new(), |i| lines[i].to_string())
+}
+
+/// In-document search as in less and vim: `/` opens an empty bar, ↑ brings
+/// the last query back, Esc returns to where the search started, and `\`
+/// searches backward (`n` then goes up).
+#[test]
+fn search_like_less() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    let doc = numbered_document(&tmux);
+    tmux.keys(&[&format!("{} {}", qari(), doc.display()), "Enter"]);
+    tmux.wait_for("Documents: 1", "the document list");
+    tmux.keys(&["Enter", "Space", "Space"]);
+    let start = tmux.wait_until(
+        |s| s.contains("j scroll") && paragraph(s).is_some_and(|p| p > 1),
+        "two pages in",
+    );
+    let origin = paragraph(&start).expect("a place");
+
+    // Searched and cancelled: back at the start, not at the hit.
+    tmux.keys(&["/"]);
+    tmux.wait_for("Search:", "the search bar");
+    tmux.keys(&["-l", "الفقرة 150:"]);
+    tmux.wait_until(
+        |s| s.contains("hit 1 of 1 ") && paragraph(s).is_some_and(|p| p > origin + 50),
+        "the hit, far below",
+    );
+    tmux.keys(&["Escape"]);
+    let back = tmux.wait_until(|s| !s.contains("Search:"), "the bar closed");
+    assert_eq!(paragraph(&back), Some(origin), "Esc returns:\n{back}");
+
+    // Kept with Enter; the next `/` starts empty, and ↑ recalls the query.
+    let query = "الفقرة 120:";
+    tmux.keys(&["/"]);
+    tmux.keys(&["-l", query]);
+    tmux.wait_for("hit 1 of 1 ", "the hit");
+    tmux.keys(&["Enter"]);
+    tmux.wait_until(|s| !s.contains("Search:"), "the bar closed");
+    tmux.keys(&["/"]);
+    let empty = tmux.wait_for("Search:", "the search bar again");
+    assert!(
+        !bar_row(&empty).contains(&visual(query)),
+        "the bar starts empty:\n{empty}"
+    );
+    tmux.keys(&["Up"]);
+    let recalled = tmux.wait_until(
+        |s| bar_row(s).contains(&visual(query)),
+        "the last query recalled",
+    );
+    assert!(recalled.contains("hit 1 of 1 "), "{recalled}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_until(|s| !s.contains("Search:"), "the bar closed");
+
+    // Backward from the end: the last hit before it, and `n` goes up.
+    // "الفقرة 5" is in paragraphs 5 and 50 to 59: eleven hits.
+    tmux.keys(&["G"]);
+    tmux.wait_for("100% ¶", "the end");
+    tmux.keys(&["-l", "\\"]);
+    tmux.wait_for("Search", "the backward search bar");
+    tmux.keys(&["-l", "الفقرة 5"]);
+    tmux.wait_for("hit 11 of 11 ", "the last hit before the end");
+    tmux.keys(&["Enter", "n"]);
+    tmux.wait_for("hit 10 of 11 ", "n goes backward");
+    tmux.keys(&["N", "N"]);
+    tmux.wait_for("hit 1 of 11 ", "N goes forward, wrapping");
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}
+
+/// `:` goes to a paragraph or a percentage, `''` (or two backticks) goes
+/// back before the last jump and again returns, and `'?` lists the
+/// bookmarks to pick one.
+#[test]
+fn go_to_jump_back_and_pick_a_bookmark() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    let doc = numbered_document(&tmux);
+    tmux.keys(&[&format!("{} {}", qari(), doc.display()), "Enter"]);
+    tmux.wait_for("Documents: 1", "the document list");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("¶ 1/200", "the start");
+
+    tmux.keys(&[":"]);
+    tmux.wait_for("Go to:", "the go-to bar");
+    tmux.keys(&["-l", "120"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("¶ 120/200", "paragraph 120");
+    tmux.keys(&["-l", "''"]);
+    tmux.wait_for("¶ 1/200", "back where the jump started");
+    tmux.keys(&["-l", "''"]);
+    tmux.wait_for("¶ 120/200", "and again at 120");
+    tmux.keys(&["-l", "``"]);
+    tmux.wait_for("¶ 1/200", "backticks too");
+
+    tmux.keys(&[":"]);
+    tmux.keys(&["-l", "50%"]);
+    tmux.keys(&["Enter"]);
+    let half = tmux.wait_until(|s| paragraph(s).is_some_and(|p| p > 1), "half way");
+    let at = paragraph(&half).expect("a place");
+    assert!((98..=102).contains(&at), "half way is ¶ {at}:\n{half}");
+
+    tmux.keys(&[":"]);
+    tmux.keys(&["-l", "abc"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("not a place", "a notice about the input");
+    tmux.keys(&["Escape"]);
+    tmux.wait_until(|s| !s.contains("Go to:"), "the bar closed");
+
+    // Bookmarks a at 120 and B at 30, then the list from the top.
+    tmux.keys(&[":"]);
+    tmux.keys(&["-l", "120"]);
+    tmux.keys(&["Enter", "m", "a"]);
+    tmux.wait_for("bookmark a set", "bookmark a");
+    tmux.keys(&[":"]);
+    tmux.keys(&["-l", "30"]);
+    tmux.keys(&["Enter", "m", "B"]);
+    tmux.wait_for("bookmark B set", "bookmark B");
+    tmux.keys(&["g"]);
+    tmux.wait_for("¶ 1/200", "the start");
+    tmux.keys(&["-l", "'?"]);
+    let list = tmux.wait_for("Bookmarks", "the list of bookmarks");
+    assert!(list.contains(&visual("الفقرة 120:")), "{list}");
+    assert!(list.contains(&visual("الفقرة 30:")), "{list}");
+    tmux.keys(&["Down", "Enter"]);
+    tmux.wait_for("¶ 30/200", "bookmark B");
+    tmux.keys(&["-l", "'?"]);
+    tmux.wait_for("Bookmarks", "the list again");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("¶ 120/200", "bookmark a");
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}

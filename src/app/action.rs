@@ -44,6 +44,14 @@ pub enum Action {
     ClearFilter,
     /// Opens the search bar for the open document.
     OpenSearch,
+    /// Opens the search bar to search the open document backward.
+    OpenSearchBackward,
+    /// Shows an earlier query in the search bar.
+    EarlierSearch,
+    /// Shows a later query in the search bar (past the newest: what was typed).
+    LaterSearch,
+    /// Opens the go-to bar: a paragraph number or a percentage.
+    OpenGoTo,
     /// Opens full-text search across the library.
     OpenLibrarySearch,
     /// Jumps to the next search hit.
@@ -58,9 +66,10 @@ pub enum Action {
     DeleteWord,
     /// Clears the bar's text.
     ClearInput,
-    /// Closes the bar and keeps its result (filter: opens the selection).
+    /// Closes the bar (or list) and keeps its result: the filter opens the
+    /// selection, the go-to bar and the list of bookmarks go there.
     AcceptInput,
-    /// Closes the bar and drops its result.
+    /// Closes the bar (or list) and drops its result.
     CancelInput,
     /// Shows or hides the help overlay.
     ToggleHelp,
@@ -68,6 +77,10 @@ pub enum Action {
     SetMark,
     /// Waits for a letter, then goes to that bookmark.
     JumpToMark,
+    /// Goes back to where the last jump started (`''`).
+    JumpBack,
+    /// Lists the bookmarks to pick one.
+    ListMarks,
     /// Waits for a letter, then deletes that bookmark.
     DeleteMark,
     /// Reads the open document's file again.

@@ -157,9 +157,10 @@ impl App {
             changed |= self.take_doc_hits(found);
             self.sync();
         }
+        changed |= self.take_pending_goto();
         // The open document's index is done: the place is counted now.
         let indexed = self.open_text().is_some_and(|t| t.index().is_some());
-        if indexed && !self.position.exact {
+        if indexed && !self.position.exact && self.panes.text.is_some() {
             self.sync();
             changed = true;
         }
@@ -172,7 +173,7 @@ impl App {
 
     /// Adds streamed hits of the current document search; returns whether
     /// anything changed. The first hit at or after where the search started
-    /// is jumped to as soon as it arrives.
+    /// (before it, searching backward) is jumped to as soon as it is known.
     pub(super) fn take_doc_hits(&mut self, found: Vec<DocFound>) -> bool {
         let mut changed = false;
         for message in found {
@@ -189,21 +190,26 @@ impl App {
             }
         }
         if let Some(from) = self.search.jump_from {
-            let at = self
-                .search
-                .hits
-                .iter()
-                .position(|h| (h.start, h.range.start) >= from);
-            let at = at.or((self.search.done && !self.search.hits.is_empty()).then_some(0));
-            if let Some(at) = at {
-                // Nothing after the place: the first hit.
-                self.search.current = Some(at);
-                self.search.jump_from = None;
-                if self.search.reveal {
-                    self.reveal_current();
+            let search = &self.search;
+            match search::first_hit(&search.hits, from, search.backward, search.done) {
+                Some(at) => {
+                    self.search.current = Some(at);
+                    self.search.jump_from = None;
+                    // Once the bar is closed, going to the hit is a jump.
+                    match (self.search.reveal, self.mode) {
+                        (false, _) => {}
+                        (true, Mode::Search) => self.reveal_current(),
+                        (true, _) => self.jump(App::reveal_current),
+                    }
                 }
-            } else if self.search.done {
-                self.search.jump_from = None;
+                None if self.search.done => {
+                    self.search.jump_from = None;
+                    // Nothing found: back where the search bar was opened.
+                    if self.search.reveal {
+                        self.return_to_origin();
+                    }
+                }
+                None => {}
             }
         }
         changed
@@ -341,8 +347,9 @@ impl App {
 
     /// Starts searching the open document for the search query (on the
     /// search thread; hits stream in). The current hit becomes the first at
-    /// or after `from` (unit start, offset) as soon as it arrives, and with
-    /// `reveal` the pane scrolls to it.
+    /// or after `from` (unit start, offset; the last at or before it when
+    /// the search goes backward) as soon as it is known, and with `reveal`
+    /// the pane scrolls to it.
     pub(super) fn run_search(&mut self, from: (usize, usize), reveal: bool) {
         let Some(text) = self.reader.as_ref().map(|r| Arc::clone(&r.text)) else {
             return;

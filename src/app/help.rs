@@ -22,12 +22,15 @@ pub enum HelpLine {
 
 /// Every context, in the order the overlay lists them (the title says how
 /// to close it).
-const ALL: [Context; 7] = [
+const ALL: [Context; 10] = [
     Context::List,
     Context::Global,
+    Context::Mark,
     Context::Filter,
     Context::Search,
+    Context::GoTo,
     Context::Library,
+    Context::Bookmarks,
     Context::Reader,
     Context::Input,
 ];

@@ -16,8 +16,12 @@ pub enum Context {
     Filter,
     /// The search bar over the open document is open.
     Search,
+    /// The go-to bar is open.
+    GoTo,
     /// The library search results are open.
     Library,
+    /// The list of bookmarks is open.
+    Bookmarks,
     /// Editing keys shared by the filter and search bars.
     Input,
     /// The help overlay is open.
@@ -36,10 +40,12 @@ impl Context {
             Context::Reader => "Reading pane",
             Context::Filter => "Filter bar (list)",
             Context::Search => "Search bar (document)",
+            Context::GoTo => "Go-to bar",
             Context::Library => "Library search",
+            Context::Bookmarks => "List of bookmarks",
             Context::Input => "All bars",
             Context::Help => "Help",
-            Context::Mark => "Bookmark letter",
+            Context::Mark => "After m, ' or M",
             Context::Global => "Anywhere",
         }
     }
@@ -103,7 +109,7 @@ const fn bind(
     }
 }
 
-use Context::{Filter, Global, Help, Input, Library, List, Mark, Reader, Search};
+use Context::{Bookmarks, Filter, Global, GoTo, Help, Input, Library, List, Mark, Reader, Search};
 use KeyCode::{Backspace, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
 
 /// Every key qari understands.
@@ -119,10 +125,18 @@ pub static KEYMAP: &[Binding] = &[
     bind(Filter, &[plain(Enter)], Action::AcceptInput, "open the selection", Some("open")),
     bind(Filter, &[plain(Esc)], Action::CancelInput, "cancel, show all", Some("cancel")),
     bind(Search, &[plain(Enter)], Action::AcceptInput, "keep the hits", Some("done")),
-    bind(Search, &[plain(Esc)], Action::CancelInput, "cancel the search", Some("cancel")),
+    bind(Search, &[plain(Esc)], Action::CancelInput, "cancel: back to start", Some("cancel")),
+    bind(Search, &[plain(Up), ctrl('p')], Action::EarlierSearch, "an earlier search", Some("earlier")),
+    bind(Search, &[plain(Down), ctrl('n')], Action::LaterSearch, "a later search", None),
+    bind(GoTo, &[plain(Enter)], Action::AcceptInput, "go there", Some("go")),
+    bind(GoTo, &[plain(Esc)], Action::CancelInput, "stay where you are", Some("cancel")),
     bind(Library, &[plain(Enter)], Action::AcceptInput, "open at the paragraph", Some("open")),
     bind(Library, &[plain(Esc)], Action::CancelInput, "close the results", Some("close")),
-    bind(Input, &[plain(Down), ctrl('n')], Action::SelectNext, "next match or hit", None),
+    bind(Bookmarks, &[ch('j'), plain(Down), ctrl('n')], Action::SelectNext, "next bookmark", Some("move")),
+    bind(Bookmarks, &[ch('k'), plain(Up), ctrl('p')], Action::SelectPrevious, "previous bookmark", None),
+    bind(Bookmarks, &[plain(Enter)], Action::AcceptInput, "go to the bookmark", Some("go")),
+    bind(Bookmarks, &[plain(Esc), ch('q')], Action::CancelInput, "close the list", Some("close")),
+    bind(Input, &[plain(Down), ctrl('n')], Action::SelectNext, "next match or result", None),
     bind(Input, &[plain(Up), ctrl('p')], Action::SelectPrevious, "previous one", None),
     bind(Input, &[plain(Backspace)], Action::DeleteChar, "delete a character", None),
     bind(Input, &[ctrl('w')], Action::DeleteWord, "delete a word", None),
@@ -138,6 +152,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(Reader, &[ch(']')], Action::NextDocument, "next document", Some("next")),
     bind(Reader, &[ch('[')], Action::PreviousDocument, "previous document", None),
     bind(Reader, &[ch('/')], Action::OpenSearch, "search in document", Some("search")),
+    bind(Reader, &[ch('\\')], Action::OpenSearchBackward, "search backward", None),
     bind(Reader, &[ch('n')], Action::NextHit, "next hit", None),
     bind(Reader, &[ch('N')], Action::PreviousHit, "previous hit", None),
     bind(Reader, &[ch('h'), plain(Esc), plain(Left)], Action::Back, "back to the list", Some("list")),
@@ -145,8 +160,11 @@ pub static KEYMAP: &[Binding] = &[
     bind(Help, &[ch('j'), plain(Down)], Action::ScrollDown, "more keys", Some("more")),
     bind(Help, &[ch('k'), plain(Up)], Action::ScrollUp, "back up", None),
     bind(Mark, &[plain(Esc)], Action::CancelInput, "no bookmark after all", Some("cancel")),
+    bind(Mark, &[ch('\''), ch('`')], Action::JumpBack, "(after ') jump back", Some("back")),
+    bind(Mark, &[ch('?')], Action::ListMarks, "list the bookmarks", Some("list")),
     bind(Global, &[ch('m')], Action::SetMark, "set a bookmark", None),
-    bind(Global, &[ch('\'')], Action::JumpToMark, "go to a bookmark", None),
+    bind(Global, &[ch('\''), ch('`')], Action::JumpToMark, "go to a bookmark", None),
+    bind(Global, &[ch(':')], Action::OpenGoTo, "go to ¶ 120 or 50%", None),
     bind(Global, &[ch('M')], Action::DeleteMark, "delete a bookmark", None),
     bind(Global, &[ch('r')], Action::Reload, "read the file again", None),
     bind(Global, &[ch('x')], Action::DismissNote, "dismiss the note", None),
@@ -210,7 +228,9 @@ pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
         Context::Help => find(Help).or_else(|| find(Global).filter(|a| leaves_qari(*a))),
         // The letter after `m` or `'`: any character, checked by the app.
         Context::Mark => find(Mark).or_else(typed),
-        Context::Filter | Context::Search | Context::Library => {
+        // The list of bookmarks is modal, as the help is.
+        Context::Bookmarks => find(Bookmarks).or_else(|| find(Global).filter(|a| leaves_qari(*a))),
+        Context::Filter | Context::Search | Context::GoTo | Context::Library => {
             find(context).or_else(|| find(Input)).or_else(typed)
         }
         _ => find(context).or_else(|| find(Global)),
@@ -250,7 +270,13 @@ pub fn hints(context: Context) -> Vec<(String, &'static str)> {
     let own = KEYMAP.iter().filter(|b| b.context == context);
     let modal = matches!(
         context,
-        Context::Help | Context::Filter | Context::Search | Context::Library | Context::Mark
+        Context::Help
+            | Context::Filter
+            | Context::Search
+            | Context::GoTo
+            | Context::Library
+            | Context::Bookmarks
+            | Context::Mark
     );
     let global = KEYMAP.iter().filter(|b| b.context == Global && !modal);
     own.chain(global)

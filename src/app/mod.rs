@@ -7,12 +7,16 @@
 
 pub mod action;
 mod background;
+pub mod bookmarks;
 pub mod geometry;
+pub mod goto;
 pub mod help;
+mod jumps;
 pub mod keymap;
 mod open;
 pub mod places;
 pub mod reader;
+mod search;
 pub mod texts;
 mod update;
 mod view;
@@ -63,8 +67,12 @@ pub enum Mode {
     Filter,
     /// Typing in the search bar over the open document.
     Search,
+    /// Typing in the go-to bar (`:`).
+    GoTo,
     /// The library search: its bar and results.
     Library,
+    /// The list of bookmarks, to pick one.
+    Bookmarks,
     /// The help overlay, scrolled down by this many rows.
     Help {
         /// Rows scrolled.
@@ -141,6 +149,20 @@ pub struct DocSearch {
     pub current: Option<usize>,
     /// The search has gone through the whole document.
     pub done: bool,
+    /// The search goes backward (it was opened with `\`): its first hit is
+    /// the last one before where it started, and `n` goes up.
+    pub backward: bool,
+    /// Queries searched for with Enter, oldest first (this session's).
+    pub history: Vec<String>,
+    /// Where the open search bar was opened: the search starts there, and
+    /// Esc goes back there.
+    origin: Option<Anchor>,
+    /// The search in force when the bar opened (its query and direction),
+    /// until the bar's text changes: Esc, or Enter on the empty bar, keeps it.
+    kept: Option<(String, bool)>,
+    /// While ↑ and ↓ go through the history: the entry shown, and what was
+    /// typed before (only entries starting with it are shown).
+    browsing: Option<(usize, String)>,
     /// Make the first hit at or after this place (unit start, offset) the
     /// current one when it arrives.
     jump_from: Option<(usize, usize)>,
@@ -166,11 +188,16 @@ pub struct LibrarySearch {
     generation: u64,
 }
 
-/// A result row laid out for the results view.
+/// A result row laid out for the results view (a library search result
+/// or a bookmark).
 #[derive(Debug, Clone)]
 pub struct ResultRow {
-    /// Index into the hits.
+    /// Index into the hits (or the bookmarks).
     pub hit: usize,
+    /// It is the selected row.
+    pub selected: bool,
+    /// A bookmark's letter, shown before the title.
+    pub label: Option<char>,
     /// The document's title.
     pub title: Rc<Layout>,
     /// Part of the paragraph around the first matched word.
@@ -186,6 +213,8 @@ pub enum Bar {
     Filter,
     /// The document search.
     Search,
+    /// The go-to bar.
+    GoTo,
     /// The library search.
     Library,
 }
@@ -260,8 +289,15 @@ pub struct App {
     pub bar: Option<(Bar, Rc<Layout>)>,
     /// Full-text search across the library.
     pub library_search: LibrarySearch,
-    /// The visible rows of the library search results.
+    /// The visible rows of the results pane (library search results or
+    /// bookmarks).
     pub results: Vec<ResultRow>,
+    /// The results pane's first row: what it lists, or how the search goes.
+    pub results_header: String,
+    /// What is typed in the go-to bar.
+    pub goto: String,
+    /// The list of bookmarks (`'` then `?`).
+    pub bookmarks: bookmarks::MarkList,
     /// The colours the person chose for the screen.
     pub look: Look,
     /// A message for the status bar until the next key (a warning, a hint,
@@ -297,6 +333,12 @@ pub struct App {
     pending_place: Option<(usize, crate::state::Place)>,
     /// Why the open document's text could not be read, if it could not.
     pub open_error: Option<String>,
+    /// Per document, where the last jump into it came from (a document and
+    /// a place there): `''` goes back.
+    jumps: HashMap<usize, (usize, Anchor)>,
+    /// The paragraph the go-to bar asked for in this document, until its
+    /// paragraphs are counted.
+    pending_goto: Option<(usize, usize)>,
     candidates: Arc<Vec<Candidate>>,
     worker: Option<FilterWorker>,
     reader: Option<Reader>,
@@ -347,6 +389,11 @@ impl App {
             bar: None,
             library_search: LibrarySearch::default(),
             results: Vec::new(),
+            results_header: String::new(),
+            goto: String::new(),
+            bookmarks: bookmarks::MarkList::default(),
+            jumps: HashMap::new(),
+            pending_goto: None,
             look: Look::default(),
             texts: texts::Texts::default(),
             loader: None,
@@ -402,7 +449,9 @@ impl App {
             },
             Mode::Filter => Context::Filter,
             Mode::Search => Context::Search,
+            Mode::GoTo => Context::GoTo,
             Mode::Library => Context::Library,
+            Mode::Bookmarks => Context::Bookmarks,
             Mode::Help { .. } => Context::Help,
             Mode::Mark(_) => Context::Mark,
         }
@@ -414,6 +463,7 @@ impl App {
         match self.mode {
             Mode::Library => Some(Bar::Library),
             Mode::Search => Some(Bar::Search),
+            Mode::GoTo => Some(Bar::GoTo),
             Mode::Filter => Some(Bar::Filter),
             _ if !self.filter.query.is_empty() => Some(Bar::Filter),
             _ => None,
@@ -426,6 +476,7 @@ impl App {
             (bar, self.mode),
             (Bar::Filter, Mode::Filter)
                 | (Bar::Search, Mode::Search)
+                | (Bar::GoTo, Mode::GoTo)
                 | (Bar::Library, Mode::Library)
         )
     }
@@ -439,7 +490,9 @@ impl App {
         }
     }
 
-    /// Whether an answer from the filter thread is still to come.
+    /// Whether background work the screen waits for is still to come (an
+    /// answer from a worker, a text being read, paragraphs being counted
+    /// for a go-to).
     pub fn pending(&self) -> bool {
         let filtering = self
             .worker
@@ -454,6 +507,7 @@ impl App {
             || searching_document
             || self.scanner.is_some()
             || self.loading.is_some()
+            || self.pending_goto.is_some()
     }
 
     /// The document whose text is being read for the reading pane, if any.
@@ -500,6 +554,30 @@ impl App {
 pub fn result_widths(row_width: usize) -> (usize, usize) {
     let title = (row_width / 4).clamp(1, 30);
     (title, row_width.saturating_sub(title + 3))
+}
+
+/// Cells of a result row's title given to a bookmark's letter and a space.
+pub const LABEL_WIDTH: usize = 2;
+
+/// The first row to show of a list scrolled to `offset` so that row
+/// `selected` is among the `visible` rows shown.
+fn scrolled_to(selected: usize, offset: usize, visible: usize) -> usize {
+    if selected < offset {
+        selected
+    } else if selected >= offset + visible {
+        selected + 1 - visible
+    } else {
+        offset
+    }
+}
+
+/// Moves a selection among `count` rows one down (or up), staying on them.
+fn step_selection(selected: &mut usize, count: usize, down: bool) {
+    *selected = if down {
+        (*selected + 1).min(count.saturating_sub(1))
+    } else {
+        selected.saturating_sub(1)
+    };
 }
 
 /// Cells of a list row given to the title: two thirds, after a margin cell

@@ -76,7 +76,8 @@ pub fn lock(store: &SharedStore) -> MutexGuard<'_, Store> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn place(anchor: Anchor) -> Place {
+/// The stored form of a reading position.
+pub(super) fn place(anchor: Anchor) -> Place {
     Place {
         start: anchor.start,
         offset: anchor.offset,
@@ -137,17 +138,7 @@ impl App {
         self.places = Some(Places::new(store));
         self.notice = warning;
         if let Some(last) = last.clone()
-            && let Some(doc) = self
-                .library
-                .documents
-                .iter()
-                .position(|d| d.key().hash == last.hash)
-                .or_else(|| {
-                    self.library
-                        .documents
-                        .iter()
-                        .position(|d| d.key().path == last.path)
-                })
+            && let Some(doc) = self.find_document(&last)
         {
             // Reopen it from the store, not from this session's memory.
             self.reader = None;
@@ -164,6 +155,37 @@ impl App {
             self.reopen = last;
         }
         self.sync();
+    }
+
+    /// The document of the library a stored key names: the one with the
+    /// same text, else the one at the same path.
+    pub(super) fn find_document(&self, key: &state::DocKey) -> Option<usize> {
+        let documents = &self.library.documents;
+        documents
+            .iter()
+            .position(|d| d.key().hash == key.hash)
+            .or_else(|| documents.iter().position(|d| d.key().path == key.path))
+    }
+
+    /// The bookmarks the store holds for the open document (a–z, by letter)
+    /// and for the library (A–Z).
+    pub(super) fn stored_marks(&self) -> Vec<(char, state::DocKey, Place)> {
+        let (Some(places), Some(doc)) = (self.places.as_ref(), self.open_document()) else {
+            return Vec::new();
+        };
+        let key = self.library.documents[doc].key();
+        let store = lock(&places.store);
+        let local = store
+            .get(&key)
+            .map(|entry| entry.marks().collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(letter, at)| (letter, key.clone(), at));
+        let global = ('A'..='Z').filter_map(|letter| {
+            let (key, at) = store.global_mark(letter)?;
+            Some((letter, key.clone(), *at))
+        });
+        local.chain(global).collect()
     }
 
     /// Where the store last left document `index` (whose text is `text`),
@@ -346,7 +368,7 @@ impl App {
             MarkCommand::Jump if letter.is_ascii_lowercase() => {
                 let target = lock(&store).get(&key).and_then(|entry| entry.mark(letter));
                 match target {
-                    Some(target) => self.go_to(doc, target),
+                    Some(target) => self.jump(|app| app.go_to(doc, target)),
                     None => self.notice = Some(format!("no bookmark {letter} in this document")),
                 }
             }
@@ -356,19 +378,8 @@ impl App {
                     self.notice = Some(format!("no bookmark {letter}"));
                     return;
                 };
-                let found = self
-                    .library
-                    .documents
-                    .iter()
-                    .position(|d| d.key().hash == key.hash)
-                    .or_else(|| {
-                        self.library
-                            .documents
-                            .iter()
-                            .position(|d| d.key().path == key.path)
-                    });
-                match found {
-                    Some(doc) => self.go_to(doc, target),
+                match self.find_document(&key) {
+                    Some(doc) => self.jump(|app| app.go_to(doc, target)),
                     None => {
                         self.notice = Some(format!(
                             "bookmark {letter} is in a document not open here: {}",
@@ -381,7 +392,7 @@ impl App {
     }
 
     /// Opens document `doc` (listing everything if a filter hides it) at `target`.
-    fn go_to(&mut self, doc: usize, target: Place) {
+    pub(super) fn go_to(&mut self, doc: usize, target: Place) {
         self.reveal_in_list(doc);
         self.selected = doc;
         self.open(doc);

@@ -52,24 +52,23 @@ impl App {
     pub fn update(&mut self, action: Action) {
         // A notice lasts until the next key; once the person has acted, the
         // scan no longer reopens the last document when it finds it.
+        // A go-to waiting for the paragraphs to be counted is dropped too.
         self.notice = None;
         self.reopen = None;
         self.acted = true;
+        self.pending_goto = None;
         match action {
             Action::Quit => self.quit = true,
             Action::Suspend => self.suspend = true,
             _ => match self.mode {
                 Mode::Browse => self.update_browse(action),
-                Mode::Filter | Mode::Search => self.update_bar(action),
+                Mode::Filter => self.update_filter(action),
+                Mode::Search => self.update_search(action),
+                Mode::GoTo => self.update_goto(action),
                 Mode::Library => self.update_library(action),
+                Mode::Bookmarks => self.update_bookmarks(action),
                 Mode::Help { scroll } => self.update_help(scroll, action),
-                Mode::Mark(command) => {
-                    // Whatever comes, the command is over.
-                    self.mode = Mode::Browse;
-                    if let Action::Insert(letter) = action {
-                        self.mark(command, letter);
-                    }
-                }
+                Mode::Mark(command) => self.update_mark(command, action),
             },
         }
         self.sync();
@@ -95,26 +94,22 @@ impl App {
     fn update_library(&mut self, action: Action) {
         let search = &mut self.library_search;
         match action {
-            Action::SelectNext => {
-                search.selected = (search.selected + 1).min(search.hits.len().saturating_sub(1));
+            Action::SelectNext => step_selection(&mut search.selected, search.hits.len(), true),
+            Action::SelectPrevious => {
+                step_selection(&mut search.selected, search.hits.len(), false);
             }
-            Action::SelectPrevious => search.selected = search.selected.saturating_sub(1),
             Action::AcceptInput => self.open_result(),
             Action::CancelInput => self.mode = Mode::Browse,
             _ => self.update_text(action),
         }
     }
 
-    /// The filter and document search bars.
-    fn update_bar(&mut self, action: Action) {
-        let searching = self.mode == Mode::Search;
+    /// The filter bar over the list: ↓ ↑ move through the matches, Enter
+    /// opens the selected one.
+    fn update_filter(&mut self, action: Action) {
         match action {
-            // In the document search bar, ↓ and ↑ move between hits.
-            Action::SelectNext if searching => self.step_hit(true),
-            Action::SelectPrevious if searching => self.step_hit(false),
             Action::SelectNext => self.select_by(1),
             Action::SelectPrevious => self.select_by(-1),
-            Action::AcceptInput if searching => self.mode = Mode::Browse,
             Action::AcceptInput => {
                 self.mode = Mode::Browse;
                 self.settle();
@@ -122,19 +117,6 @@ impl App {
                     self.open(self.selected);
                     self.focus = Focus::Reader;
                 }
-            }
-            Action::CancelInput if searching => {
-                self.mode = Mode::Browse;
-                // The search thread stays for the next search.
-                let searcher = self.search.searcher.take();
-                if let Some(searcher) = &searcher {
-                    searcher.cancel();
-                }
-                self.search = DocSearch {
-                    searcher,
-                    done: true,
-                    ..DocSearch::default()
-                };
             }
             Action::CancelInput => {
                 self.mode = Mode::Browse;
@@ -146,7 +128,7 @@ impl App {
     }
 
     /// Editing the open bar's text.
-    fn update_text(&mut self, action: Action) {
+    pub(super) fn update_text(&mut self, action: Action) {
         match action {
             Action::Insert(c) => self.edit(|text| text.push(c)),
             Action::DeleteChar => self.edit(|text| {
@@ -183,17 +165,17 @@ impl App {
             Action::PageUp => self.scroll(-(height - 1).max(1)),
             Action::HalfPageDown => self.scroll((height / 2).max(1)),
             Action::HalfPageUp => self.scroll(-(height / 2).max(1)),
-            Action::Top => {
-                if let Some(r) = self.reader.as_mut() {
+            Action::Top => self.jump(|app| {
+                if let Some(r) = app.reader.as_mut() {
                     r.top();
                 }
-            }
-            Action::Bottom => {
-                let h = self.text_height();
-                if let Some(r) = self.reader.as_mut() {
+            }),
+            Action::Bottom => self.jump(|app| {
+                let h = app.text_height();
+                if let Some(r) = app.reader.as_mut() {
                     r.bottom(h);
                 }
-            }
+            }),
             Action::NextDocument => self.select_by(1),
             Action::PreviousDocument => self.select_by(-1),
             Action::Back => self.focus = Focus::List,
@@ -213,13 +195,12 @@ impl App {
                     self.request_filter();
                 }
             }
-            Action::OpenSearch => {
-                if self.reader.is_some() {
-                    self.mode = Mode::Search;
-                }
-            }
-            Action::NextHit => self.step_hit(true),
-            Action::PreviousHit => self.step_hit(false),
+            Action::OpenSearch => self.open_search(false),
+            Action::OpenSearchBackward => self.open_search(true),
+            Action::OpenGoTo => self.open_goto(),
+            // After a backward search, `n` goes up, as in less and vim.
+            Action::NextHit => self.jump(|app| app.step_hit(!app.search.backward)),
+            Action::PreviousHit => self.jump(|app| app.step_hit(app.search.backward)),
             Action::ToggleHelp => self.mode = Mode::Help { scroll: 0 },
             Action::SetMark => self.await_mark(
                 MarkCommand::Set,
@@ -235,7 +216,11 @@ impl App {
             Action::Reload => self.reload(),
             Action::DismissNote => self.dismiss_note(),
             // Other modes' actions; no key makes them here.
-            Action::Insert(_)
+            Action::EarlierSearch
+            | Action::LaterSearch
+            | Action::JumpBack
+            | Action::ListMarks
+            | Action::Insert(_)
             | Action::DeleteChar
             | Action::DeleteWord
             | Action::ClearInput
@@ -281,40 +266,15 @@ impl App {
             }
             Mode::Search => {
                 edit(&mut self.search.query);
-                let from = self.anchor().map_or((0, 0), |a| (a.start, a.offset));
-                self.run_search(from, true);
+                self.search_typed();
             }
+            Mode::GoTo => edit(&mut self.goto),
             Mode::Filter => {
                 edit(&mut self.filter.query);
                 self.request_filter();
             }
-            Mode::Browse | Mode::Help { .. } | Mode::Mark(_) => {}
+            Mode::Browse | Mode::Bookmarks | Mode::Help { .. } | Mode::Mark(_) => {}
         }
-    }
-
-    pub(super) fn reveal_current(&mut self) {
-        let height = self.text_height();
-        let hit = self
-            .search
-            .current
-            .and_then(|i| self.search.hits.get(i))
-            .cloned();
-        if let (Some(hit), Some(reader)) = (hit, self.reader.as_mut()) {
-            reader.reveal(hit.start, hit.range.start, height);
-        }
-    }
-
-    pub(super) fn step_hit(&mut self, forward: bool) {
-        let count = self.search.hits.len();
-        if count == 0 {
-            return;
-        }
-        self.search.current = Some(match (self.search.current, forward) {
-            (None, _) => 0,
-            (Some(i), true) => (i + 1) % count,
-            (Some(i), false) => (i + count - 1) % count,
-        });
-        self.reveal_current();
     }
 
     /// Opens the selected library result: its document, at its paragraph,
@@ -329,20 +289,23 @@ impl App {
             .map(str::to_string)
             .unwrap_or_default();
         self.mode = Mode::Browse;
-        self.reveal_in_list(hit.doc);
-        self.selected = hit.doc;
-        let at = Anchor {
-            start: hit.start,
-            offset: 0,
-            gap: false,
-        };
-        self.positions.insert(hit.doc, at);
-        if let Some(reader) = self.reader.as_mut().filter(|r| r.doc == hit.doc) {
-            reader.anchor = at;
-        }
-        self.open(hit.doc);
-        self.focus = Focus::Reader;
+        self.jump(|app| {
+            app.reveal_in_list(hit.doc);
+            app.selected = hit.doc;
+            let at = Anchor {
+                start: hit.start,
+                offset: 0,
+                gap: false,
+            };
+            app.positions.insert(hit.doc, at);
+            if let Some(reader) = app.reader.as_mut().filter(|r| r.doc == hit.doc) {
+                reader.anchor = at;
+            }
+            app.open(hit.doc);
+            app.focus = Focus::Reader;
+        });
         self.search.query = word;
+        self.search.backward = false;
         self.run_search((hit.start, 0), false);
     }
 

@@ -17,7 +17,7 @@ impl App {
                 list_right: self.list_right,
                 reader_focused: self.focus == Focus::Reader,
                 bar: bar.is_some(),
-                results: self.mode == Mode::Library,
+                results: matches!(self.mode, Mode::Library | Mode::Bookmarks),
                 one_pane: self.one_pane,
                 note_rows: geometry::note_rows(note_lines, self.area.height),
             },
@@ -27,6 +27,7 @@ impl App {
             let text = match bar {
                 Bar::Filter => &self.filter.query,
                 Bar::Search => &self.search.query,
+                Bar::GoTo => &self.goto,
                 Bar::Library => &self.library_search.query,
             };
             let options = LayoutOptions {
@@ -75,7 +76,8 @@ impl App {
                 None => {
                     let count = reader.estimated_units();
                     let n = (anchor.start as f64 / len.max(1) as f64 * count as f64) as usize + 1;
-                    (n.min(count), count, false)
+                    // Counted already, yet no number: the text is empty.
+                    (n.min(count), count, reader.text.index().is_some())
                 }
             };
             self.position = Position {
@@ -91,19 +93,35 @@ impl App {
         self.record_position();
     }
 
-    /// Lays out the visible library search results.
+    /// Lays out the results pane: the library search's results, or the
+    /// bookmarks.
     pub(super) fn sync_results(&mut self) {
         self.results.clear();
+        self.results_header.clear();
         let Some(area) = self.panes.results else {
             return;
         };
-        let search = &mut self.library_search;
-        let visible = usize::from(area.height.saturating_sub(1)).max(1);
-        if search.selected < search.offset {
-            search.offset = search.selected;
-        } else if search.selected >= search.offset + visible {
-            search.offset = search.selected + 1 - visible;
+        match self.mode {
+            Mode::Bookmarks => self.sync_bookmark_rows(area),
+            _ => self.sync_library_rows(area),
         }
+    }
+
+    /// Lays out the library search's header and visible results in `area`.
+    fn sync_library_rows(&mut self, area: Rect) {
+        let search = &mut self.library_search;
+        let count = search.hits.len();
+        self.results_header = match (search.query.trim().is_empty(), search.done, count) {
+            (true, _, _) => {
+                " Search every document: type words (all must be in one paragraph)".to_string()
+            }
+            (false, false, _) => format!(" {count} paragraphs so far…"),
+            (false, true, 0) => " No paragraph holds every word".to_string(),
+            (false, true, 1) => " 1 paragraph".to_string(),
+            (false, true, _) => format!(" {count} paragraphs"),
+        };
+        let visible = usize::from(area.height.saturating_sub(1)).max(1);
+        search.offset = scrolled_to(search.selected, search.offset, visible);
         let (title_width, snippet_width) = result_widths(usize::from(area.width));
         let end = (search.offset + visible).min(search.hits.len());
         for index in search.offset..end {
@@ -158,6 +176,8 @@ impl App {
             );
             self.results.push(ResultRow {
                 hit: index,
+                selected: index == search.selected,
+                label: None,
                 title: Rc::new(title),
                 snippet: Rc::new(snippet),
                 marks,

@@ -1,6 +1,7 @@
-//! The input bar above the status bar: the list filter or the document
-//! search. The text is laid out by the engine (Arabic reads right to left)
-//! with a block cursor at its logical end.
+//! The input bar above the status bar: the list filter, the document
+//! search, the go-to bar or the library search. The text is laid out by the
+//! engine (Arabic reads right to left) with a block cursor at its logical
+//! end.
 
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
@@ -13,14 +14,13 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
     let (Some(area), Some((bar, layout))) = (app.panes.bar, app.bar.as_ref()) else {
         return;
     };
-    let editing = match bar {
-        Bar::Filter => app.editing(Bar::Filter),
-        Bar::Search => app.editing(Bar::Search),
-        Bar::Library => app.editing(Bar::Library),
-    };
+    let editing = app.editing(*bar);
     let prompt = match bar {
         Bar::Filter => "Filter: ",
+        // Backward (`\`): up the document.
+        Bar::Search if app.search.backward => "Search↑ ",
         Bar::Search => "Search: ",
+        Bar::GoTo => "Go to:  ",
         Bar::Library => "All:    ",
     };
     let style = if editing { Style::new() } else { theme.dim };

@@ -1,34 +1,24 @@
-//! The library search results: one row per matching paragraph, its
-//! document's title beside a snippet laid out like the text, with the
-//! matched words marked on their cells.
+//! The results pane: the library search's results (one row per matching
+//! paragraph, its document's title beside a snippet laid out like the text,
+//! with the matched words marked on their cells) or the bookmarks (each
+//! one's letter before its document's title).
 
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 
 use super::theme::Theme;
 use super::{mark_cells, overlaps, paint_line};
-use crate::app::{App, result_widths};
+use crate::app::{App, LABEL_WIDTH, result_widths};
 
 pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
     let Some(area) = app.panes.results else {
         return;
     };
-    let search = &app.library_search;
     let dim = theme.dim;
-    let count = search.hits.len();
-    let header = match (search.query.trim().is_empty(), search.done, count) {
-        (true, _, _) => {
-            " Search every document: type words (all must be in one paragraph)".to_string()
-        }
-        (false, false, _) => format!(" {count} paragraphs so far…"),
-        (false, true, 0) => " No paragraph holds every word".to_string(),
-        (false, true, 1) => " 1 paragraph".to_string(),
-        (false, true, _) => format!(" {count} paragraphs"),
-    };
     buf.set_stringn(
         area.x,
         area.y,
-        &header,
+        &app.results_header,
         usize::from(area.width),
         theme.header,
     );
@@ -39,7 +29,7 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
         if y >= area.bottom() {
             break;
         }
-        let selected = row.hit == search.selected;
+        let selected = row.selected;
         let style = if selected {
             theme.selected
         } else {
@@ -55,6 +45,27 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
             (area.right() - 1 - title_w, area.x + 1)
         } else {
             (area.x + 1, area.x + 2 + title_w)
+        };
+        // A bookmark's letter goes first: on the outer side of the title.
+        let (title_x, title_w) = match row.label {
+            Some(letter) => {
+                let label = LABEL_WIDTH.min(usize::from(title_w)) as u16;
+                let label_x = if app.list_right {
+                    title_x + title_w - 1
+                } else {
+                    title_x
+                };
+                buf[(label_x, y)]
+                    .set_symbol(&letter.to_string())
+                    .set_style(style.patch(theme.header));
+                let text_x = if app.list_right {
+                    title_x
+                } else {
+                    title_x + label
+                };
+                (text_x, title_w - label)
+            }
+            None => (title_x, title_w),
         };
         if let Some(line) = row.title.line(0) {
             paint_line(buf, title_x, y, title_w, &line, style.patch(dim));
