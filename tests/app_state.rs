@@ -809,3 +809,25 @@ fn clicks_select_documents_and_focus_panes() {
     app.click(reader.x + 3, reader.y + 3);
     assert_eq!((app.mode, app.focus), (Mode::Filter, Focus::List));
 }
+
+/// ذ is `` ` `` on the Arabic layout and `b` on the Persian one: it does
+/// nothing until a letter only the Persian layout has (ی) is typed, then
+/// pages up.
+#[test]
+fn letters_on_different_arabic_and_persian_keys_follow_the_layout_in_use() {
+    let mut app = app(100, 30);
+    key(&mut app, KeyCode::Enter);
+    let start = app.anchor();
+    ch(&mut app, ' ');
+    let paged = app.anchor();
+    assert_ne!(paged, start);
+    ch(&mut app, 'ذ');
+    assert_eq!(
+        app.anchor(),
+        paged,
+        "Arabic until told otherwise: ` is no key"
+    );
+    ch(&mut app, 'ی');
+    ch(&mut app, 'ذ');
+    assert_eq!(app.anchor(), start, "Persian now: ذ is b, a page up");
+}
