@@ -108,8 +108,8 @@ pub enum ParagraphsSetting {
     Blank,
 }
 
-/// The measure qari uses unless told otherwise: lines of about twelve
-/// words, as in a printed book.
+/// The measure qari uses unless told otherwise: the upper end of the 45 to
+/// 90 characters a line that typographers advise.
 pub const DEFAULT_MEASURE: u16 = 90;
 
 /// The settings read from the config file; `None` where the file is silent.
