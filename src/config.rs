@@ -96,6 +96,23 @@ pub enum ThemeName {
     Light,
 }
 
+/// What separates the paragraphs of a document in the reading pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParagraphsSetting {
+    /// Every line is a paragraph, with a blank row after it (a heading-like
+    /// line stays with the paragraph it heads).
+    #[default]
+    Line,
+    /// Only blank lines in the file make a blank row; lines follow one
+    /// another as they are (for files wrapped by hand).
+    Blank,
+}
+
+/// The measure qari uses unless told otherwise: the upper end of the 45 to
+/// 90 characters a line that typographers advise.
+pub const DEFAULT_MEASURE: u16 = 90;
+
 /// The settings read from the config file; `None` where the file is silent.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -110,10 +127,23 @@ pub struct Config {
     pub harakat: Option<HarakatSetting>,
     /// The colour theme (`theme`).
     pub theme: Option<ThemeName>,
+    /// The widest the reading pane's text runs, in cells; 0 for no limit
+    /// (`measure`).
+    pub measure: Option<u16>,
+    /// What separates paragraphs (`paragraphs`).
+    pub paragraphs: Option<ParagraphsSetting>,
 }
 
 /// The keys of the file, in the order the documentation lists them.
-const KEYS: [&str; 5] = ["layout", "bidi", "shape", "harakat", "theme"];
+const KEYS: [&str; 7] = [
+    "layout",
+    "bidi",
+    "shape",
+    "harakat",
+    "theme",
+    "measure",
+    "paragraphs",
+];
 
 /// Why a config could not be used; its `Display` is the whole line the user
 /// sees, with what it quotes from outside (the path, a key, a value) shown
@@ -252,6 +282,8 @@ enum Accepts {
     OneOf(Vec<String>),
     /// `true`, `false`, or a string naming one of these values.
     BooleanOrOneOf(Vec<String>),
+    /// A whole number of cells, from 0 to `u16::MAX`.
+    Cells,
 }
 
 /// Returns what `key` accepts, or `None` for a key the file does not have.
@@ -262,6 +294,8 @@ fn accepts(key: &str) -> Option<Accepts> {
         "shape" => Some(Accepts::OneOf(names::<ShapeSetting>())),
         "harakat" => Some(Accepts::BooleanOrOneOf(names::<HarakatSetting>())),
         "theme" => Some(Accepts::OneOf(names::<ThemeName>())),
+        "measure" => Some(Accepts::Cells),
+        "paragraphs" => Some(Accepts::OneOf(names::<ParagraphsSetting>())),
         _ => None,
     }
 }
@@ -304,6 +338,17 @@ fn fault(
             return Some((at, message));
         }
         (DeValue::Boolean(_), Accepts::BooleanOrOneOf(_)) => return None,
+        (DeValue::Integer(n), Accepts::Cells) => {
+            if u16::from_str_radix(n.as_str(), n.radix()).is_ok() {
+                return None;
+            }
+            let message = format!(
+                "invalid value {n} for `{key}`: expected a number of cells from 0 to {}",
+                u16::MAX
+            );
+            return Some((at, message));
+        }
+        (DeValue::String(_), _) => "a string",
         (DeValue::Integer(_), _) => "an integer",
         (DeValue::Float(_), _) => "a float",
         (DeValue::Boolean(_), _) => "a boolean",
@@ -317,6 +362,7 @@ fn fault(
             "a boolean (true or false) or a string (one of {})",
             choices.join(", ")
         ),
+        Accepts::Cells => "an integer (a number of cells, 0 for no limit)".to_owned(),
     };
     let message = format!("invalid type for `{key}`: expected {expected}, found {found}");
     Some((at, message))
@@ -412,6 +458,17 @@ mod tests {
                 "theme = 'light' # literal",
                 with(|c| c.theme = Some(ThemeName::Light)),
             ),
+            ("measure = 72", with(|c| c.measure = Some(72))),
+            ("measure = 0", with(|c| c.measure = Some(0))),
+            ("measure = 0x50", with(|c| c.measure = Some(80))),
+            (
+                "paragraphs = \"line\"",
+                with(|c| c.paragraphs = Some(ParagraphsSetting::Line)),
+            ),
+            (
+                "paragraphs = \"blank\"",
+                with(|c| c.paragraphs = Some(ParagraphsSetting::Blank)),
+            ),
         ];
         for (text, expected) in cases {
             assert_eq!(parse_ok(text), expected, "{text}");
@@ -420,14 +477,18 @@ mod tests {
 
     #[test]
     fn all_keys_together() {
-        let text = "# qari\nlayout = \"rtl\"\nbidi = \"terminal\"\nshape = \"off\"\nharakat = false\ntheme = \"light\"\n";
+        let text = "# qari\nlayout = \"rtl\"\nbidi = \"terminal\"\nshape = \"off\"\nharakat = false\ntheme = \"light\"\nmeasure = 100\nparagraphs = \"blank\"\n";
         let Config {
             layout,
             bidi,
             shape,
             harakat,
             theme,
+            measure,
+            paragraphs,
         } = parse_ok(text);
+        assert_eq!(measure, Some(100));
+        assert_eq!(paragraphs, Some(ParagraphsSetting::Blank));
         assert_eq!(layout, Some(LayoutSetting::Rtl));
         assert_eq!(bidi, Some(BidiSetting::Terminal));
         assert_eq!(shape, Some(ShapeSetting::Off));
@@ -460,6 +521,7 @@ mod tests {
         check("bidi", |c| c.bidi);
         check("shape", |c| c.shape);
         check("theme", |c| c.theme);
+        check("paragraphs", |c| c.paragraphs);
     }
 
     #[test]
@@ -468,7 +530,29 @@ mod tests {
         assert_eq!((err.line, err.column), (Some(3), Some(3)));
         assert_eq!(
             err.message,
-            "unknown key `colour`: expected one of layout, bidi, shape, harakat, theme"
+            "unknown key `colour`: expected one of layout, bidi, shape, harakat, theme, measure, paragraphs"
+        );
+    }
+
+    #[test]
+    fn measure_is_a_number_of_cells() {
+        let err = parse_err("measure = -4");
+        assert_eq!((err.line, err.column), (Some(1), Some(11)));
+        assert_eq!(
+            err.message,
+            "invalid value -4 for `measure`: expected a number of cells from 0 to 65535"
+        );
+        let err = parse_err("\nmeasure = 70000");
+        assert_eq!((err.line, err.column), (Some(2), Some(11)));
+        let err = parse_err("measure = \"wide\"");
+        assert_eq!(
+            err.message,
+            "invalid type for `measure`: expected an integer (a number of cells, 0 for no limit), found a string"
+        );
+        let err = parse_err("paragraphs = \"double\"");
+        assert_eq!(
+            err.message,
+            "invalid value \"double\" for `paragraphs`: expected one of line, blank"
         );
     }
 

@@ -10,7 +10,8 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use qari::app::{App, TerminalNote};
 use qari::config::{
-    self, BidiSetting, Config, HarakatSetting, LayoutSetting, ShapeSetting, ThemeName,
+    self, BidiSetting, Config, HarakatSetting, LayoutSetting, ParagraphsSetting, ShapeSetting,
+    ThemeName,
 };
 use qari::library::decode::encoding_for_label;
 use qari::library::{Library, path_problem};
@@ -55,6 +56,14 @@ struct Cli {
     /// Colour theme [default: dark]
     #[arg(long, value_enum)]
     theme: Option<ThemeName>,
+    /// The widest the reading pane's text runs, in cells, centred in the
+    /// pane; 0 for no limit [default: 90]
+    #[arg(long, value_name = "CELLS")]
+    measure: Option<u16>,
+    /// What separates paragraphs: every line (a blank row after each), or
+    /// only blank lines in the file [default: line]
+    #[arg(long, value_enum)]
+    paragraphs: Option<ParagraphsSetting>,
     /// Decode every file with this encoding (e.g. windows-1256, iso-8859-6,
     /// utf-16le) instead of detecting it
     #[arg(long, value_name = "NAME")]
@@ -299,6 +308,8 @@ fn settings(cli: &Cli, config: &Config, ask: bool) -> Settings {
             .harakat
             .or(cli.no_harakat.then_some(HarakatSetting::Off)),
         theme: cli.theme,
+        measure: cli.measure,
+        paragraphs: cli.paragraphs,
     };
     let color = !no_color(std::env::var_os("NO_COLOR"));
     resolve(&overrides, config, detect_terminal(ask), color)
@@ -380,6 +391,8 @@ fn read(cli: Cli) -> ExitCode {
         ..LayoutOptions::default()
     };
     let mut app = App::new(library, settings.list_right, options);
+    app.set_measure(settings.measure);
+    app.set_paragraphs(settings.paragraphs);
     if let Some(scanner) = scanner {
         app.attach_scanner(scanner);
     }

@@ -4,7 +4,10 @@
 //! Resolving is pure (the terminal detection and `NO_COLOR` come in as
 //! values), so every combination can be tested without a terminal.
 
-use crate::config::{BidiSetting, Config, HarakatSetting, LayoutSetting, ShapeSetting, ThemeName};
+use crate::config::{
+    BidiSetting, Config, DEFAULT_MEASURE, HarakatSetting, LayoutSetting, ParagraphsSetting,
+    ShapeSetting, ThemeName,
+};
 use crate::term::detect::{Applies, BidiMode, Detection, Hint, Marks};
 use crate::text::Order;
 
@@ -21,6 +24,10 @@ pub struct Overrides {
     pub harakat: Option<HarakatSetting>,
     /// `--theme`.
     pub theme: Option<ThemeName>,
+    /// `--measure`.
+    pub measure: Option<u16>,
+    /// `--paragraphs`.
+    pub paragraphs: Option<ParagraphsSetting>,
 }
 
 /// Where a setting's value came from.
@@ -72,6 +79,10 @@ pub struct Settings {
     pub theme: ThemeName,
     /// Colour on (false under `NO_COLOR`).
     pub color: bool,
+    /// The widest the reading pane's text runs, in cells (0: no limit).
+    pub measure: u16,
+    /// What separates paragraphs in the reading pane.
+    pub paragraphs: ParagraphsSetting,
     /// What was found about the terminal.
     pub detection: Detection,
 }
@@ -144,6 +155,9 @@ pub fn resolve(cli: &Overrides, config: &Config, detection: Detection, color: bo
         harakat_source,
         theme: pick(cli.theme, config.theme).map_or(ThemeName::Dark, |(t, _)| t),
         color,
+        measure: pick(cli.measure, config.measure).map_or(DEFAULT_MEASURE, |(m, _)| m),
+        paragraphs: pick(cli.paragraphs, config.paragraphs)
+            .map_or_else(Default::default, |(p, _)| p),
         detection,
     }
 }
@@ -178,6 +192,7 @@ mod tests {
             (s.list_right, s.harakat, s.marks_left, s.theme),
             (None, true, false, ThemeName::Dark)
         );
+        assert_eq!((s.measure, s.paragraphs), (90, ParagraphsSetting::Line));
     }
 
     #[test]
@@ -213,10 +228,13 @@ mod tests {
             layout: Some(LayoutSetting::Ltr),
             harakat: Some(HarakatSetting::Off),
             theme: Some(ThemeName::Light),
+            measure: Some(0),
+            paragraphs: Some(ParagraphsSetting::Blank),
         };
         let s = resolve(&Overrides::default(), &config, konsole(), true);
         assert_eq!((s.bidi, s.bidi_source), (BidiMode::App, Source::Config));
         assert_eq!((s.shape, s.shape_source), (false, Source::Config));
+        assert_eq!((s.measure, s.paragraphs), (0, ParagraphsSetting::Blank));
         assert_eq!(
             (s.list_right, s.harakat, s.theme),
             (Some(false), false, ThemeName::Light)
@@ -227,6 +245,8 @@ mod tests {
             layout: Some(LayoutSetting::Rtl),
             harakat: None,
             theme: Some(ThemeName::Dark),
+            measure: Some(70),
+            paragraphs: None,
         };
         let s = resolve(&cli, &config, xterm(), false);
         assert_eq!(
@@ -239,6 +259,7 @@ mod tests {
             (Some(true), false, ThemeName::Dark)
         );
         assert!(!s.color);
+        assert_eq!((s.measure, s.paragraphs), (70, ParagraphsSetting::Blank));
         // `auto` on the command line hands the choice back to the terminal.
         let cli = Overrides {
             bidi: Some(BidiSetting::Auto),

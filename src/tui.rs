@@ -7,7 +7,7 @@ use std::io;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
+use crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
 
 use crate::app::App;
 use crate::term;
@@ -100,6 +100,10 @@ fn handle(app: &mut App, event: Event) -> bool {
             }
             MouseEventKind::ScrollUp => {
                 app.wheel(mouse.column, mouse.row, false);
+                true
+            }
+            MouseEventKind::Down(MouseButton::Left) => {
+                app.click(mouse.column, mouse.row);
                 true
             }
             _ => false,

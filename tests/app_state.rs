@@ -1100,3 +1100,209 @@ fn nothing_to_redraw_while_idle() {
         );
     }
 }
+
+/// The text of every row of the reading pane, blank rows as "".
+fn shown_rows(app: &App) -> Vec<String> {
+    app.rows
+        .iter()
+        .map(|row| match row {
+            Row::Line { layout, line, .. } => {
+                layout.line(*line).map(|l| l.text()).unwrap_or_default()
+            }
+            Row::Gap => String::new(),
+        })
+        .collect()
+}
+
+/// On a wide screen the text runs no wider than the measure (90 cells by
+/// default), its column centred in the reading pane.
+#[test]
+fn the_text_keeps_to_its_measure_on_a_wide_screen() {
+    let app = app(200, 50);
+    let (reader, text) = (
+        app.panes.reader.expect("a reading pane"),
+        app.panes.text.expect("its text"),
+    );
+    assert_eq!(text.width, 90, "the measure, not the pane's 150 cells");
+    let (left, right) = (text.x - reader.x, reader.right() - text.right());
+    assert!(left.abs_diff(right) <= 1, "centred: {left} and {right}");
+    for row in &app.rows {
+        if let Row::Line { layout, line, .. } = row {
+            let width = layout.line(*line).map_or(0, |l| l.width());
+            assert!(width <= 90, "a line of {width} cells");
+        }
+    }
+    // Narrower panes are not touched.
+    let narrow = self::app(100, 30);
+    let (reader, text) = (narrow.panes.reader.unwrap(), narrow.panes.text.unwrap());
+    assert_eq!(text.width, reader.width - 2);
+}
+
+#[test]
+fn a_measure_of_zero_lets_the_text_fill_the_pane() {
+    let mut app = app(200, 50);
+    app.set_measure(0);
+    assert_eq!(app.panes.text.map(|t| t.width), Some(150));
+    app.set_measure(60);
+    assert_eq!(app.panes.text.map(|t| t.width), Some(60));
+}
+
+/// Lines of the file without blank lines between them read as paragraphs:
+/// a blank row after each, but a heading stays with its paragraph.
+#[test]
+fn every_line_is_a_paragraph_set_apart_unless_asked_otherwise() {
+    let library = Library::from_documents(vec![Document::new(
+        "lines.txt",
+        "عنوان\nالسطر الأول.\nالسطر الثاني.\n\n\nالسطر الثالث.\n".into(),
+    )]);
+    let mut app = App::new(library, None, LayoutOptions::default());
+    app.resize(100, 30);
+    let rows = shown_rows(&app);
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    assert!(rows[0].contains("ﻥﺍﻮﻨﻋ"), "{rows:?}");
+    assert!(!rows[1].is_empty(), "the heading stays with its paragraph");
+    assert!(rows[2].is_empty() && rows[4].is_empty(), "{rows:?}");
+    app.set_paragraphs(qari::config::ParagraphsSetting::Blank);
+    let rows = shown_rows(&app);
+    assert_eq!(rows.len(), 5, "only the file's blank lines: {rows:?}");
+    assert!(rows[3].is_empty() && !rows[2].is_empty(), "{rows:?}");
+}
+
+/// `z` hides the list and gives the reading pane the whole screen; `z`
+/// again, or going back to the list, shows it.
+#[test]
+fn z_hides_the_list_and_shows_it_again() {
+    let mut app = app(120, 40);
+    ch(&mut app, 'z');
+    assert!(app.panes.list.is_none(), "the list is hidden");
+    assert_eq!(app.panes.reader.map(|r| r.width), Some(120));
+    assert_eq!(
+        app.panes.text.map(|t| t.width),
+        Some(90),
+        "the measure holds"
+    );
+    assert_eq!(app.focus, Focus::Reader);
+    ch(&mut app, 'j');
+    assert!(app.panes.list.is_none(), "reading keeps it hidden");
+    ch(&mut app, 'z');
+    assert!(app.panes.list.is_some());
+    assert_eq!(app.focus, Focus::Reader, "still reading");
+    ch(&mut app, 'z');
+    key(&mut app, KeyCode::Tab);
+    assert!(
+        app.panes.list.is_some(),
+        "Tab goes to the list and shows it"
+    );
+    assert_eq!(app.focus, Focus::List);
+    ch(&mut app, 'z');
+    ch(&mut app, 'h');
+    assert!(app.panes.list.is_some() && !app.list_hidden);
+}
+
+/// On the mirrored screen the reading pane is on the left: ← goes there and
+/// → back to the list. On the unmirrored one, the other way round.
+#[test]
+fn arrows_point_at_the_pane_they_go_to() {
+    let mut rtl = app(100, 30);
+    assert!(rtl.list_right);
+    key(&mut rtl, KeyCode::Right);
+    assert_eq!(
+        rtl.focus,
+        Focus::List,
+        "→ points away from the reading pane"
+    );
+    key(&mut rtl, KeyCode::Left);
+    assert_eq!(rtl.focus, Focus::Reader);
+    key(&mut rtl, KeyCode::Left);
+    assert_eq!(rtl.focus, Focus::Reader);
+    key(&mut rtl, KeyCode::Right);
+    assert_eq!(rtl.focus, Focus::List);
+
+    let mut ltr = App::new(library(), Some(false), LayoutOptions::default());
+    ltr.resize(100, 30);
+    key(&mut ltr, KeyCode::Left);
+    assert_eq!(ltr.focus, Focus::List);
+    key(&mut ltr, KeyCode::Right);
+    assert_eq!(ltr.focus, Focus::Reader);
+    key(&mut ltr, KeyCode::Left);
+    assert_eq!(ltr.focus, Focus::List);
+}
+
+/// Letters typed on an Arabic or Hebrew layout act as the key they sit on,
+/// outside the bars; in a bar they are text.
+#[test]
+fn arabic_and_hebrew_layouts_type_the_keys() {
+    let mut app = app(100, 30);
+    ch(&mut app, 'ت');
+    assert_eq!(app.selected, 1, "ت is j");
+    ch(&mut app, 'ن');
+    assert_eq!(app.selected, 0, "ن is k");
+    ch(&mut app, 'ﻷ');
+    assert_eq!(app.selected, 2, "ﻷ (Shift-g) is G");
+    ch(&mut app, 'ל');
+    assert_eq!(app.selected, 1, "Hebrew ל is k");
+    ch(&mut app, 'ظ');
+    assert_eq!(app.mode, Mode::Filter, "ظ is /");
+    ch(&mut app, 'ت');
+    assert_eq!(app.filter.query, "ت", "in the bar it is text");
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, 'ض');
+    assert!(app.quit, "ض is q");
+}
+
+#[test]
+fn a_bookmark_letter_typed_in_arabic_is_the_latin_letter() {
+    let dir = state_dir("arabic-marks");
+    let mut app = with_store(app(100, 30), &dir);
+    key(&mut app, KeyCode::Enter);
+    ch(&mut app, 'ة');
+    ch(&mut app, 'ت');
+    assert_eq!(app.notice.as_deref(), Some("bookmark j set"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A click on a document selects it; a click on a pane focuses it.
+#[test]
+fn clicks_select_documents_and_focus_panes() {
+    let mut app = app(100, 30);
+    let rows = app.panes.list_rows.expect("the list");
+    app.click(rows.x + 5, rows.y + 2);
+    assert_eq!((app.selected, app.open_document()), (2, Some(2)));
+    assert_eq!(app.focus, Focus::List);
+    // Below the last document: nothing changes.
+    app.click(rows.x + 5, rows.y + 10);
+    assert_eq!(app.selected, 2);
+    let reader = app.panes.reader.expect("the reading pane");
+    app.click(reader.x + 3, reader.y + 3);
+    assert_eq!(app.focus, Focus::Reader);
+    let list = app.panes.list.expect("the list");
+    app.click(list.x + 3, list.y);
+    assert_eq!(app.focus, Focus::List, "the header is the list's too");
+    assert_eq!(app.selected, 2);
+    // A bar keeps the keyboard: a click on the reader does nothing.
+    ch(&mut app, '/');
+    app.click(reader.x + 3, reader.y + 3);
+    assert_eq!((app.mode, app.focus), (Mode::Filter, Focus::List));
+}
+
+/// ذ is `` ` `` on the Arabic layout and `b` on the Persian one: it does
+/// nothing until a letter only the Persian layout has (ی) is typed, then
+/// pages up.
+#[test]
+fn letters_on_different_arabic_and_persian_keys_follow_the_layout_in_use() {
+    let mut app = app(100, 30);
+    key(&mut app, KeyCode::Enter);
+    let start = app.anchor();
+    ch(&mut app, ' ');
+    let paged = app.anchor();
+    assert_ne!(paged, start);
+    ch(&mut app, 'ذ');
+    assert_eq!(
+        app.anchor(),
+        paged,
+        "Arabic until told otherwise: ` is no key"
+    );
+    ch(&mut app, 'ی');
+    ch(&mut app, 'ذ');
+    assert_eq!(app.anchor(), start, "Persian now: ذ is b, a page up");
+}

@@ -3,12 +3,15 @@
 //! whole document at once gives, at several widths, paging down from the
 //! start, paging up from the end, after resizes and after jumps — on a
 //! document with gaps, headings, mixed directions, and a line long enough
-//! to be split into chunks.
+//! to be split into chunks — with paragraphs set apart a line at a time
+//! (a blank row after every line but a heading's) and by blank lines only.
 
 use std::sync::Arc;
 
 use encoding_rs::UTF_8;
 use qari::app::reader::{Anchor, Reader, Row};
+use qari::config::ParagraphsSetting;
+use qari::library::is_heading_like;
 use qari::library::text::Text;
 use qari::text::{Layout, LayoutOptions};
 
@@ -32,9 +35,13 @@ fn document() -> String {
     text
 }
 
+/// Both ways of setting paragraphs apart.
+const MODES: [ParagraphsSetting; 2] = [ParagraphsSetting::Line, ParagraphsSetting::Blank];
+
 /// Every row of the document laid out at once: each unit's lines, then a
-/// blank row where blank lines come before the next unit.
-fn eager(text: &Text, width: usize) -> Vec<String> {
+/// blank row where blank lines come before the next unit or, a line at a
+/// time, where the next unit starts a line and this one is no heading.
+fn eager(text: &Text, width: usize, paragraphs: ParagraphsSetting) -> Vec<String> {
     let options = LayoutOptions {
         width,
         ..LayoutOptions::default()
@@ -44,7 +51,13 @@ fn eager(text: &Text, width: usize) -> Vec<String> {
     for (i, (_, paragraph)) in units.iter().enumerate() {
         let layout = Layout::new(paragraph, &options);
         rows.extend(layout.lines().map(|l| l.text()));
-        if units.get(i + 1).is_some_and(|(u, _)| u.gap_before) {
+        let (unit, _) = &units[i];
+        let heading = !unit.continues && is_heading_like(paragraph);
+        let by_line = paragraphs == ParagraphsSetting::Line && !heading;
+        if units
+            .get(i + 1)
+            .is_some_and(|(u, _)| u.gap_before || (by_line && !u.continues))
+        {
             rows.push(String::new());
         }
     }
@@ -58,12 +71,12 @@ fn text_of(row: &Row) -> String {
     }
 }
 
-fn reader(text: &Arc<Text>, width: usize) -> Reader {
+fn reader(text: &Arc<Text>, width: usize, paragraphs: ParagraphsSetting) -> Reader {
     let options = LayoutOptions {
         width,
         ..LayoutOptions::default()
     };
-    Reader::new(0, Arc::clone(text), Anchor::default(), options)
+    Reader::new(0, Arc::clone(text), Anchor::default(), options, paragraphs)
 }
 
 fn the_text() -> Arc<Text> {
@@ -74,10 +87,13 @@ fn the_text() -> Arc<Text> {
 fn paging_down_from_the_start_shows_every_row_in_order() {
     let text = the_text();
     assert!(text.paragraphs().count() > 400, "the long line is split");
-    for width in [7, 20, 33, 80] {
-        let all = eager(&text, width);
+    for (width, mode) in [7, 20, 33, 80]
+        .into_iter()
+        .flat_map(|w| MODES.map(|m| (w, m)))
+    {
+        let all = eager(&text, width, mode);
         let height = 17;
-        let mut r = reader(&text, width);
+        let mut r = reader(&text, width, mode);
         let mut shown = Vec::new();
         loop {
             let rows: Vec<String> = r.rows(height).iter().map(text_of).collect();
@@ -90,10 +106,10 @@ fn paging_down_from_the_start_shows_every_row_in_order() {
             shown.extend(rows);
             r.scroll(height as isize, height);
         }
-        assert_eq!(shown.len(), all.len(), "width {width}");
+        assert_eq!(shown.len(), all.len(), "width {width}, {mode:?}");
         assert!(
             shown == all,
-            "width {width}: paging down differs from the whole layout"
+            "width {width}, {mode:?}: paging down differs from the whole layout"
         );
     }
 }
@@ -101,10 +117,10 @@ fn paging_down_from_the_start_shows_every_row_in_order() {
 #[test]
 fn paging_up_from_the_end_shows_every_row_in_order() {
     let text = the_text();
-    for width in [9, 40] {
-        let all = eager(&text, width);
+    for (width, mode) in [9, 40].into_iter().flat_map(|w| MODES.map(|m| (w, m))) {
+        let all = eager(&text, width, mode);
         let height = 23;
-        let mut r = reader(&text, width);
+        let mut r = reader(&text, width, mode);
         r.bottom(height);
         let mut pages = Vec::new();
         let mut covered = 0;
@@ -131,7 +147,7 @@ fn paging_up_from_the_end_shows_every_row_in_order() {
         }
         assert!(
             shown == all,
-            "width {width}: paging up differs from the whole layout"
+            "width {width}, {mode:?}: paging up differs from the whole layout"
         );
     }
 }
@@ -139,7 +155,8 @@ fn paging_up_from_the_end_shows_every_row_in_order() {
 #[test]
 fn resizing_keeps_the_text_at_the_top_and_matches_the_whole_layout() {
     let text = the_text();
-    let mut r = reader(&text, 30);
+    let mode = ParagraphsSetting::Line;
+    let mut r = reader(&text, 30, mode);
     r.scroll(500, 20);
     let anchor = r.anchor;
     for width in [11, 50, 80, 30] {
@@ -163,7 +180,7 @@ fn resizing_keeps_the_text_at_the_top_and_matches_the_whole_layout() {
         assert_eq!(top, expected, "width {width}");
         assert_eq!(r.anchor.start, anchor.start, "width {width}");
         // And the rows below follow the whole layout.
-        let all = eager(&text, width);
+        let all = eager(&text, width, mode);
         let rows: Vec<String> = r.rows(40).iter().map(text_of).collect();
         let at = all
             .windows(rows.len())
@@ -181,7 +198,8 @@ fn jumps_land_on_the_line_they_ask_for() {
     let text = the_text();
     let width = 25;
     let height = 15;
-    let all = eager(&text, width);
+    let mode = ParagraphsSetting::Line;
+    let all = eager(&text, width, mode);
     let units: Vec<_> = text
         .paragraphs()
         .map(|(u, p)| (u, p.into_owned()))
@@ -193,7 +211,7 @@ fn jumps_land_on_the_line_they_ask_for() {
         while !paragraph.is_char_boundary(offset) {
             offset -= 1;
         }
-        let mut r = reader(&text, width);
+        let mut r = reader(&text, width, mode);
         r.reveal(unit.start, offset, height);
         let rows: Vec<String> = r.rows(height).iter().map(text_of).collect();
         let layout = Layout::new(

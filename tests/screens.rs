@@ -38,6 +38,17 @@ fn main_screen_80x24() {
     insta::assert_snapshot!(draw(&app(80, 24)).backend());
 }
 
+/// A wide screen: the text keeps to its measure, centred in the reading
+/// pane; `z` gives the reading pane the whole screen, the text still 90
+/// cells wide.
+#[test]
+fn wide_screen_200x50_keeps_the_measure() {
+    let mut app = app(200, 50);
+    insta::assert_snapshot!("wide_200x50", draw(&app).backend());
+    press(&mut app, 'z');
+    insta::assert_snapshot!("wide_list_hidden_200x50", draw(&app).backend());
+}
+
 #[test]
 fn narrow_screen_40x12_shows_one_pane() {
     let mut app = app(40, 12);

@@ -1,5 +1,6 @@
 //! End-to-end: the real binary in tmux, used as a person uses it — keys in,
 //! screen out — and the terminal handed back in working order afterwards.
+//! `QARI_BIN` runs them against another qari binary.
 
 mod common;
 
@@ -39,8 +40,13 @@ fn words(text: &str, n: usize) -> String {
         .join(" ")
 }
 
+/// The qari binary the tests run: `QARI_BIN` (to run them against another
+/// build, an older one say), else this build's.
 fn qari() -> &'static str {
-    env!("CARGO_BIN_EXE_qari")
+    static BIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        std::env::var("QARI_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_qari").to_string())
+    })
 }
 
 fn assert_terminal_restored(tmux: &Tmux) {
@@ -649,8 +655,22 @@ fn go_to_jump_back_and_pick_a_bookmark() {
     tmux.keys(&["-l", "50%"]);
     tmux.keys(&["Enter"]);
     let half = tmux.wait_until(|s| paragraph(s).is_some_and(|p| p > 1), "half way");
-    let at = paragraph(&half).expect("a place");
-    assert!((98..=102).contains(&at), "half way is ¶ {at}:\n{half}");
+    // Half way as the status bar counts it: half the document lies above
+    // the bottom of the pane.
+    let status = half
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    let percent: u32 = status
+        .split('%')
+        .next()
+        .and_then(|p| p.trim().parse().ok())
+        .expect("a percentage");
+    assert!(
+        (48..=52).contains(&percent),
+        "half way is {percent}%:\n{half}"
+    );
 
     tmux.keys(&[":"]);
     tmux.keys(&["-l", "abc"]);
@@ -681,5 +701,90 @@ fn go_to_jump_back_and_pick_a_bookmark() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("¶ 120/200", "bookmark a");
     tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}
+
+/// The status bar's hints say which pane has the keyboard.
+const LIST_HINTS: &str = "j move";
+const READER_HINTS: &str = "j scroll";
+
+#[test]
+fn z_hides_the_list_and_brings_it_back() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    let library = Library::bundled();
+    tmux.keys(&[qari(), "Enter"]);
+    tmux.wait_for("Documents: 5", "the document list");
+    let opening = visual(&words(&full_text(&library.documents[0]), 3));
+    tmux.keys(&["z"]);
+    let screen = tmux.wait_until(
+        |s| !s.contains("Documents:") && s.contains(READER_HINTS),
+        "the reading pane alone, with the keyboard",
+    );
+    assert!(screen.contains(&opening), "the text shows:\n{screen}");
+    assert!(!screen.contains('│'), "no list border:\n{screen}");
+    tmux.keys(&["z"]);
+    tmux.wait_until(
+        |s| s.contains("Documents: 5") && s.contains(READER_HINTS),
+        "the list back, the reading pane still reading",
+    );
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}
+
+#[test]
+fn arrows_point_at_the_pane_they_go_to() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    // The bundled documents are Arabic: the list is on the right, the
+    // reading pane on its left.
+    tmux.keys(&[qari(), "Enter"]);
+    tmux.wait_for(LIST_HINTS, "the document list");
+    tmux.keys(&["Left"]);
+    tmux.wait_for(READER_HINTS, "← into the reading pane, on the left");
+    tmux.keys(&["Right"]);
+    tmux.wait_for(LIST_HINTS, "→ back to the list, on the right");
+    tmux.keys(&["q"]);
+    tmux.wait_for("READY$", "the shell");
+
+    // Unmirrored, the reading pane is on the right (without the state, so
+    // that qari starts on the list, not in the document read last).
+    tmux.keys(&[
+        &format!("clear; {} --layout ltr --no-state", qari()),
+        "Enter",
+    ]);
+    tmux.wait_for(LIST_HINTS, "the document list");
+    tmux.keys(&["Right"]);
+    tmux.wait_for(READER_HINTS, "→ into the reading pane, on the right");
+    tmux.keys(&["Left"]);
+    tmux.wait_for(LIST_HINTS, "← back to the list, on the left");
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}
+
+#[test]
+fn keys_typed_on_an_arabic_layout_work() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    let library = Library::bundled();
+    tmux.keys(&[qari(), "Enter"]);
+    tmux.wait_for("Documents: 5", "the document list");
+    // ت is j on the Arabic (101) layout: the next document.
+    tmux.keys(&["-l", "ت"]);
+    let second = visual(&words(&full_text(&library.documents[1]), 3));
+    tmux.wait_for(&second, "the second document, after ت");
+    // ن is k: back up. ظ is /: the filter bar, where Arabic is text again.
+    tmux.keys(&["-l", "ن"]);
+    let first = visual(&words(&full_text(&library.documents[0]), 3));
+    tmux.wait_for(&first, "the first document, after ن");
+    tmux.keys(&["-l", "ظ"]);
+    tmux.wait_for("Filter:", "the filter bar, after ظ");
+    tmux.keys(&["Escape"]);
+    tmux.wait_until(|s| !s.contains("Filter:"), "the filter bar closed");
+    // ض is q.
+    tmux.keys(&["-l", "ض"]);
     assert_terminal_restored(&tmux);
 }

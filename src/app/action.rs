@@ -38,6 +38,9 @@ pub enum Action {
     Back,
     /// Moves focus to the other pane.
     SwitchFocus,
+    /// Hides the list so the reading pane has the whole width, or shows
+    /// it again.
+    ToggleList,
     /// Opens the filter bar over the document list.
     OpenFilter,
     /// Drops a kept filter and shows every document again.

@@ -51,6 +51,11 @@ pub struct Arrangement {
     /// Rows for a note about the terminal (fewer are given on a short
     /// screen: see [`note_rows`]).
     pub note_rows: u16,
+    /// The list is hidden: the reading pane has the whole width.
+    pub list_hidden: bool,
+    /// The widest the reading pane's text runs, in cells (0: no limit); a
+    /// narrower column is centred in the pane.
+    pub measure: u16,
 }
 
 /// The rows a note of `lines` lines gets on a screen `height` rows high:
@@ -70,6 +75,8 @@ pub fn panes(area: Rect, want: Arrangement) -> Panes {
         results,
         one_pane,
         note_rows,
+        list_hidden,
+        measure,
     } = want;
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return Panes {
@@ -105,7 +112,7 @@ pub fn panes(area: Rect, want: Arrangement) -> Panes {
             ..Panes::default()
         };
     }
-    let (list, reader) = if one_pane || area.width < TWO_PANE_MIN_WIDTH {
+    let (list, reader) = if one_pane || list_hidden || area.width < TWO_PANE_MIN_WIDTH {
         if reader_focused {
             (None, Some(body))
         } else {
@@ -146,7 +153,9 @@ pub fn panes(area: Rect, want: Arrangement) -> Panes {
     });
     let text = reader.map(|r| {
         let margin = if r.width >= 10 { 1 } else { 0 };
-        Rect::new(r.x + margin, r.y, r.width - 2 * margin, r.height)
+        let room = r.width - 2 * margin;
+        let width = if measure > 0 { room.min(measure) } else { room };
+        Rect::new(r.x + margin + (room - width) / 2, r.y, width, r.height)
     });
     Panes {
         list,
@@ -233,6 +242,31 @@ mod tests {
             },
         );
         assert_eq!(p.note, None);
+    }
+
+    #[test]
+    fn the_text_keeps_to_its_measure_centred_in_the_pane() {
+        let at = |width, measure, list_hidden| {
+            let p = panes(
+                Rect::new(0, 0, width, 40),
+                Arrangement {
+                    measure,
+                    list_hidden,
+                    ..want(true, true, false)
+                },
+            );
+            let (reader, text) = (p.reader.unwrap(), p.text.unwrap());
+            (reader.x, reader.width, text.x, text.width)
+        };
+        // 200 columns: the reading pane is 152 wide, its text 90, centred.
+        assert_eq!(at(200, 90, false), (0, 152, 31, 90));
+        // Narrower than the measure: the margins only.
+        assert_eq!(at(120, 90, false), (0, 80, 1, 78));
+        // No measure: the whole pane.
+        assert_eq!(at(200, 0, false), (0, 152, 1, 150));
+        // The list hidden: the whole screen, the text still 90 wide.
+        assert_eq!(at(200, 90, true), (0, 200, 55, 90));
+        assert_eq!(at(80, 90, true), (0, 80, 1, 78));
     }
 
     #[test]

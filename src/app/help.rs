@@ -4,7 +4,7 @@
 
 use ratatui::layout::Rect;
 
-use super::keymap::{Context, KEYMAP, key_name};
+use super::keymap::{Context, KEYMAP, key_name, mirror};
 
 /// One row of the overlay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,8 +39,9 @@ const ALL: [Context; 10] = [
 /// they do (two columns fit in 80).
 pub const COLUMN_WIDTH: u16 = 39;
 
-/// One context's lines: a heading, then its keys.
-fn group(context: Context) -> Vec<HelpLine> {
+/// One context's lines: a heading, then its keys (← and → as they work on
+/// a `mirrored` screen).
+fn group(context: Context, mirrored: bool) -> Vec<HelpLine> {
     let keys = KEYMAP
         .iter()
         .filter(|b| b.context == context)
@@ -48,7 +49,7 @@ fn group(context: Context) -> Vec<HelpLine> {
             keys: binding
                 .keys
                 .iter()
-                .map(key_name)
+                .map(|&key| key_name(&mirror(key, mirrored)))
                 .collect::<Vec<_>>()
                 .join(" / "),
             help: binding.help,
@@ -59,11 +60,12 @@ fn group(context: Context) -> Vec<HelpLine> {
 }
 
 /// The overlay's groups flowed into as many columns as fit across `area`,
-/// balanced in height (a group is never split), and the rows it shows.
-pub fn columns(area: Rect) -> (Vec<Vec<HelpLine>>, usize) {
+/// balanced in height (a group is never split), and the rows it shows; the
+/// arrows as they work on a `mirrored` screen.
+pub fn columns(area: Rect, mirrored: bool) -> (Vec<Vec<HelpLine>>, usize) {
     let visible = usize::from(area.height.saturating_sub(2)).max(1);
     let fit = usize::from(area.width.saturating_sub(2) / COLUMN_WIDTH).max(1);
-    let groups: Vec<Vec<HelpLine>> = ALL.iter().map(|&c| group(c)).collect();
+    let groups: Vec<Vec<HelpLine>> = ALL.iter().map(|&c| group(c, mirrored)).collect();
     let total: usize = groups.iter().map(Vec::len).sum();
     // Fewer, taller columns would need scrolling; more would not fit.
     let target = total.div_ceil(fit).max(visible.min(total));
@@ -82,8 +84,8 @@ pub fn columns(area: Rect) -> (Vec<Vec<HelpLine>>, usize) {
 
 /// How far the overlay can scroll on a screen of `area`: 0 when every key
 /// fits.
-pub fn max_scroll(area: Rect) -> usize {
-    let (columns, visible) = columns(area);
+pub fn max_scroll(area: Rect, mirrored: bool) -> usize {
+    let (columns, visible) = columns(area, mirrored);
     let tallest = columns.iter().map(Vec::len).max().unwrap_or(0);
     tallest.saturating_sub(visible)
 }

@@ -1,9 +1,16 @@
 //! The one table from keys to actions. The help overlay and the status-bar
 //! hints are generated from it, so they cannot drift from what keys do.
+//!
+//! Two things change what a key means before it is looked up, each in one
+//! place: on a mirrored screen ← and → swap ([`mirror`]), so that the arrow
+//! pointing at a pane goes there; and outside the bars, letters typed on
+//! an Arabic, Persian or Hebrew keyboard layout are the Latin keys they sit
+//! on ([`super::keyboard`]).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
+use super::keyboard::Keyboard;
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,6 +175,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(Global, &[ch('M')], Action::DeleteMark, "delete a bookmark", None),
     bind(Global, &[ch('r')], Action::Reload, "read the file again", None),
     bind(Global, &[ch('x')], Action::DismissNote, "dismiss the note", None),
+    bind(Global, &[ch('z')], Action::ToggleList, "hide or show the list", None),
     bind(Global, &[ctrl('f'), ch('F')], Action::OpenLibrarySearch, "search all documents", Some("search all")),
     bind(Global, &[plain(Tab)], Action::SwitchFocus, "switch pane", Some("pane")),
     bind(Global, &[ch('?')], Action::ToggleHelp, "help", Some("help")),
@@ -198,13 +206,59 @@ fn key_of(event: &KeyEvent) -> Key {
     Key { code, modifiers }
 }
 
+/// The key as the table has it on a screen that is `mirrored` (the list on
+/// the right, the reading pane on its left) or not: ← and → swap, so that
+/// ← goes toward the reading pane and → back to the list. Its own inverse:
+/// the help shows the table's keys through it too.
+pub fn mirror(key: Key, mirrored: bool) -> Key {
+    let code = match key.code {
+        Left if mirrored => Right,
+        Right if mirrored => Left,
+        code => code,
+    };
+    Key { code, ..key }
+}
+
+/// A letter typed on an Arabic, Persian or Hebrew layout read as the Latin
+/// key it sits on (see [`super::keyboard`]); any other key as it is.
+fn on_latin_keys(key: Key, keyboard: Keyboard) -> Key {
+    match key.code {
+        KeyCode::Char(c) => match keyboard.latin(c) {
+            Some(latin) => Key {
+                code: KeyCode::Char(latin),
+                ..key
+            },
+            None => key,
+        },
+        _ => key,
+    }
+}
+
 /// The action for a key event in the given context (falling back to the
-/// global bindings), or `None`. Key releases are ignored.
-pub fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
+/// global bindings), or `None`, on a `mirrored` screen or not, with letters
+/// of non-Latin layouts read by `keyboard`. Key releases are ignored.
+pub fn action_for(
+    context: Context,
+    event: &KeyEvent,
+    mirrored: bool,
+    keyboard: Keyboard,
+) -> Option<Action> {
     if event.kind == KeyEventKind::Release {
         return None;
     }
-    let key = key_of(event);
+    let key = mirror(key_of(event), mirrored);
+    // What is typed in a bar is text; with Ctrl or Alt it is a command there
+    // too. The letter after `m` or `'` is a bookmark's, and bookmarks are
+    // Latin letters: `m` then ت sets bookmark j.
+    let text = matches!(
+        context,
+        Context::Filter | Context::Search | Context::Library
+    ) && key.modifiers.is_empty();
+    let key = if text {
+        key
+    } else {
+        on_latin_keys(key, keyboard)
+    };
     let find = |ctx: Context| {
         KEYMAP
             .iter()
@@ -290,6 +344,68 @@ mod tests {
 
     fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)
+    }
+
+    /// The action on an unmirrored screen, Arabic letters read as Arabic (101).
+    fn action_for(context: Context, event: &KeyEvent) -> Option<Action> {
+        super::action_for(context, event, false, Keyboard::Arabic)
+    }
+
+    #[test]
+    fn arrows_point_at_the_pane_they_go_to() {
+        let left = press(KeyCode::Left, KeyModifiers::NONE);
+        let right = press(KeyCode::Right, KeyModifiers::NONE);
+        let on =
+            |context, key, mirrored| super::action_for(context, key, mirrored, Keyboard::Arabic);
+        assert_eq!(on(Context::List, &right, false), Some(Action::Open));
+        assert_eq!(on(Context::Reader, &left, false), Some(Action::Back));
+        assert_eq!(on(Context::List, &left, true), Some(Action::Open));
+        assert_eq!(on(Context::Reader, &right, true), Some(Action::Back));
+        assert_eq!(on(Context::List, &right, true), None);
+        assert_eq!(on(Context::Reader, &left, true), None);
+        assert_eq!(mirror(mirror(plain(Left), true), true), plain(Left));
+        assert_eq!(mirror(ch('h'), true), ch('h'));
+    }
+
+    #[test]
+    fn arabic_and_hebrew_letters_are_keys_outside_the_bars() {
+        let key = |c| press(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(
+            action_for(Context::List, &key('ت')),
+            Some(Action::SelectNext)
+        );
+        assert_eq!(
+            action_for(Context::Reader, &key('ن')),
+            Some(Action::ScrollUp)
+        );
+        assert_eq!(action_for(Context::Reader, &key('ض')), Some(Action::Quit));
+        assert_eq!(
+            action_for(Context::List, &key('ظ')),
+            Some(Action::OpenFilter)
+        );
+        assert_eq!(
+            action_for(Context::Reader, &key('ח')),
+            Some(Action::ScrollDown)
+        );
+        assert_eq!(
+            action_for(Context::Help, &key('؟')),
+            Some(Action::ToggleHelp)
+        );
+        // A bookmark letter is a Latin letter.
+        assert_eq!(
+            action_for(Context::Mark, &key('ت')),
+            Some(Action::Insert('j'))
+        );
+        // In a bar the letter is text, unless Ctrl is held.
+        assert_eq!(
+            action_for(Context::Filter, &key('ت')),
+            Some(Action::Insert('ت'))
+        );
+        let ctrl_sad = press(KeyCode::Char('ص'), KeyModifiers::CONTROL);
+        assert_eq!(
+            action_for(Context::Search, &ctrl_sad),
+            Some(Action::DeleteWord)
+        );
     }
 
     #[test]

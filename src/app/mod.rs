@@ -12,6 +12,7 @@ pub mod geometry;
 pub mod goto;
 pub mod help;
 mod jumps;
+pub mod keyboard;
 pub mod keymap;
 mod open;
 pub mod places;
@@ -27,9 +28,10 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 
+use crate::config::ParagraphsSetting;
 use crate::library::Library;
 use crate::library::loader::{Loaded, Loader, slow_to_read};
 use crate::library::scan::Scanner;
@@ -265,6 +267,16 @@ pub struct App {
     /// Only one pane at a time, whatever the width (the terminal reorders
     /// rows itself).
     pub one_pane: bool,
+    /// The list is hidden and the reading pane has the whole width, until
+    /// the list is asked for again.
+    pub list_hidden: bool,
+    /// The widest the reading pane's text runs, in cells (0: no limit).
+    measure: u16,
+    /// What sets paragraphs apart in the reading pane.
+    paragraphs: ParagraphsSetting,
+    /// The keyboard layout letters that sit on different keys in Arabic
+    /// and Persian are read by (see [`keyboard`]).
+    keyboard: keyboard::Keyboard,
     /// The screen size.
     pub area: Rect,
     /// Where each pane is.
@@ -377,6 +389,10 @@ impl App {
             suspend: false,
             list_right,
             one_pane: false,
+            list_hidden: false,
+            measure: crate::config::DEFAULT_MEASURE,
+            paragraphs: ParagraphsSetting::default(),
+            keyboard: keyboard::Keyboard::default(),
             area: Rect::default(),
             panes: Panes::default(),
             rows: Vec::new(),
@@ -423,6 +439,22 @@ impl App {
         app.open_now(0);
         app.read_a_lone_document();
         app
+    }
+
+    /// Sets the widest the reading pane's text runs, in cells (0: no
+    /// limit); the text column is centred in the pane.
+    pub fn set_measure(&mut self, measure: u16) {
+        self.measure = measure;
+        self.sync();
+    }
+
+    /// Sets what separates paragraphs in the reading pane.
+    pub fn set_paragraphs(&mut self, paragraphs: ParagraphsSetting) {
+        self.paragraphs = paragraphs;
+        if let Some(reader) = self.reader.as_mut() {
+            reader.set_paragraphs(paragraphs);
+        }
+        self.sync();
     }
 
     /// Takes in the documents a background scan finds, as it finds them.

@@ -88,7 +88,7 @@ impl App {
             fallback: self.library.documents[index].direction,
             ..self.options
         };
-        self.reader = Some(Reader::new(index, text, anchor, options));
+        self.reader = Some(Reader::new(index, text, anchor, options, self.paragraphs));
         if !self.search.query.is_empty() {
             self.run_search((anchor.start, anchor.offset), false);
         }

@@ -8,13 +8,19 @@
 //! the document's index. The position is a byte offset (the top unit's
 //! start, and an offset in its text), never a screen row, so a resize
 //! re-wraps and keeps the same text at the top.
+//!
+//! Paragraphs are set apart by a blank row: where the file has blank
+//! lines, and, with [`ParagraphsSetting::Line`], after every line but a
+//! short heading-like one (a heading stays with the paragraph it heads, the
+//! verses of a poem with each other).
 
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use crate::library::is_heading;
+use crate::config::ParagraphsSetting;
 use crate::library::text::Text;
+use crate::library::{is_heading, is_heading_like};
 use crate::text::units::Unit;
 use crate::text::{Layout, LayoutOptions};
 
@@ -56,7 +62,7 @@ pub enum Row {
         /// The unit is a heading-like line (shown bold).
         heading: bool,
     },
-    /// The blank row between paragraphs separated by blank lines.
+    /// The blank row between paragraphs.
     Gap,
 }
 
@@ -64,7 +70,11 @@ pub enum Row {
 #[derive(Debug, Clone)]
 struct Laid {
     layout: Rc<Layout>,
+    /// Shown as a heading (strong evidence: see [`is_heading`]).
     heading: bool,
+    /// A short line without sentence-ending punctuation: a heading or a
+    /// verse, which no blank row separates from the line after it.
+    short: bool,
     /// The unit after it, once looked up (`None` inside: not looked up;
     /// `Some(None)`: it is the last).
     next: Option<Option<Unit>>,
@@ -80,6 +90,7 @@ pub struct Reader {
     /// The reading position.
     pub anchor: Anchor,
     options: LayoutOptions,
+    paragraphs: ParagraphsSetting,
     cache: HashMap<usize, Laid>,
     estimate: Option<usize>,
     /// A copy of the top unit's text, with its start: a file changed in
@@ -93,17 +104,31 @@ const CACHE_LIMIT: usize = 4096;
 
 impl Reader {
     /// Opens document `doc`'s text at `anchor`, laying out with `options`
-    /// (the width is set by the pane).
-    pub fn new(doc: usize, text: Arc<Text>, anchor: Anchor, options: LayoutOptions) -> Reader {
+    /// (the width is set by the pane) and setting paragraphs apart as
+    /// `paragraphs` says.
+    pub fn new(
+        doc: usize,
+        text: Arc<Text>,
+        anchor: Anchor,
+        options: LayoutOptions,
+        paragraphs: ParagraphsSetting,
+    ) -> Reader {
         Reader {
             doc,
             text,
             anchor,
             options,
+            paragraphs,
             cache: HashMap::new(),
             estimate: None,
             kept: None,
         }
+    }
+
+    /// Changes what sets paragraphs apart; the anchor keeps the same text
+    /// at the top.
+    pub fn set_paragraphs(&mut self, paragraphs: ParagraphsSetting) {
+        self.paragraphs = paragraphs;
     }
 
     /// Copies the top unit's text, if the top has moved to another unit.
@@ -178,6 +203,7 @@ impl Reader {
                 );
             Laid {
                 heading,
+                short: !unit.continues && is_heading_like(&paragraph),
                 layout: Rc::new(Layout::new(&paragraph, options)),
                 next: None,
             }
@@ -197,8 +223,17 @@ impl Reader {
         next
     }
 
+    /// Whether a blank row follows `unit`: blank lines in the file come
+    /// before the next unit, or, a line at a time, the next unit starts a
+    /// line of its own and `unit` is no heading.
     fn gap_after(&mut self, unit: &Unit) -> bool {
-        self.next_unit(unit).is_some_and(|n| n.gap_before)
+        let Some(next) = self.next_unit(unit) else {
+            return false;
+        };
+        next.gap_before
+            || (self.paragraphs == ParagraphsSetting::Line
+                && !next.continues
+                && !self.laid(unit).short)
     }
 
     fn rows_in(&mut self, unit: &Unit) -> usize {
@@ -409,7 +444,13 @@ mod tests {
             ..LayoutOptions::default()
         };
         let text = Arc::new(Text::from_string(text.to_string(), UTF_8, false));
-        Reader::new(0, text, Anchor::default(), options)
+        Reader::new(
+            0,
+            text,
+            Anchor::default(),
+            options,
+            ParagraphsSetting::Blank,
+        )
     }
 
     fn doc() -> String {
@@ -466,6 +507,39 @@ mod tests {
         r.set_width(20);
         assert_eq!(r.anchor, offset);
         assert_eq!(top_text(&mut r), before);
+    }
+
+    #[test]
+    fn a_line_at_a_time_every_line_is_set_apart_but_a_heading() {
+        let text = "Title\nfirst line.\nsecond line.\n\nthird line.\n";
+        let mut r = reader(text, 40);
+        r.set_paragraphs(ParagraphsSetting::Line);
+        let rows: Vec<String> = r
+            .rows(10)
+            .iter()
+            .map(|row| match row {
+                Row::Line { layout, line, .. } => {
+                    layout.line(*line).map(|l| l.text()).unwrap_or_default()
+                }
+                Row::Gap => String::new(),
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                "Title",
+                "first line.",
+                "",
+                "second line.",
+                "",
+                "third line."
+            ]
+        );
+        // Walking back up crosses the same rows.
+        r.bottom(3);
+        assert_eq!(top_text(&mut r), "second line.");
+        r.scroll(-2, 3);
+        assert_eq!(top_text(&mut r), "first line.");
     }
 
     #[test]

@@ -7,7 +7,10 @@ use super::*;
 impl App {
     /// Handles a key press; returns whether it meant anything.
     pub fn handle_key(&mut self, event: &KeyEvent) -> bool {
-        match keymap::action_for(self.context(), event) {
+        if let KeyCode::Char(c) = event.code {
+            self.keyboard = self.keyboard.after(c);
+        }
+        match keymap::action_for(self.context(), event, self.list_right, self.keyboard) {
             Some(action) => {
                 self.update(action);
                 true
@@ -35,6 +38,29 @@ impl App {
                 Action::SelectPrevious
             });
             return;
+        }
+        self.sync();
+    }
+
+    /// A click at a screen cell: on a document in the list, selects it (the
+    /// reading pane follows); elsewhere on a pane, gives it the keyboard.
+    /// Only while browsing or filtering the list: a bar keeps the keyboard.
+    pub fn click(&mut self, column: u16, row: u16) {
+        let at = ratatui::layout::Position::new(column, row);
+        let in_pane = |pane: Option<Rect>| pane.is_some_and(|r| r.contains(at));
+        if !matches!(self.mode, Mode::Browse | Mode::Filter) {
+            return;
+        }
+        if let Some(rows) = self.panes.list_rows.filter(|r| r.contains(at)) {
+            let position = self.list_offset + usize::from(row - rows.y);
+            if position < self.list.len() {
+                self.focus = Focus::List;
+                self.select(position);
+            }
+        } else if self.mode == Mode::Browse && in_pane(self.panes.list) {
+            self.focus = Focus::List;
+        } else if self.mode == Mode::Browse && in_pane(self.panes.reader) && self.reader.is_some() {
+            self.focus = Focus::Reader;
         }
         self.sync();
     }
@@ -71,12 +97,16 @@ impl App {
                 Mode::Mark(command) => self.update_mark(command, action),
             },
         }
+        // Whatever gave the list the keyboard (Tab, ←, the filter) shows it.
+        if self.focus == Focus::List {
+            self.list_hidden = false;
+        }
         self.sync();
     }
 
     /// The help overlay: it scrolls when it does not fit, and closes.
     fn update_help(&mut self, scroll: usize, action: Action) {
-        let most = help::max_scroll(self.area);
+        let most = help::max_scroll(self.area, self.list_right);
         self.mode = match action {
             Action::ScrollDown => Mode::Help {
                 scroll: (scroll + 1).min(most),
@@ -184,6 +214,14 @@ impl App {
                     Focus::List if self.reader.is_some() => Focus::Reader,
                     _ => Focus::List,
                 };
+            }
+            Action::ToggleList => {
+                if self.list_hidden {
+                    self.list_hidden = false;
+                } else if self.reader.is_some() {
+                    self.list_hidden = true;
+                    self.focus = Focus::Reader;
+                }
             }
             Action::OpenFilter => {
                 self.mode = Mode::Filter;

@@ -20,6 +20,8 @@ impl App {
                 results: matches!(self.mode, Mode::Library | Mode::Bookmarks),
                 one_pane: self.one_pane,
                 note_rows: geometry::note_rows(note_lines, self.area.height),
+                list_hidden: self.list_hidden,
+                measure: self.measure,
             },
         );
         self.bar = bar.and_then(|bar| {

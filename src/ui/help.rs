@@ -23,7 +23,7 @@ fn line(row: HelpLine) -> Line<'static> {
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let (columns, visible) = columns(area);
+    let (columns, visible) = columns(area, app.list_right);
     let tallest = columns.iter().map(Vec::len).max().unwrap_or(0);
     let scroll = match app.mode {
         Mode::Help { scroll } => scroll,
