@@ -104,7 +104,7 @@ enum DirectionArg {
 
 #[derive(Debug, clap::Args)]
 struct RenderArgs {
-    /// Line width in cells [default: the terminal's, else $COLUMNS, else 80]
+    /// Line width in cells [default: $COLUMNS, else the terminal's width, else 80]
     #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..))]
     width: Option<u16>,
     /// Arabic presentation forms (off for terminals that shape by themselves)

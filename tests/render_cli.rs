@@ -325,3 +325,39 @@ fn an_endless_stream_of_lines_prints_as_it_comes_in_bounded_memory() {
     let first = String::from_utf8_lossy(&first);
     assert!(first.starts_with(&one.repeat(3)), "{first:?}");
 }
+
+/// The width comes from `$COLUMNS` first, then the terminal, then 80: the
+/// help says so, in that order, and in a pseudo-terminal 100 wide
+/// `COLUMNS=30` gives lines of 30.
+#[test]
+fn columns_comes_before_the_terminal_and_the_help_says_so() {
+    let help = qari(&["render", "--help"], None);
+    let text = stdout(&help);
+    assert!(
+        text.contains("$COLUMNS, else the terminal's width, else 80"),
+        "{text}"
+    );
+    let dir = std::env::temp_dir().join(format!("qari-render-columns-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let file = dir.join("words.txt");
+    std::fs::write(&file, "كلمة ".repeat(40)).expect("a document");
+    // The harness clears COLUMNS; the shell sets it for qari alone.
+    let mut command = Command::new("sh");
+    command.args([
+        "-c",
+        "COLUMNS=30 exec \"$0\" render \"$1\"",
+        env!("CARGO_BIN_EXE_qari"),
+        &file.to_string_lossy(),
+    ]);
+    let mut pty = common::pty::Pty::spawn(command, 100, 10).expect("a pseudo-terminal");
+    let status = pty.wait_exit(Duration::from_secs(10)).expect("qari exits");
+    assert!(status.success());
+    let out = String::from_utf8_lossy(&pty.output()).into_owned();
+    let widest = out
+        .lines()
+        .map(|l| l.trim_end_matches('\r').width())
+        .max()
+        .unwrap_or(0);
+    assert_eq!(widest, 30, "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
