@@ -343,7 +343,7 @@ fn check_terminal(cli: &Cli) -> ExitCode {
     }
 }
 
-fn read(cli: Cli) -> ExitCode {
+fn read(mut cli: Cli) -> ExitCode {
     if cli.check_terminal {
         return check_terminal(&cli);
     }
@@ -358,6 +358,11 @@ fn read(cli: Cli) -> ExitCode {
     if !io::IsTerminal::is_terminal(&io::stdout()) {
         report("qari: standard output is not a terminal; use `qari render` to print documents");
         return ExitCode::from(2);
+    }
+    // `cat file | qari` reads the pipe, as less, bat and glow do; the keys
+    // still come from the terminal.
+    if cli.paths.is_empty() && !io::IsTerminal::is_terminal(&io::stdin()) {
+        cli.paths.push(PathBuf::from("-"));
     }
     // Nothing to open at all (every path missing or unreadable): say so
     // and stop, rather than start on an empty screen.

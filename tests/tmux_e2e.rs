@@ -788,3 +788,45 @@ fn keys_typed_on_an_arabic_layout_work() {
     tmux.keys(&["-l", "ض"]);
     assert_terminal_restored(&tmux);
 }
+
+/// `cat file | qari`: standard input that is not a terminal is read as the
+/// document (as less does), and the keys still work.
+#[test]
+fn a_pipe_into_qari_is_the_document() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    let library = Library::bundled();
+    let file = tmux.home.join("piped.txt");
+    std::fs::write(&file, full_text(&library.documents[2])).expect("a document");
+    tmux.keys(&[&format!("cat {} | {}", file.display(), qari()), "Enter"]);
+    let screen = tmux.wait_for("Documents: 1", "the piped document");
+    assert!(screen.contains("(stdin)"), "{screen}");
+    let first = place(&screen);
+    tmux.keys(&["Space"]);
+    tmux.wait_until(|s| place(s) != first, "Space paging the piped document");
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}
+
+/// While the help shows, nothing else takes keys: `j` does not move the
+/// document behind it, and `?` closes it.
+#[test]
+fn the_help_takes_every_key_while_it_shows() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    tmux.keys(&[qari(), "Enter"]);
+    tmux.wait_for("Documents: 5", "the document list");
+    tmux.keys(&["Enter"]);
+    let reading = tmux.wait_for("j scroll", "the reading pane");
+    let at = place(&reading);
+    tmux.keys(&["?"]);
+    tmux.wait_for("Keys —", "the help");
+    tmux.keys(&["j", "j", "Space", "G"]);
+    tmux.keys(&["?"]);
+    let after = tmux.wait_until(|s| !s.contains("Keys —"), "the help closed");
+    assert_eq!(place(&after), at, "the document stayed where it was");
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}
