@@ -53,6 +53,31 @@ impl<A> Job<A> {
     }
 }
 
+/// What a job that streams its results sends: a batch of them, and at the
+/// end that it has finished (a cancelled job never says so).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Streamed<T> {
+    /// More results.
+    Items(Vec<T>),
+    /// The job has gone through everything.
+    Done,
+}
+
+impl<T> Streamed<T> {
+    /// Adds what arrived to `items` and notes in `done` whether the job
+    /// finished; returns whether anything arrived.
+    pub fn gather(arrived: Vec<Streamed<T>>, items: &mut Vec<T>, done: &mut bool) -> bool {
+        let changed = !arrived.is_empty();
+        for message in arrived {
+            match message {
+                Streamed::Items(batch) => items.extend(batch),
+                Streamed::Done => *done = true,
+            }
+        }
+        changed
+    }
+}
+
 /// A thread doing one kind of work for the event loop, newest request
 /// first. `Q` is a request, `A` an answer (a job may send several: a
 /// search streams its hits).

@@ -175,20 +175,8 @@ impl App {
     /// anything changed. The first hit at or after where the search started
     /// (before it, searching backward) is jumped to as soon as it is known.
     pub(super) fn take_doc_hits(&mut self, found: Vec<DocFound>) -> bool {
-        let mut changed = false;
-        for message in found {
-            match message {
-                DocFound::Hits(generation, hits) if generation == self.search.generation => {
-                    self.search.hits.extend(hits);
-                    changed = true;
-                }
-                DocFound::Done(generation) if generation == self.search.generation => {
-                    self.search.done = true;
-                    changed = true;
-                }
-                _ => {}
-            }
-        }
+        let search = &mut self.search;
+        let changed = Streamed::gather(found, &mut search.hits, &mut search.done);
         if let Some(from) = self.search.jump_from {
             let search = &self.search;
             match search::first_hit(&search.hits, from, search.backward, search.done) {
@@ -236,21 +224,8 @@ impl App {
     /// Adds streamed library results of the current search; returns
     /// whether anything changed.
     pub(super) fn take_found(&mut self, found: Vec<Found>) -> bool {
-        let mut changed = false;
-        for message in found {
-            match message {
-                Found::Hits(generation, hits) if generation == self.library_search.generation => {
-                    self.library_search.hits.extend(hits);
-                    changed = true;
-                }
-                Found::Done(generation) if generation == self.library_search.generation => {
-                    self.library_search.done = true;
-                    changed = true;
-                }
-                _ => {}
-            }
-        }
-        changed
+        let search = &mut self.library_search;
+        Streamed::gather(found, &mut search.hits, &mut search.done)
     }
 
     pub(super) fn request_library_search(&mut self) {
@@ -272,7 +247,7 @@ impl App {
         let searcher = self
             .searcher
             .get_or_insert_with(|| LibrarySearcher::spawn(documents, forced));
-        self.library_search.generation = searcher.request(&self.library_search.query);
+        searcher.request(&self.library_search.query);
     }
 
     /// Waits until the running library search has finished (for tests).
@@ -368,6 +343,6 @@ impl App {
         search.jump_from = Some(from);
         search.reveal = reveal;
         let searcher = search.searcher.get_or_insert_with(DocSearcher::spawn);
-        search.generation = searcher.request(text, &search.query);
+        searcher.request(text, &search.query);
     }
 }

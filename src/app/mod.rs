@@ -41,6 +41,7 @@ use crate::search::filter::{Candidate, Field, FilterWorker, Hit, Response};
 use crate::search::library::{Found, LibrarySearcher, SearchHit, word_ranges};
 use crate::text::sanitize::one_line;
 use crate::text::{BaseDirection, Direction, Layout, LayoutOptions};
+use crate::work::Streamed;
 use action::Action;
 use geometry::Panes;
 use keymap::Context;
@@ -170,7 +171,6 @@ pub struct DocSearch {
     jump_from: Option<(usize, usize)>,
     /// And scroll to it.
     reveal: bool,
-    generation: u64,
     searcher: Option<DocSearcher>,
 }
 
@@ -187,7 +187,6 @@ pub struct LibrarySearch {
     pub offset: usize,
     /// The search for the current query has finished.
     pub done: bool,
-    generation: u64,
 }
 
 /// A result row laid out for the results view (a library search result

@@ -12,7 +12,7 @@ use memchr::memmem;
 
 use crate::library::text::Text;
 use crate::text::fold::{Folded, fold, fold_query};
-use crate::work::{Priority, Worker};
+use crate::work::{Priority, Streamed, Worker};
 
 /// One occurrence of the query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,14 +95,9 @@ pub fn find(text: &Text, query: &str) -> Vec<DocHit> {
     hits
 }
 
-/// What the search thread sends back.
-#[derive(Debug, Clone)]
-pub enum DocFound {
-    /// More hits for search `generation`.
-    Hits(u64, Vec<DocHit>),
-    /// Search `generation` has finished.
-    Done(u64),
-}
+/// What the search thread sends back: hits in batches, then that it is
+/// done.
+pub type DocFound = Streamed<DocHit>;
 
 /// A thread that searches the open document, newest query first.
 #[derive(Debug)]
@@ -124,16 +119,15 @@ impl DocSearcher {
             Priority::Background,
             || (),
             |(), (text, query): (Arc<Text>, String), job| {
-                let generation = job.id();
                 let mut gone = false;
                 let finished = search(
                     &text,
                     &query,
                     || job.cancelled(),
-                    |hits| gone |= !job.answer(DocFound::Hits(generation, hits)),
+                    |hits| gone |= !job.answer(Streamed::Items(hits)),
                 );
                 if finished && !gone {
-                    job.answer(DocFound::Done(generation));
+                    job.answer(Streamed::Done);
                 }
             },
         );
@@ -231,18 +225,13 @@ mod tests {
         let second = searcher.request(Arc::clone(&t), "سطر 1999");
         assert!(second > first);
         let mut hits = Vec::new();
-        loop {
-            match searcher
-                .wait(std::time::Duration::from_secs(10))
-                .expect("a message")
-            {
-                DocFound::Hits(g, batch) if g == second => hits.extend(batch),
-                DocFound::Done(g) if g == second => break,
-                // The first search may have finished before the second
-                // was asked for, or been cancelled: either way its hits
-                // are not the second's.
-                DocFound::Hits(..) | DocFound::Done(_) => {}
-            }
+        // Only the newest search's answers come through: the first one's
+        // were dropped, whether it finished or not.
+        while let Streamed::Items(batch) = searcher
+            .wait(std::time::Duration::from_secs(10))
+            .expect("a message")
+        {
+            hits.extend(batch);
         }
         // 1999 and 19990..19999.
         assert_eq!(hits.len(), 11);

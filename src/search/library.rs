@@ -19,7 +19,7 @@ use memchr::memmem;
 
 use crate::library::Document;
 use crate::text::fold::{fold, fold_into, fold_query};
-use crate::work::{Priority, Worker};
+use crate::work::{Priority, Streamed, Worker};
 
 /// A paragraph (layout unit) that holds every word of the query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -396,14 +396,9 @@ pub fn word_ranges(paragraph: &str, query: &str) -> Vec<Range<usize>> {
     ranges
 }
 
-/// What the search thread sends back.
-#[derive(Debug, Clone)]
-pub enum Found {
-    /// More hits for search `generation`.
-    Hits(u64, Vec<SearchHit>),
-    /// Search `generation` has finished.
-    Done(u64),
-}
+/// What the search thread sends back: hits in batches, then that it is
+/// done.
+pub type Found = Streamed<SearchHit>;
 
 /// A thread that runs library searches, newest query first.
 #[derive(Debug)]
@@ -426,15 +421,14 @@ impl LibrarySearcher {
                 index
             },
             |index: &mut LibraryIndex, query: String, job| {
-                let generation = job.id();
                 let mut gone = false;
                 let finished = index.search(
                     &query,
                     || job.cancelled(),
-                    |hits| gone |= !job.answer(Found::Hits(generation, hits)),
+                    |hits| gone |= !job.answer(Streamed::Items(hits)),
                 );
                 if finished && !gone {
-                    job.answer(Found::Done(generation));
+                    job.answer(Streamed::Done);
                 }
             },
         );
@@ -546,17 +540,13 @@ mod tests {
     #[test]
     fn the_thread_streams_and_finishes() {
         let searcher = LibrarySearcher::spawn(Arc::new(documents()), None);
-        let generation = searcher.request("الامن");
+        searcher.request("الامن");
         let mut hits = Vec::new();
-        loop {
-            match searcher
-                .wait(std::time::Duration::from_secs(5))
-                .expect("a message")
-            {
-                Found::Hits(g, batch) if g == generation => hits.extend(batch),
-                Found::Done(g) if g == generation => break,
-                _ => {}
-            }
+        while let Streamed::Items(batch) = searcher
+            .wait(std::time::Duration::from_secs(5))
+            .expect("a message")
+        {
+            hits.extend(batch);
         }
         assert_eq!(hits.len(), 3);
     }
