@@ -13,7 +13,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("state", &["text"]),
     ("library", &["text", "work", "state"]),
     ("search", &["text", "work", "library"]),
-    ("app", &["text", "work", "state", "library", "search", "config"]),
+    (
+        "app",
+        &["text", "work", "state", "library", "search", "config"],
+    ),
     ("ui", &["text", "library", "app", "config"]),
     ("tui", &["app", "term", "ui"]),
 ];
@@ -60,7 +63,11 @@ fn no_layer_imports_a_higher_one() {
             }
         }
     }
-    assert!(wrong.is_empty(), "imports against the layers:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "imports against the layers:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]
