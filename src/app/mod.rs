@@ -293,6 +293,9 @@ pub struct App {
     pending_place: Option<(usize, crate::state::Place)>,
     /// Why the open document's text could not be read, if it could not.
     pub open_error: Option<String>,
+    /// A document `r` could not read again, and its file's stamp then
+    /// (`None`: gone): that change is not announced again.
+    answered_change: Option<(usize, Option<crate::library::FileStamp>)>,
     candidates: Arc<Vec<Candidate>>,
     worker: Option<FilterWorker>,
     reader: Option<Reader>,
@@ -348,6 +351,7 @@ impl App {
             loading: None,
             pending_place: None,
             open_error: None,
+            answered_change: None,
             notice: None,
             notes: Vec::new(),
             note: None,
