@@ -632,6 +632,48 @@ fn reading_a_changed_file_again_keeps_the_place_or_says_it_is_gone() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Once `r` has said the file is gone, the next check does not say "r
+/// reads it again" any more: the change has been answered. It speaks up
+/// again when the file changes anew (it comes back).
+#[test]
+fn a_deleted_file_is_announced_until_r_answers_it() {
+    let dir = state_dir("gone");
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let file = dir.join("doc.txt");
+    std::fs::write(&file, "عنوان\nنص قصير.\n").expect("write");
+    let library = Library::open(std::slice::from_ref(&file), None);
+    let mut app = App::new(library, None, LayoutOptions::default());
+    app.resize(100, 30);
+    key(&mut app, KeyCode::Enter);
+    std::fs::remove_file(&file).expect("remove");
+    assert!(app.check_open_file(), "the deletion is noticed");
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("r reads it again"))
+    );
+    ch(&mut app, 'r');
+    let notice = app.notice.clone().unwrap_or_default();
+    assert!(notice.starts_with("the file is gone"), "{notice}");
+    // The next key clears the notice; the idle check does not bring back
+    // the hint that `r` has just answered.
+    ch(&mut app, 'j');
+    assert_eq!(app.notice, None);
+    for _ in 0..3 {
+        assert!(!app.check_open_file(), "{:?}", app.notice);
+        assert_eq!(app.notice, None);
+    }
+    // The file comes back: that is a change to announce.
+    std::fs::write(&file, "عنوان\nنص آخر أطول من الأول.\n").expect("write");
+    assert!(app.check_open_file());
+    assert!(
+        app.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("r reads it again"))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// While the help shows, nothing else takes keys: `j` and `k` scroll the
 /// help (when it does not fit) and never the document behind it.
 #[test]

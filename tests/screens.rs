@@ -347,8 +347,8 @@ fn help_scrolls_when_it_does_not_fit() {
     }
 }
 
-/// A path too long for its column shows its file name after "…/", and a
-/// filter match in it is marked there.
+/// A path too long for its column loses its first folders, never its file
+/// name or extension, and a filter match in it is marked where it shows.
 #[test]
 fn long_paths_show_their_file_name() {
     use qari::library::Document;
@@ -376,13 +376,294 @@ fn long_paths_show_their_file_name() {
     let row: String = (rows.x..rows.right())
         .map(|x| buffer[(x, rows.y)].symbol())
         .collect();
-    assert!(row.contains("…/doc0002"), "{row:?}");
+    // The short titles leave the name the room for its last folder.
+    assert!(row.contains("…/inner/doc0002.txt"), "{row:?}");
     let marked: String = (rows.x..rows.right())
         .map(|x| &buffer[(x, rows.y)])
         .filter(|c| c.modifier.contains(Modifier::UNDERLINED))
         .map(|c| c.symbol().to_string())
         .collect();
     assert_eq!(marked, "doc0002");
+}
+
+/// The text of screen row `y`.
+fn row_text(terminal: &Terminal<TestBackend>, y: u16) -> String {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.width)
+        .map(|x| buffer[(x, y)].symbol())
+        .collect()
+}
+
+/// The list pane's part of screen row `y`.
+fn list_row(app: &App, terminal: &Terminal<TestBackend>, y: u16) -> String {
+    let rows = app.panes.list_rows.expect("a list");
+    let buffer = terminal.backend().buffer();
+    (rows.x..rows.right())
+        .map(|x| buffer[(x, y)].symbol())
+        .collect()
+}
+
+/// Seven translations of one declaration, as in the UDHR corpus: every
+/// title starts "Universal Declaration of Human Rights - " and only the
+/// language at its end (past any list column) tells them apart.
+fn declarations() -> Library {
+    use qari::library::Document;
+    let translations = [
+        (
+            "udhr_arb.txt",
+            "Arabic, Standard",
+            "الإعلان العالمي لحقوق الإنسان",
+        ),
+        (
+            "udhr_eng.txt",
+            "English",
+            "Universal Declaration of Human Rights",
+        ),
+        (
+            "udhr_heb.txt",
+            "Hebrew",
+            "הכרזה לכל באי עולם בדבר זכויות האדם",
+        ),
+        ("udhr_pes_1.txt", "Farsi, Western", "اعلامیه جهانی حقوق بشر"),
+        (
+            "udhr_uig_arab.txt",
+            "Uyghur (Arabic)",
+            "دۇنيا كىشىلىك ھوقۇقى خىتابنامىسى",
+        ),
+        ("udhr_urd.txt", "Urdu", "انسانی حقوق کا عالمی منشور"),
+        (
+            "udhr_ydd.txt",
+            "Yiddish, Eastern",
+            "אַלװעלטלעכע דעקלאַראַציע פֿון מענטשנרעכט",
+        ),
+    ];
+    Library::from_documents(
+        translations
+            .iter()
+            .map(|(name, language, heading)| {
+                let text = format!(
+                    "Universal Declaration of Human Rights - {language}\n\n{heading}\n\n{heading}.\n"
+                );
+                Document::new(*name, text)
+            })
+            .collect(),
+    )
+}
+
+/// File names show whole when the titles leave them room, and otherwise
+/// keep their extension (the stem loses its middle): never `udhr_pes_1.t`.
+#[test]
+fn file_names_keep_their_extension() {
+    for (width, height) in [(80, 24), (100, 30), (200, 50)] {
+        let mut app = App::new(declarations(), None, LayoutOptions::default());
+        app.resize(width, height);
+        let terminal = draw(&app);
+        let rows = app.panes.list_rows.expect("a list");
+        for (i, &doc) in app.list.iter().enumerate() {
+            let row = list_row(&app, &terminal, rows.y + i as u16);
+            let name = &app.library.documents[doc].name;
+            assert!(row.contains(".txt"), "{width}x{height}: {row:?}");
+            if width >= 100 {
+                assert!(row.contains(name.as_str()), "{width}x{height}: {row:?}");
+            }
+        }
+    }
+}
+
+/// Where titles repeat, the file names are drawn as prominently as the
+/// titles (not dimmed); where titles differ, names stay dim beside them.
+#[test]
+fn names_tell_repeated_titles_apart() {
+    let name_cells_dim = |app: &App| -> Vec<bool> {
+        let terminal = draw(app);
+        let buffer = terminal.backend().buffer();
+        let rows = app.panes.list_rows.expect("a list");
+        app.list
+            .iter()
+            .enumerate()
+            .filter(|&(_, &doc)| doc != app.selected)
+            .map(|(i, &doc)| {
+                let y = rows.y + i as u16;
+                let first = app.library.documents[doc].name.chars().next();
+                let x = (rows.x..rows.right())
+                    .find(|&x| buffer[(x, y)].symbol().chars().next() == first)
+                    .expect("the name shows");
+                buffer[(x, y)].modifier.contains(Modifier::DIM)
+            })
+            .collect()
+    };
+    let mut repeated = App::new(declarations(), None, LayoutOptions::default());
+    repeated.resize(100, 30);
+    assert!(name_cells_dim(&repeated).iter().all(|&dim| !dim));
+    let distinct = app(100, 30);
+    assert!(name_cells_dim(&distinct).iter().all(|&dim| dim));
+}
+
+/// The status bar names the open file, not only its title.
+#[test]
+fn the_status_bar_names_the_open_file() {
+    let mut app = App::new(declarations(), None, LayoutOptions::default());
+    for (width, height) in [(80, 24), (100, 30), (200, 50)] {
+        app.resize(width, height);
+        for (doc, name) in [(0, "udhr_arb.txt"), (3, "udhr_pes_1.txt")] {
+            while app.selected != doc {
+                let step = if app.selected < doc { 'j' } else { 'k' };
+                press(&mut app, step);
+            }
+            let status = row_text(&draw(&app), app.panes.status.y);
+            assert!(status.contains(name), "{width}: {status:?}");
+        }
+    }
+}
+
+/// Library search results name each paragraph's file beside its title.
+#[test]
+fn library_search_results_name_the_file() {
+    let mut app = App::new(declarations(), None, LayoutOptions::default());
+    app.resize(100, 30);
+    app.handle_key(&KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL));
+    for c in "Declaration".chars() {
+        press(&mut app, c);
+    }
+    app.settle_search();
+    assert!(app.library_search.hits.len() >= 7, "every title");
+    let terminal = draw(&app);
+    let area = app.panes.results.expect("results");
+    let shown: String = (area.y + 1..area.bottom())
+        .map(|y| row_text(&terminal, y))
+        .collect();
+    for document in app.library.documents.iter() {
+        assert!(shown.contains(&document.name), "{}: {shown}", document.name);
+    }
+}
+
+/// The status bar's hints are left out whole when they do not fit, never
+/// cut to a key ("q q") or to part of a word.
+#[test]
+fn status_hints_are_left_out_whole_never_cut() {
+    let hints: Vec<String> = [
+        qari::app::keymap::Context::List,
+        qari::app::keymap::Context::Reader,
+    ]
+    .iter()
+    .flat_map(|&context| qari::app::keymap::hints(context))
+    .map(|(key, what)| format!("{key} {what}"))
+    .collect();
+    for width in [60, 64, 70, 75, 80, 90, 100, 110, 120, 140, 160, 200] {
+        for reader in [false, true] {
+            let mut app = app(width, 24);
+            if reader {
+                app.handle_key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+            }
+            let status = row_text(&draw(&app), app.panes.status.y);
+            let start = status.find("j ").expect("the hints start with j");
+            for hint in status[start..].trim_end().split(" · ") {
+                assert!(
+                    hints.iter().any(|h| h == hint),
+                    "{width}: {hint:?} in {status:?}"
+                );
+            }
+        }
+    }
+}
+
+/// A notice too long for the status bar is cut after a whole word, with
+/// an ellipsis.
+#[test]
+fn a_long_notice_is_cut_after_a_word() {
+    let message = "the file is gone (no such file or directory); showing it as it was";
+    for width in 40..=90 {
+        let mut app = app(width, 24);
+        app.notice = Some(message.into());
+        let status = row_text(&draw(&app), app.panes.status.y);
+        let start = status.find("the file").expect("the notice shows");
+        let shown = status[start..]
+            .split("  ")
+            .next()
+            .unwrap_or_default()
+            .trim_end();
+        match shown.strip_suffix('…') {
+            Some(cut) => {
+                let rest = &message[cut.len()..];
+                assert!(
+                    message.starts_with(cut) && rest.starts_with(' '),
+                    "{width}: {shown:?}"
+                );
+            }
+            None => assert_eq!(shown, message, "{width}"),
+        }
+    }
+}
+
+/// A row whose file name is short gives its title (here, why the document
+/// cannot be read) the room the name does not need, and cuts it after a
+/// word; a long name elsewhere in the list does not narrow it.
+#[test]
+fn an_unreadable_row_gives_its_reason_the_room_a_short_name_leaves() {
+    use qari::library::{Document, Origin};
+    let library = Library::from_documents(vec![
+        Document::new(
+            "a-folder/with-a-rather-long-name/and-a-long-file-name.txt",
+            "A title\n".into(),
+        ),
+        Document::unreadable(
+            "loop1".into(),
+            Origin::Memory,
+            "too many levels of symbolic links".into(),
+        ),
+    ]);
+    let mut app = App::new(library, Some(false), LayoutOptions::default());
+    app.resize(100, 30);
+    let terminal = draw(&app);
+    let rows = app.panes.list_rows.expect("a list");
+    let row = list_row(&app, &terminal, rows.y + 1);
+    assert!(row.contains("cannot read: too many…"), "{row:?}");
+    assert!(row.trim_end().ends_with("loop1"), "{row:?}");
+}
+
+/// An empty document and one that cannot be read say so in the status bar
+/// instead of "¶ 1/0"; the reading pane gives the whole reason, wrapped at
+/// words.
+#[test]
+fn empty_and_unreadable_documents_say_so() {
+    use qari::library::{Document, Origin};
+    let error = "too many levels of symbolic links";
+    let library = Library::from_documents(vec![
+        Document::new("first.txt", "A title\n\nSome text.\n".into()),
+        Document::new("empty.txt", String::new()),
+        Document::unreadable("a-loop.txt".into(), Origin::Memory, error.into()),
+    ]);
+    let mut app = App::new(library, Some(false), LayoutOptions::default());
+    app.resize(80, 24);
+    press(&mut app, 'j');
+    let status = row_text(&draw(&app), app.panes.status.y);
+    assert!(status.contains(" empty "), "{status:?}");
+    assert!(!status.contains("/0"), "{status:?}");
+    press(&mut app, 'j');
+    let terminal = draw(&app);
+    let status = row_text(&terminal, app.panes.status.y);
+    assert!(status.contains("cannot read"), "{status:?}");
+    assert!(!status.contains("/0"), "{status:?}");
+    // The reading pane's message, wider than the pane, is whole: wrapped
+    // at words, row after row.
+    let text = app.panes.text.expect("a reading pane");
+    assert!(usize::from(text.width) < 24 + error.len());
+    let message: Vec<String> = (text.y..text.bottom())
+        .map(|y| {
+            let buffer = terminal.backend().buffer();
+            (text.x..text.right())
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
+        .filter(|line| !line.is_empty())
+        .collect();
+    assert_eq!(
+        message.join(" "),
+        format!("Cannot read a-loop.txt: {error}"),
+        "{message:?}"
+    );
 }
 
 /// A notice quoting a path shows its bidi controls: the painted bar does

@@ -104,7 +104,15 @@ impl App {
         let visible = usize::from(area.height.saturating_sub(1)).max(1);
         let list = &mut self.bookmarks;
         list.offset = scrolled_to(list.selected, list.offset, visible);
-        let (title_width, snippet_width) = result_widths(usize::from(area.width));
+        let row_width = usize::from(area.width);
+        // The letter and the title take the document's part of the row (a
+        // gap after it), the snippet the rest; no file name column.
+        let title_width = result_document_width(row_width).saturating_sub(1);
+        let snippet_width = result_snippet_width(row_width);
+        self.result_columns = Columns {
+            title: title_width,
+            name: 0,
+        };
         let end = (list.offset + visible).min(list.entries.len());
         for index in list.offset..end {
             let entry = self.bookmarks.entries[index].clone();
@@ -142,6 +150,8 @@ impl App {
                 selected: index == self.bookmarks.selected,
                 label: Some(entry.letter),
                 title: lay(&title, title_width.saturating_sub(LABEL_WIDTH)),
+                name: lay("", 1),
+                name_matters: false,
                 snippet: lay(&snippet, snippet_width),
                 marks: Vec::new(),
             };

@@ -39,6 +39,7 @@ use crate::library::text::Text;
 use crate::search::document::{DocFound, DocHit, DocSearcher};
 use crate::search::filter::{Candidate, Field, FilterWorker, Hit, Response};
 use crate::search::library::{Found, LibrarySearcher, SearchHit, word_ranges};
+use crate::text::elide::{self, Elided};
 use crate::text::sanitize::one_line;
 use crate::text::{BaseDirection, Direction, Layout, LayoutOptions};
 use crate::work::Streamed;
@@ -201,6 +202,11 @@ pub struct ResultRow {
     pub label: Option<char>,
     /// The document's title.
     pub title: Rc<Layout>,
+    /// The document's file name, as it fits its column.
+    pub name: Rc<Layout>,
+    /// The title repeats another document's shown: the name is what tells
+    /// them apart.
+    pub name_matters: bool,
     /// Part of the paragraph around the first matched word.
     pub snippet: Rc<Layout>,
     /// Matched words, as byte ranges of the snippet's text.
@@ -229,16 +235,58 @@ pub struct ListMarks {
     pub name: Vec<Range<usize>>,
 }
 
-/// A document's row in the list, laid out for the list's width.
+/// A document's row in the list, laid out for the list's columns.
 #[derive(Debug, Clone)]
 pub struct ListEntry {
-    /// The title, laid out one cell narrower than its area (room for `…`).
+    /// How the row shares its cells between title and name.
+    pub columns: Columns,
+    /// The title (or why the document cannot be read), laid out for the
+    /// title column; one cell narrower when it does not fit (room for `…`).
     pub title: Rc<Layout>,
-    /// The file name (or its end, see [`short_name`]).
+    /// The file name as it fits its column ([`elide::path`]), laid out.
     pub name: Rc<Layout>,
-    /// Bytes of the path left out at the front of `name`.
-    pub name_cut: usize,
+    /// Where the path's bytes show in `name` (filter marks are found in the
+    /// whole path).
+    pub name_shown: Elided,
+    /// The title repeats another one shown: the name is what tells the
+    /// documents apart.
+    pub name_matters: bool,
 }
+
+/// Cells a row gives a document's title and its file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Columns {
+    /// The title's cells.
+    pub title: usize,
+    /// The file name's cells.
+    pub name: usize,
+}
+
+impl Columns {
+    /// Shares `room` cells between a title and a file name by what they
+    /// need (`title` and `name` cells). A name that needs no more than half
+    /// the room shows whole; a longer one gets what the title leaves, the
+    /// title keeping two thirds, or one third when `name_matters` (titles
+    /// repeat, and only the names tell the documents apart). The title
+    /// takes every cell the name does not need. A name column too narrow
+    /// to show anything of a name is given to the title.
+    pub fn share(room: usize, title: usize, name: usize, name_matters: bool) -> Columns {
+        let kept = if name_matters { room / 3 } else { room * 2 / 3 };
+        let shown = if name <= room / 2 {
+            name
+        } else {
+            name.min(room - title.min(kept))
+        };
+        let shown = if shown < name.min(MIN_NAME) { 0 } else { shown };
+        Columns {
+            title: room - shown,
+            name: shown,
+        }
+    }
+}
+
+/// The narrowest name column worth showing: `…` and a few cells of a name.
+const MIN_NAME: usize = 5;
 
 /// The whole state of the reader.
 #[derive(Debug)]
@@ -286,6 +334,11 @@ pub struct App {
     pub position: Position,
     /// The open document's title as the status bar shows it.
     pub status_title: Option<Rc<Layout>>,
+    /// The open document's file name as the status bar shows it (unless it
+    /// is the title).
+    pub status_name: Option<Rc<Layout>>,
+    /// How the library search results share their document column.
+    pub result_columns: Columns,
     /// Laid-out titles and names of the documents visible in the list.
     pub titles: HashMap<usize, ListEntry>,
     /// The documents the list shows, in order (all, or the filter's hits).
@@ -350,13 +403,20 @@ pub struct App {
     /// The paragraph the go-to bar asked for in this document, until its
     /// paragraphs are counted.
     pending_goto: Option<(usize, usize)>,
+    /// What the reading pane says in place of a text that cannot be read,
+    /// laid out (wrapped at words) for the pane.
+    pub unreadable: Option<Rc<Layout>>,
+    /// A document `r` could not read again, and its file's stamp then
+    /// (`None`: gone): that change is not announced again.
+    answered_change: Option<(usize, Option<crate::library::FileStamp>)>,
     candidates: Arc<Vec<Candidate>>,
     worker: Option<FilterWorker>,
     reader: Option<Reader>,
-    status_doc: Option<usize>,
+    /// The document and screen width the status title and name were laid
+    /// out for.
+    status_doc: Option<(usize, u16)>,
     positions: HashMap<usize, Anchor>,
     options: LayoutOptions,
-    title_width: usize,
 }
 
 /// Cells before a bar's text: "Filter: " or "Search: ".
@@ -415,6 +475,8 @@ impl App {
             loading: None,
             pending_place: None,
             open_error: None,
+            unreadable: None,
+            answered_change: None,
             notice: None,
             notes: Vec::new(),
             note: None,
@@ -425,11 +487,12 @@ impl App {
             candidates: Arc::new(candidates),
             worker: None,
             status_title: None,
+            status_name: None,
+            result_columns: Columns::default(),
             reader: None,
             status_doc: None,
             positions: HashMap::new(),
             options,
-            title_width: 0,
             scanner: None,
             layout_forced,
             reopen: None,
@@ -581,10 +644,11 @@ impl App {
     }
 }
 
-/// Cells of a result row given to the title and to the snippet.
-pub fn result_widths(row_width: usize) -> (usize, usize) {
-    let title = (row_width / 4).clamp(1, 30);
-    (title, row_width.saturating_sub(title + 3))
+/// Cells of a result row given to its document (after a margin cell: the
+/// title, a gap, the file name and a gap): a third of the row, at most 48;
+/// the snippet has the rest but for the separator and a margin cell.
+pub fn result_document_width(row_width: usize) -> usize {
+    (row_width / 3).clamp(1, 48)
 }
 
 /// Cells of a result row's title given to a bookmark's letter and a space.
@@ -611,29 +675,13 @@ fn step_selection(selected: &mut usize, count: usize, down: bool) {
     };
 }
 
-/// Cells of a list row given to the title: two thirds, after a margin cell
-/// on each side and a gap before the file name.
-pub fn title_width(row_width: usize) -> usize {
-    (row_width.saturating_sub(3) * 2 / 3).max(1)
+/// Cells of a result row given to the snippet.
+pub fn result_snippet_width(row_width: usize) -> usize {
+    row_width.saturating_sub(result_document_width(row_width) + 3)
 }
 
-/// What of a path shows in `width` cells: all of it, or when it is too
-/// long and has folders, `…/` and the file's own name. Returns the text and
-/// how many bytes of the path it leaves out at the front (a mark at byte
-/// `b` of the path is at `b - cut + 4` of the text, "…/" being 4 bytes).
-pub fn short_name(name: &str, width: usize) -> (String, usize) {
-    use unicode_width::UnicodeWidthStr;
-    match name.rfind('/') {
-        Some(slash) if name.width() > width && slash + 1 < name.len() => {
-            (format!("…/{}", &name[slash + 1..]), slash + 1)
-        }
-        _ => (name.to_string(), 0),
-    }
-}
-
-/// Cells of a list row given to the file name: what the title leaves.
-pub fn name_width(row_width: usize) -> usize {
-    row_width
-        .saturating_sub(3)
-        .saturating_sub(title_width(row_width))
+/// Cells of a list row left for the title and the file name: a margin cell
+/// on each side and a gap between them.
+pub fn list_room(row_width: usize) -> usize {
+    row_width.saturating_sub(3)
 }

@@ -105,7 +105,7 @@ impl App {
         self.worker = None;
         self.searcher = None;
         self.titles.remove(&doc);
-        if self.status_doc == Some(doc) {
+        if self.status_doc.is_some_and(|(laid, _)| laid == doc) {
             self.status_doc = None;
         }
         if self.reader.as_ref().is_some_and(|r| r.doc == doc) {

@@ -421,25 +421,28 @@ impl App {
         let new = match loaded {
             Ok(Some(new)) => new,
             Ok(None) => {
-                self.notice = Some("the file is no longer text; showing it as it was".into());
-                return;
+                return self.not_read_again(
+                    doc,
+                    "the file is no longer text; showing it as it was".into(),
+                );
             }
             Err(error) if old.error.is_some() => {
-                self.notice = Some(format!("still cannot read it: {error}"));
-                return;
+                return self.not_read_again(doc, format!("still cannot read it: {error}"));
             }
             Err(error) => {
-                self.notice = Some(format!("the file is gone ({error}); showing it as it was"));
-                return;
+                return self.not_read_again(
+                    doc,
+                    format!("the file is gone ({error}); showing it as it was"),
+                );
             }
         };
         let new_text = match new.text(self.library.forced) {
             Ok(text) => text,
             Err(error) => {
-                self.notice = Some(format!(
-                    "cannot read it again ({error}); showing it as it was"
-                ));
-                return;
+                return self.not_read_again(
+                    doc,
+                    format!("cannot read it again ({error}); showing it as it was"),
+                );
             }
         };
         // What the old text was is known from the file's stamp (a mapped
@@ -450,6 +453,7 @@ impl App {
         let top = self.reader.as_ref().and_then(|r| r.top_text().cloned());
         let (after, kept) = carry_anchor(top.as_ref(), &new_text, before);
         self.library.replace(doc, new);
+        self.answered_change = None;
         self.texts.forget(doc);
         self.texts.put(doc, Arc::clone(&new_text));
         new_text.index_in_background();
@@ -467,15 +471,32 @@ impl App {
         });
     }
 
+    /// Says why `r` could not read document `doc` again, and remembers the
+    /// file as it is now: its change is not announced again until it
+    /// changes once more.
+    fn not_read_again(&mut self, doc: usize, notice: String) {
+        let stamp = self.library.documents[doc].stamp_on_disk();
+        self.answered_change = Some((doc, stamp));
+        self.notice = Some(notice);
+    }
+
     /// Notices when the open document's file changed on disk (the event
     /// loop calls this now and then while idle); returns whether the status
-    /// bar changed.
+    /// bar changed. A change `r` already answered (the file is gone, or no
+    /// longer text) is not announced again until the file changes anew.
     pub fn check_open_file(&mut self) -> bool {
         let Some(doc) = self.open_document() else {
             return false;
         };
-        if self.library.documents[doc].changed_on_disk() != Some(true) {
+        let document = &self.library.documents[doc];
+        if document.changed_on_disk() != Some(true) {
             return false;
+        }
+        if let Some(answered) = self.answered_change {
+            if answered == (doc, document.stamp_on_disk()) {
+                return false;
+            }
+            self.answered_change = None;
         }
         let message = "the file changed on disk: r reads it again";
         if self.notice.as_deref() == Some(message) {

@@ -2,7 +2,11 @@
 //! panes, bars, reading rows, list titles, results, the note and the
 //! status figures. Drawing only reads what this leaves.
 
+use std::borrow::Cow;
+
 use super::*;
+use crate::library::Document;
+use crate::text::sanitize::{LINE_MAX, quote};
 
 impl App {
     /// Lays out what the screen shows now: panes, reading rows, list titles
@@ -89,6 +93,7 @@ impl App {
                 exact,
             };
         }
+        self.sync_unreadable();
         self.sync_list();
         self.sync_results();
         self.sync_status_title();
@@ -124,8 +129,32 @@ impl App {
         };
         let visible = usize::from(area.height.saturating_sub(1)).max(1);
         search.offset = scrolled_to(search.selected, search.offset, visible);
-        let (title_width, snippet_width) = result_widths(usize::from(area.width));
+        let row_width = usize::from(area.width);
+        let snippet_width = result_snippet_width(row_width);
         let end = (search.offset + visible).min(search.hits.len());
+        // The documents shown, each once: their columns are sized by them.
+        let mut docs: Vec<usize> = search.hits[search.offset..end]
+            .iter()
+            .map(|h| h.doc)
+            .collect();
+        docs.sort_unstable();
+        docs.dedup();
+        let documents = Arc::clone(&self.library.documents);
+        let titles: Vec<Cow<str>> = docs.iter().map(|&d| list_title(&documents[d])).collect();
+        let names: Vec<&str> = docs.iter().map(|&d| documents[d].name.as_str()).collect();
+        // A gap after the title and one after the name.
+        let room = result_document_width(row_width).saturating_sub(2);
+        // One pair of columns for every row (the separator stays put),
+        // shared by the widest title and name.
+        let repeated = repeats(room, &titles, &names);
+        let widest = |texts: &mut dyn Iterator<Item = &str>| texts.map(elide::width).max();
+        let columns = Columns::share(
+            room,
+            widest(&mut titles.iter().map(|t| t.as_ref())).unwrap_or(0),
+            widest(&mut names.iter().copied()).unwrap_or(0),
+            repeated.contains(&true),
+        );
+        self.result_columns = columns;
         for index in search.offset..end {
             let hit = self.library_search.hits[index];
             let Ok(text) = self.text_of(hit.doc) else {
@@ -169,26 +198,41 @@ impl App {
                 .map(|r| r.start - start..r.end - start)
                 .filter(|r| r.start < shown.end)
                 .collect();
-            let title = Layout::new(
-                &document.title,
-                &LayoutOptions {
-                    width: title_width.max(1),
-                    ..options
-                },
-            );
+            let at = docs.binary_search(&hit.doc).unwrap_or(0);
+            let (title, _, name) =
+                lay_out_title_and_name(&titles[at], &document.name, columns, &options);
             self.results.push(ResultRow {
                 hit: index,
-                selected: index == search.selected,
+                selected: index == self.library_search.selected,
                 label: None,
-                title: Rc::new(title),
+                title,
+                name,
+                name_matters: repeated[at],
                 snippet: Rc::new(snippet),
                 marks,
             });
         }
     }
 
-    /// Lays out the open document's title for the status bar: a third of
-    /// the bar, and no more than 48 cells.
+    /// Lays out why the open document cannot be read, for the reading
+    /// pane: wrapped at words, its file name's controls shown.
+    fn sync_unreadable(&mut self) {
+        let document = self.open_document().map(|d| &self.library.documents[d]);
+        let error = document.and_then(|d| d.error.as_ref().or(self.open_error.as_ref()));
+        self.unreadable = match (document, error, self.panes.text) {
+            (Some(document), Some(error), Some(text)) => {
+                let message = format!("Cannot read {}: {error}", document.name);
+                let options = LayoutOptions {
+                    width: usize::from(text.width).max(1),
+                    direction: BaseDirection::Ltr,
+                    ..self.options
+                };
+                Some(Rc::new(Layout::new(&quote(&message, LINE_MAX), &options)))
+            }
+            _ => None,
+        };
+    }
+
     /// Lays out the first note about the terminal for the screen's width
     /// (inside a margin of one cell on each side).
     pub(super) fn sync_note(&mut self) {
@@ -224,26 +268,42 @@ impl App {
         self.note = Some(Rc::new(Layout::new(&text, &options)));
     }
 
+    /// Lays out the open document's title for the status bar (a third of
+    /// the bar, and no more than 48 cells) and its file name (a fifth, no
+    /// more than 40), unless the name is the title.
     pub(super) fn sync_status_title(&mut self) {
         let Some(doc) = self.open_document() else {
             self.status_title = None;
+            self.status_name = None;
+            self.status_doc = None;
             return;
         };
-        let width = (usize::from(self.area.width) / 3).clamp(1, 48);
-        let current = self.status_title.as_ref().map(|t| t.width());
-        if self.status_doc != Some(doc) || current != Some(width) {
-            let document = &self.library.documents[doc];
-            let options = LayoutOptions {
-                width,
-                fallback: document.direction,
-                ..self.options
-            };
-            self.status_title = Some(Rc::new(Layout::new(&document.title, &options)));
-            self.status_doc = Some(doc);
+        if self.status_doc == Some((doc, self.area.width)) {
+            return;
         }
+        self.status_doc = Some((doc, self.area.width));
+        let document = &self.library.documents[doc];
+        let options = LayoutOptions {
+            width: (usize::from(self.area.width) / 3).clamp(1, 48),
+            fallback: document.direction,
+            ..self.options
+        };
+        self.status_title =
+            (!document.title.is_empty()).then(|| Rc::new(Layout::new(&document.title, &options)));
+        let name_width = (usize::from(self.area.width) / 5).clamp(1, 40);
+        self.status_name = (document.name != document.title).then(|| {
+            let shown = elide::path(&document.name, name_width);
+            let options = LayoutOptions {
+                width: name_width,
+                wrap: false,
+                ..options
+            };
+            Rc::new(Layout::new(&shown.text, &options))
+        });
     }
 
-    /// Keeps the selection visible and lays out the visible titles.
+    /// Keeps the selection visible, sizes the list's columns by what the
+    /// rows shown need, and lays out their titles and names.
     pub(super) fn sync_list(&mut self) {
         let Some(rows) = self.panes.list_rows else {
             return;
@@ -255,16 +315,24 @@ impl App {
         } else if at >= self.list_offset + visible {
             self.list_offset = at + 1 - visible;
         }
-        let row_width = usize::from(rows.width);
-        let width = title_width(row_width);
-        if width != self.title_width {
-            self.titles.clear();
-            self.title_width = width;
-        }
-        let name_width = name_width(row_width);
         let end = (self.list_offset + visible).min(self.list.len());
+        let shown = &self.list[self.list_offset..end];
+        let documents = &self.library.documents;
+        let titles: Vec<Cow<str>> = shown.iter().map(|&d| list_title(&documents[d])).collect();
+        let names: Vec<&str> = shown.iter().map(|&d| documents[d].name.as_str()).collect();
+        let room = list_room(usize::from(rows.width));
+        // Each row shares its cells by what its title and name need.
+        let repeated = repeats(room, &titles, &names);
+        let columns: Vec<Columns> = titles
+            .iter()
+            .zip(&names)
+            .zip(&repeated)
+            .map(|((title, name), &matters)| {
+                Columns::share(room, elide::width(title), elide::width(name), matters)
+            })
+            .collect();
         self.marks.clear();
-        for (at, &index) in self.list[self.list_offset..end].iter().enumerate() {
+        for (at, &index) in shown.iter().enumerate() {
             // While filtered, the list is the hits in order.
             let hit = self
                 .filter
@@ -290,32 +358,100 @@ impl App {
                 };
                 self.marks.insert(index, marks);
             }
-            self.titles.entry(index).or_insert_with(|| {
+            // Laid out again when the row's columns change.
+            if self
+                .titles
+                .get(&index)
+                .is_some_and(|e| e.columns != columns[at])
+            {
+                self.titles.remove(&index);
+            }
+            let entry = self.titles.entry(index).or_insert_with(|| {
                 let document = &self.library.documents[index];
                 let options = LayoutOptions {
-                    width: width.saturating_sub(1).max(1),
-                    wrap: true,
                     fallback: document.direction,
                     ..self.options
                 };
-                // One line, cut at the column's edge.
-                let name_options = LayoutOptions {
-                    width: name_width.max(1),
-                    wrap: false,
-                    ..options
-                };
-                // What cannot be read says so where its title would be.
-                let title = match &document.error {
-                    Some(error) => format!("cannot read: {error}"),
-                    None => document.title.clone(),
-                };
-                let (name, name_cut) = short_name(&document.name, name_width);
+                let (title, name_shown, name) =
+                    lay_out_title_and_name(&titles[at], &document.name, columns[at], &options);
                 ListEntry {
-                    title: Rc::new(Layout::new(&title, &options)),
-                    name: Rc::new(Layout::new(&name, &name_options)),
-                    name_cut,
+                    columns: columns[at],
+                    title,
+                    name,
+                    name_shown,
+                    name_matters: false,
                 }
             });
+            entry.name_matters = repeated[at];
         }
     }
+}
+
+/// What a list row shows where its title goes: the title, or why the
+/// document cannot be read.
+fn list_title(document: &Document) -> Cow<'_, str> {
+    match &document.error {
+        Some(error) => Cow::Owned(format!("cannot read: {error}")),
+        None => Cow::Borrowed(&document.title),
+    }
+}
+
+/// For each row shown (its title and name in `room` cells), whether its
+/// title repeats another one's: the two look alike in the title columns
+/// they would have.
+fn repeats(room: usize, titles: &[Cow<str>], names: &[&str]) -> Vec<bool> {
+    let usual: Vec<usize> = titles
+        .iter()
+        .zip(names)
+        .map(|(title, name)| {
+            Columns::share(room, elide::width(title), elide::width(name), false).title
+        })
+        .collect();
+    // Sorted, titles that look alike are neighbours.
+    let mut order: Vec<usize> = (0..titles.len()).collect();
+    order.sort_by(|&a, &b| titles[a].cmp(&titles[b]));
+    let mut repeated = vec![false; titles.len()];
+    for pair in order.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if elide::alike(&titles[a], &titles[b], usual[a].max(usual[b])) {
+            repeated[a] = true;
+            repeated[b] = true;
+        }
+    }
+    repeated
+}
+
+/// Lays out a title for `columns.title` cells (one fewer when it does not
+/// fit: room for the `…` painted after it) and a file name shortened to
+/// `columns.name` cells. Returns the title, where the name's bytes show,
+/// and the name.
+fn lay_out_title_and_name(
+    title: &str,
+    name: &str,
+    columns: Columns,
+    options: &LayoutOptions,
+) -> (Rc<Layout>, Elided, Rc<Layout>) {
+    let title_width = if elide::width(title) > columns.title {
+        columns.title.saturating_sub(1)
+    } else {
+        columns.title
+    };
+    let title = Layout::new(
+        title,
+        &LayoutOptions {
+            width: title_width.max(1),
+            wrap: true,
+            ..*options
+        },
+    );
+    let shown = elide::path(name, columns.name);
+    let name = Layout::new(
+        &shown.text,
+        &LayoutOptions {
+            width: columns.name.max(1),
+            wrap: false,
+            ..*options
+        },
+    );
+    (Rc::new(title), shown, Rc::new(name))
 }

@@ -368,11 +368,22 @@ impl Document {
     /// Whether its file now differs from what was read (or is gone);
     /// `None` when it did not come from a file.
     pub fn changed_on_disk(&self) -> Option<bool> {
-        let Origin::File(path) = &self.origin else {
+        let Origin::File(_) = &self.origin else {
             return None;
         };
         let stamp = self.stamp?;
-        Some(std::fs::metadata(path).map_or(true, |meta| FileStamp::of(&meta) != stamp))
+        Some(self.stamp_on_disk() != Some(stamp))
+    }
+
+    /// Its file's stamp as the file is now: `None` when the file is gone
+    /// (or cannot be looked at), or the document did not come from a file.
+    pub fn stamp_on_disk(&self) -> Option<FileStamp> {
+        let Origin::File(path) = &self.origin else {
+            return None;
+        };
+        std::fs::metadata(path)
+            .ok()
+            .map(|meta| FileStamp::of(&meta))
     }
 
     /// The path its position is remembered under when its text changes:

@@ -9,6 +9,7 @@
 pub mod bidi;
 pub mod candidate;
 pub mod cluster;
+pub mod elide;
 pub mod fold;
 pub mod layout;
 pub mod lines;

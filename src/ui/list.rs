@@ -1,12 +1,14 @@
 //! The document list pane: titles laid out by the engine (Arabic titles
-//! right-aligned and shaped), file names dimmed beside them.
+//! right-aligned and shaped), each row's file name at its other end, in
+//! the columns the app sized for the row (dimmed, unless titles repeat and
+//! the names tell them apart).
 
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 
 use super::theme::Theme;
-use super::{mark_cells, overlaps, paint_line};
-use crate::app::{App, Focus, Mode, name_width, title_width};
+use super::{mark_cells, overlaps, paint_line, paint_title, say};
+use crate::app::{App, Columns, Focus, Mode};
 
 pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
     let (Some(pane), Some(rows)) = (app.panes.list, app.panes.list_rows) else {
@@ -29,11 +31,12 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
     } else {
         format!(" Documents: {} of {count}", app.list.len())
     };
-    buf.set_stringn(
+    say(
+        buf,
         rows.x,
         pane.y,
-        &header,
         usize::from(rows.width),
+        &header,
         theme.header,
     );
     let empty = if count == 0 && app.scanning().is_some() {
@@ -46,20 +49,18 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
         None
     };
     if let Some(message) = empty {
-        buf.set_stringn(
+        say(
+            buf,
             rows.x + 1,
             rows.y,
-            message,
             usize::from(rows.width.saturating_sub(1)),
+            message,
             dim,
         );
         return;
     }
 
     let focused = app.focus == Focus::List && !matches!(app.mode, Mode::Help { .. });
-    let row_width = usize::from(rows.width);
-    let title_w = title_width(row_width) as u16;
-    let name_w = name_width(row_width) as u16;
     for (i, &index) in app.list[app.list_offset.min(app.list.len())..]
         .iter()
         .take(usize::from(rows.height))
@@ -81,9 +82,10 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
         let Some(entry) = app.titles.get(&index) else {
             continue;
         };
+        let Columns { title, name } = entry.columns;
+        let (title_w, name_w) = (title as u16, name as u16);
         // Right-to-left titles sit at the right end, their file name at the left.
-        let rtl = entry.title.is_rtl();
-        let (title_x, name_x) = if rtl {
+        let (title_x, name_x) = if entry.title.is_rtl() {
             (rows.x + 1 + name_w + 1, rows.x + 1)
         } else {
             (rows.x + 1, rows.x + 1 + title_w + 1)
@@ -94,44 +96,39 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
         } else {
             style
         };
-        if let Some(line) = entry.title.line(0) {
-            paint_line(buf, title_x, y, title_w, &line, title_style);
-            if let Some(marks) = marks.filter(|m| !m.title.is_empty()) {
-                mark_cells(buf, title_x, y, title_w, &line, |source| {
-                    marks
-                        .title
-                        .iter()
-                        .any(|r| overlaps(r, source))
-                        .then_some(theme.hit)
-                });
-            }
-            if entry.title.line_count() > 1 {
-                // The title goes on: an ellipsis at its logical end.
-                let x = if rtl {
-                    (title_x + title_w).saturating_sub(line.width() as u16 + 1)
-                } else {
-                    title_x + line.width() as u16
-                };
-                buf[(x, y)].set_symbol("…").set_style(style);
-            }
+        if let Some(line) = paint_title(buf, title_x, y, title_w, &entry.title, title_style)
+            && let Some(marks) = marks.filter(|m| !m.title.is_empty())
+        {
+            mark_cells(buf, title_x, y, title_w, &line, |source| {
+                marks
+                    .title
+                    .iter()
+                    .any(|r| overlaps(r, source))
+                    .then_some(theme.hit)
+            });
         }
+        // Dimmed beside its title, unless titles repeat and the name is
+        // what tells the documents apart.
+        let name_style = if entry.name_matters {
+            style
+        } else {
+            style.patch(dim)
+        };
         if name_w > 0
             && let Some(line) = entry.name.line(0)
         {
-            paint_line(buf, name_x, y, name_w, &line, style.patch(dim));
+            paint_line(buf, name_x, y, name_w, &line, name_style);
             if let Some(marks) = marks.filter(|m| !m.name.is_empty()) {
-                // Marks are on the whole path; a shortened one starts "…/".
-                let shift = |r: &std::ops::Range<usize>| match entry.name_cut {
-                    0 => Some(r.clone()),
-                    cut if r.start >= cut => Some(r.start - cut + 4..r.end - cut + 4),
-                    _ => None,
-                };
+                // Marks are on the whole path, shown where its bytes are kept.
+                let shown: Vec<_> = marks
+                    .name
+                    .iter()
+                    .flat_map(|r| entry.name_shown.shown(r))
+                    .collect();
                 mark_cells(buf, name_x, y, name_w, &line, |source| {
-                    marks
-                        .name
+                    shown
                         .iter()
-                        .filter_map(shift)
-                        .any(|r| overlaps(&r, source))
+                        .any(|r| overlaps(r, source))
                         .then_some(theme.hit)
                 });
             }

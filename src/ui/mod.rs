@@ -16,16 +16,18 @@ use ratatui::style::Style;
 use ratatui::widgets::Widget;
 
 use crate::app::App;
-use crate::text::VisualLine;
+use crate::text::elide::{self, ELLIPSIS};
+use crate::text::{Layout, VisualLine};
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
         if self.panes.too_small {
-            buf.set_stringn(
+            say(
+                buf,
                 area.x,
                 area.y,
-                "terminal too small",
                 usize::from(area.width),
+                "terminal too small",
                 Style::new(),
             );
             return;
@@ -41,6 +43,13 @@ impl Widget for &App {
             help::render(self, area, buf);
         }
     }
+}
+
+/// Writes a one-line message (left to right) in `width` cells from `x`,
+/// cut after a whole word when it does not fit; returns the column after it.
+pub fn say(buf: &mut Buffer, x: u16, y: u16, width: usize, message: &str, style: Style) -> u16 {
+    let shown = elide::words(message, width);
+    buf.set_stringn(x, y, &shown.text, width, style).0
 }
 
 /// Paints one laid-out line in `width` cells from `x`, aligned as its
@@ -78,6 +87,32 @@ pub fn paint_line(
         let closed = format!("{}{close}", buf[(last, y)].symbol());
         buf[(last, y)].set_symbol(&closed);
     }
+}
+
+/// Paints the first line of a title laid out for `width` cells and, when
+/// the title goes on, `…` at its logical end (left of a right-to-left
+/// line). Returns the line, for marks.
+pub fn paint_title<'a>(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    width: u16,
+    title: &'a Layout,
+    style: Style,
+) -> Option<VisualLine<'a>> {
+    let line = title.line(0)?;
+    paint_line(buf, x, y, width, &line, style);
+    if title.line_count() > 1 {
+        let at = if title.is_rtl() {
+            (x + width).saturating_sub(line.width() as u16 + 1)
+        } else {
+            x + line.width() as u16
+        };
+        if at >= x && at < x + width {
+            buf[(at, y)].set_symbol(ELLIPSIS).set_style(style);
+        }
+    }
+    Some(line)
 }
 
 /// Adds `style` (from `mark`, given a cell's source range) to the cells of a

@@ -4,10 +4,9 @@ use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 
 use super::theme::Theme;
-use super::{mark_cells, overlaps, paint_line};
+use super::{mark_cells, overlaps, paint_line, say};
 use crate::app::App;
 use crate::app::reader::Row;
-use crate::text::sanitize::{LINE_MAX, quote};
 
 pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
     let Some(text) = app.panes.text else {
@@ -22,36 +21,38 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
             document.size.div_ceil(1_000_000),
             app.library.forced.unwrap_or(document.encoding).name()
         );
-        buf.set_stringn(text.x, text.y, message, usize::from(text.width), dim);
+        say(buf, text.x, text.y, usize::from(text.width), &message, dim);
         return;
     }
-    let Some(doc) = app.open_document() else {
+    if app.open_document().is_none() {
         let message = if app.scanning().is_some() {
             "Looking for documents…"
         } else {
             "Nothing to read: no documents were found."
         };
-        buf.set_stringn(text.x, text.y, message, usize::from(text.width), dim);
+        say(buf, text.x, text.y, usize::from(text.width), message, dim);
         return;
-    };
-    let document = &app.library.documents[doc];
-    if let Some(error) = document.error.as_ref().or(app.open_error.as_ref()) {
-        let message = format!("Cannot read {}: {error}", document.name);
-        buf.set_stringn(
-            text.x,
-            text.y,
-            quote(&message, LINE_MAX),
-            usize::from(text.width),
-            theme.error,
-        );
+    }
+    if let Some(message) = &app.unreadable {
+        for (i, line) in message.lines().take(usize::from(text.height)).enumerate() {
+            paint_line(
+                buf,
+                text.x,
+                text.y + i as u16,
+                text.width,
+                &line,
+                theme.error,
+            );
+        }
         return;
     }
     if app.rows.is_empty() {
-        buf.set_stringn(
+        say(
+            buf,
             text.x,
             text.y,
-            "(empty document)",
             usize::from(text.width),
+            "(empty document)",
             dim,
         );
         return;

@@ -1,15 +1,17 @@
-//! The status bar: where you are, which document, and the keys that matter
-//! now (generated from the key table).
+//! The status bar: where you are, which document (its title and file
+//! name), and the keys that matter now (generated from the key table). What
+//! does not fit is cut after a word, or left out whole.
 
 use ratatui::buffer::Buffer;
 use ratatui::style::{Modifier, Style};
 
-use super::paint_line;
 use super::theme::Theme;
+use super::{paint_line, paint_title, say};
 use crate::app::App;
 use crate::app::keymap;
 use crate::fsread;
 use crate::library::decode::display_name;
+use crate::text::elide;
 use crate::text::sanitize::{LINE_MAX, quote};
 
 pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
@@ -20,11 +22,16 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
     }
     let mut x = area.x;
     let end = area.right();
+    // What does not fit is cut after a whole word, never inside one.
     let put = |buf: &mut Buffer, x: &mut u16, s: &str, style: Style| {
-        if *x < end {
-            let (nx, _) = buf.set_stringn(*x, area.y, s, usize::from(end - *x), style);
-            *x = nx;
-        }
+        *x = say(
+            buf,
+            *x,
+            area.y,
+            usize::from(end.saturating_sub(*x)),
+            s,
+            style,
+        );
     };
     let mut noticed = false;
     let mut notice = |buf: &mut Buffer, x: &mut u16| {
@@ -42,12 +49,18 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
     if let Some(doc) = app.open_document() {
         let p = app.position;
         let place = if app.panes.reader.is_some() {
-            // Estimated numbers (before the document is indexed) say so.
-            let about = if p.exact { "" } else { "≈" };
-            format!(
-                " {:>3}% ¶ {about}{}/{about}{} ",
-                p.percent, p.paragraph, p.paragraphs
-            )
+            if app.unreadable.is_some() {
+                " cannot read ".to_string()
+            } else if p.paragraphs == 0 {
+                " empty ".to_string()
+            } else {
+                // Estimated numbers (before the document is indexed) say so.
+                let about = if p.exact { "" } else { "≈" };
+                format!(
+                    " {:>3}% ¶ {about}{}/{about}{} ",
+                    p.percent, p.paragraph, p.paragraphs
+                )
+            }
         } else {
             let at = app
                 .list
@@ -90,22 +103,38 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
         }
         // A notice comes before the title: it lasts until the next key.
         notice(buf, &mut x);
-        // The title, laid out like the text (shaped, in visual order).
+        // The title, laid out like the text (shaped, in visual order); a
+        // cut one ends in an ellipsis, on its left if it is right to left.
+        let mut titled = false;
         if let Some(title) = &app.status_title
             && let Some(line) = title.line(0)
-            && line.width() < usize::from(end.saturating_sub(x))
         {
-            // A cut title ends in an ellipsis, on its left if it is right to left.
-            let cut = title.line_count() > 1;
-            if cut && title.is_rtl() {
-                put(buf, &mut x, "…", bar);
+            let w = line.width() + usize::from(title.line_count() > 1);
+            titled = w < usize::from(end.saturating_sub(x));
+            if titled {
+                paint_title(
+                    buf,
+                    x,
+                    area.y,
+                    w as u16,
+                    title,
+                    bar.add_modifier(Modifier::BOLD),
+                );
+                x += w as u16;
             }
-            let w = (line.width() as u16).min(end.saturating_sub(x));
-            paint_line(buf, x, area.y, w, &line, bar.add_modifier(Modifier::BOLD));
+        }
+        // Then the file's name, whole or not at all (it is shortened to
+        // its column already).
+        if let Some(name) = &app.status_name
+            && let Some(line) = name.line(0)
+            && line.width() + 2 < usize::from(end.saturating_sub(x))
+        {
+            if titled {
+                put(buf, &mut x, "  ", bar);
+            }
+            let w = line.width() as u16;
+            paint_line(buf, x, area.y, w, &line, bar);
             x += w;
-            if cut && !title.is_rtl() {
-                put(buf, &mut x, "…", bar);
-            }
         }
         put(buf, &mut x, "  ", bar);
     }
@@ -129,14 +158,17 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
             bar,
         );
     }
+    // Hints that do not fit are left out whole: a hint cut to its key says
+    // nothing.
     let hints: Vec<String> = keymap::hints(app.context())
         .into_iter()
         .map(|(key, what)| format!("{key} {what}"))
         .collect();
+    let room = usize::from(end.saturating_sub(x));
     put(
         buf,
         &mut x,
-        &hints.join(" · "),
+        &elide::whole_items(hints.iter().map(String::as_str), " · ", room),
         bar.add_modifier(Modifier::DIM),
     );
 }
