@@ -16,6 +16,7 @@
 //! stops the process, and once the shell continues it sets everything up
 //! again as on start and has the next frame repaint every cell.
 
+pub mod clipboard;
 pub mod detect;
 pub mod local;
 pub mod output;

@@ -290,6 +290,25 @@ impl<'a> VisualLine<'a> {
         })
     }
 
+    /// The byte range of the paragraph under screen column `column` of a
+    /// row `width` cells wide (the indent counted): the cell painted there,
+    /// or in the padding the nearest cell of the line; `None` for an empty
+    /// line. Selections map through this, so whatever order the cells are
+    /// painted in, a column names logical text.
+    pub fn source_at(&self, column: usize, width: usize) -> Option<Range<usize>> {
+        let mut x = self.indent(width);
+        let mut last = None;
+        // Cells of width zero are never painted, so no column shows them.
+        for cell in self.cells().filter(|cell| cell.width > 0) {
+            if column < x + cell.width {
+                return Some(cell.source);
+            }
+            x += cell.width;
+            last = Some(cell.source);
+        }
+        last
+    }
+
     /// Appends the line to `out`; with `pad_to`, right-to-left lines are
     /// padded on the left to end at that column.
     pub fn write_to(&self, out: &mut String, pad_to: Option<usize>) {

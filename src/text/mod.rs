@@ -14,6 +14,7 @@ pub mod fold;
 pub mod layout;
 pub mod lines;
 pub mod sanitize;
+pub mod select;
 pub mod shape;
 mod tables;
 pub mod units;

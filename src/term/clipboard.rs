@@ -1,0 +1,180 @@
+//! The clipboard over the terminal: OSC 52 (`ESC ] 52 ; c ; base64 BEL`),
+//! which terminals that allow it put on the system clipboard, over SSH too.
+//! Pure bytes in and out, so the sequence can go through any writer (the
+//! local terminal, later an SSH channel).
+//!
+//! Inside tmux the plain sequence is sent for tmux itself (with
+//! `set-clipboard on` it fills tmux's buffer and tells the outer terminal),
+//! followed by the same sequence in tmux's passthrough (`DCS tmux; … ST`,
+//! inner ESC doubled) for when only `allow-passthrough` is on. GNU screen
+//! does not handle OSC 52, so inside it the sequence goes in `DCS … ST`
+//! strings, cut into pieces short enough for screen's string buffer.
+
+/// The longest OSC 52 sequence qari sends, in bytes. hterm (ChromeOS's
+/// terminal, also used by Secure Shell) drops longer ones, and clipboard
+/// tools for editors (vim-oscyank, nvim's osc52) take it as the safe
+/// bound; other terminals and tmux accept more, but a copy the terminal
+/// silently drops looks like a copy that worked.
+pub const MAX_SEQUENCE: usize = 100_000;
+
+/// The opening of the sequence, up to the base64 payload.
+const OPEN: &[u8] = b"\x1b]52;c;";
+/// Pieces of payload per `DCS` string inside GNU screen (it keeps at most
+/// 768 bytes of a string; 76 is what other tools send).
+const SCREEN_CHUNK: usize = 76;
+
+/// The longest text, in bytes, whose sequence fits in [`MAX_SEQUENCE`].
+pub const MAX_TEXT: usize = (MAX_SEQUENCE - OPEN.len() - 1) / 4 * 3;
+
+/// A terminal multiplexer the sequence has to get through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wrap {
+    /// Straight to the terminal.
+    None,
+    /// Inside tmux.
+    Tmux,
+    /// Inside GNU screen.
+    Screen,
+}
+
+/// Text too long to copy through the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLong {
+    /// The text's length in bytes.
+    pub bytes: usize,
+}
+
+/// The bytes that put `text` on the clipboard through `wrap`, or
+/// [`TooLong`] when the text is over [`MAX_TEXT`].
+pub fn osc52(text: &str, wrap: Wrap) -> Result<Vec<u8>, TooLong> {
+    if text.len() > MAX_TEXT {
+        return Err(TooLong { bytes: text.len() });
+    }
+    let payload = base64(text.as_bytes());
+    let mut plain = Vec::with_capacity(OPEN.len() + payload.len() + 1);
+    plain.extend_from_slice(OPEN);
+    plain.extend_from_slice(payload.as_bytes());
+    plain.push(0x07);
+    Ok(match wrap {
+        Wrap::None => plain,
+        Wrap::Tmux => {
+            let mut out = plain.clone();
+            out.extend_from_slice(b"\x1bPtmux;");
+            for &b in &plain {
+                if b == 0x1b {
+                    out.push(0x1b);
+                }
+                out.push(b);
+            }
+            out.extend_from_slice(b"\x1b\\");
+            out
+        }
+        Wrap::Screen => {
+            let mut out = Vec::with_capacity(plain.len() * 2);
+            for piece in plain.chunks(SCREEN_CHUNK) {
+                out.extend_from_slice(b"\x1bP");
+                out.extend_from_slice(piece);
+                out.extend_from_slice(b"\x1b\\");
+            }
+            out
+        }
+    })
+}
+
+/// Standard base64 (RFC 4648, with padding). Twenty lines instead of a
+/// dependency: this is the only place qari needs it.
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648() {
+        // RFC 4648 §10 test vectors.
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(base64(input.as_bytes()), expected, "{input:?}");
+        }
+        // Arabic with ZWNJ: the bytes as they are, no normalisation.
+        assert_eq!(base64("می‌خواهم".as_bytes()), "2YXbjOKAjNiu2YjYp9mH2YU=");
+    }
+
+    #[test]
+    fn plain_sequence() {
+        assert_eq!(osc52("foo", Wrap::None).unwrap(), b"\x1b]52;c;Zm9v\x07");
+    }
+
+    #[test]
+    fn tmux_gets_the_plain_sequence_then_passthrough_with_escapes_doubled() {
+        let out = osc52("foo", Wrap::Tmux).unwrap();
+        assert_eq!(
+            out,
+            b"\x1b]52;c;Zm9v\x07\x1bPtmux;\x1b\x1b]52;c;Zm9v\x07\x1b\\".as_slice()
+        );
+    }
+
+    #[test]
+    fn screen_gets_dcs_strings_in_chunks() {
+        let text = "x".repeat(300);
+        let out = osc52(&text, Wrap::Screen).unwrap();
+        let plain = osc52(&text, Wrap::None).unwrap();
+        // Unwrapping the DCS strings gives back the plain sequence.
+        let mut unwrapped = Vec::new();
+        let mut rest = out.as_slice();
+        let mut pieces = 0;
+        while !rest.is_empty() {
+            assert!(rest.starts_with(b"\x1bP"));
+            let end = rest.windows(2).position(|w| w == b"\x1b\\").unwrap();
+            assert!(end - 2 <= SCREEN_CHUNK);
+            unwrapped.extend_from_slice(&rest[2..end]);
+            rest = &rest[end + 2..];
+            pieces += 1;
+        }
+        assert_eq!(unwrapped, plain);
+        assert!(pieces > 1);
+        // No ST inside a piece but the one that ends it: the only ESC in a
+        // piece is the one opening the OSC.
+        assert_eq!(out.iter().filter(|&&b| b == 0x1b).count(), 2 * pieces + 1);
+    }
+
+    #[test]
+    fn the_cap_keeps_the_sequence_within_bounds() {
+        let fits = "a".repeat(MAX_TEXT);
+        assert!(osc52(&fits, Wrap::None).unwrap().len() <= MAX_SEQUENCE);
+        let over = "a".repeat(MAX_TEXT + 1);
+        assert_eq!(
+            osc52(&over, Wrap::None),
+            Err(TooLong {
+                bytes: MAX_TEXT + 1
+            })
+        );
+    }
+}
