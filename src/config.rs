@@ -132,10 +132,13 @@ pub struct Config {
     pub measure: Option<u16>,
     /// What separates paragraphs (`paragraphs`).
     pub paragraphs: Option<ParagraphsSetting>,
+    /// A command that takes copied text on its standard input
+    /// (`copy_command`), instead of the terminal's clipboard.
+    pub copy_command: Option<String>,
 }
 
 /// The keys of the file, in the order the documentation lists them.
-const KEYS: [&str; 7] = [
+const KEYS: [&str; 8] = [
     "layout",
     "bidi",
     "shape",
@@ -143,6 +146,7 @@ const KEYS: [&str; 7] = [
     "theme",
     "measure",
     "paragraphs",
+    "copy_command",
 ];
 
 /// Why a config could not be used; its `Display` is the whole line the user
@@ -284,6 +288,8 @@ enum Accepts {
     BooleanOrOneOf(Vec<String>),
     /// A whole number of cells, from 0 to `u16::MAX`.
     Cells,
+    /// A command: a program and its arguments, separated by spaces.
+    Command,
 }
 
 /// Returns what `key` accepts, or `None` for a key the file does not have.
@@ -296,6 +302,7 @@ fn accepts(key: &str) -> Option<Accepts> {
         "theme" => Some(Accepts::OneOf(names::<ThemeName>())),
         "measure" => Some(Accepts::Cells),
         "paragraphs" => Some(Accepts::OneOf(names::<ParagraphsSetting>())),
+        "copy_command" => Some(Accepts::Command),
         _ => None,
     }
 }
@@ -338,6 +345,18 @@ fn fault(
             return Some((at, message));
         }
         (DeValue::Boolean(_), Accepts::BooleanOrOneOf(_)) => return None,
+        (DeValue::String(text), Accepts::Command) => {
+            if text.split_whitespace().next().is_some() && !text.contains(char::is_control) {
+                return None;
+            }
+            return Some((
+                at,
+                format!(
+                    "invalid value \"{}\" for `{key}`: expected a program and its arguments, separated by spaces, such as \"wl-copy\"",
+                    quote(text, ITEM_MAX)
+                ),
+            ));
+        }
         (DeValue::Integer(n), Accepts::Cells) => {
             if u16::from_str_radix(n.as_str(), n.radix()).is_ok() {
                 return None;
@@ -363,6 +382,7 @@ fn fault(
             choices.join(", ")
         ),
         Accepts::Cells => "an integer (a number of cells, 0 for no limit)".to_owned(),
+        Accepts::Command => "a string (a program and its arguments)".to_owned(),
     };
     let message = format!("invalid type for `{key}`: expected {expected}, found {found}");
     Some((at, message))
@@ -477,7 +497,7 @@ mod tests {
 
     #[test]
     fn all_keys_together() {
-        let text = "# qari\nlayout = \"rtl\"\nbidi = \"terminal\"\nshape = \"off\"\nharakat = false\ntheme = \"light\"\nmeasure = 100\nparagraphs = \"blank\"\n";
+        let text = "# qari\nlayout = \"rtl\"\nbidi = \"terminal\"\nshape = \"off\"\nharakat = false\ntheme = \"light\"\nmeasure = 100\nparagraphs = \"blank\"\ncopy_command = \"xclip -selection clipboard\"\n";
         let Config {
             layout,
             bidi,
@@ -486,7 +506,9 @@ mod tests {
             theme,
             measure,
             paragraphs,
+            copy_command,
         } = parse_ok(text);
+        assert_eq!(copy_command.as_deref(), Some("xclip -selection clipboard"));
         assert_eq!(measure, Some(100));
         assert_eq!(paragraphs, Some(ParagraphsSetting::Blank));
         assert_eq!(layout, Some(LayoutSetting::Rtl));
@@ -530,8 +552,32 @@ mod tests {
         assert_eq!((err.line, err.column), (Some(3), Some(3)));
         assert_eq!(
             err.message,
-            "unknown key `colour`: expected one of layout, bidi, shape, harakat, theme, measure, paragraphs"
+            "unknown key `colour`: expected one of layout, bidi, shape, harakat, theme, measure, paragraphs, copy_command"
         );
+    }
+
+    #[test]
+    fn copy_command_is_a_program_and_its_arguments() {
+        for (text, column, message) in [
+            (
+                "copy_command = \"  \"",
+                16,
+                "invalid value \"  \" for `copy_command`: expected a program and its arguments, separated by spaces, such as \"wl-copy\"",
+            ),
+            (
+                "copy_command = [\"xclip\"]",
+                16,
+                "invalid type for `copy_command`: expected a string (a program and its arguments), found an array",
+            ),
+        ] {
+            let err = parse_err(text);
+            assert_eq!((err.line, err.column), (Some(1), Some(column)), "{text}");
+            assert_eq!(err.message, message, "{text}");
+        }
+        // A control character in the command is refused, and shown, not sent.
+        let err = parse_err("copy_command = \"wl-copy\\u001b[2J\"");
+        assert!(err.message.contains("wl-copy"), "{}", err.message);
+        assert!(!err.message.contains('\u{1b}'), "{}", err.message);
     }
 
     #[test]

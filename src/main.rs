@@ -18,6 +18,7 @@ use qari::library::{Library, path_problem};
 use qari::render::{RenderError, RenderOptions, STREAM_LINE_LIMIT, render_input};
 use qari::settings::{Overrides, Settings, resolve};
 use qari::state::Store;
+use qari::term::clipboard;
 use qari::term::detect::{self, BidiMode, Detection, Known, LocalSettings};
 use qari::term::{local, probe};
 use qari::text::sanitize::{self, ITEM_MAX, quote, quote_path};
@@ -443,7 +444,18 @@ fn read(mut cli: Cli) -> ExitCode {
         tmux_rows: (explicit_bidi && settings.detection.multiplexer == Some("tmux"))
             .then(qari::term::tmux_outer_rows),
     };
-    let result = qari::tui::run(&mut app, setup);
+    let detection = &settings.detection;
+    let tmux = detection.in_tmux();
+    let copier = clipboard::Copier::new(clipboard::route(
+        config.copy_command.as_deref(),
+        clipboard::Multiplexed {
+            tmux,
+            screen: detection.multiplexer == Some("GNU screen"),
+            tmux_clipboard: tmux && local::tmux_clipboard_on(),
+            tmux_passthrough: tmux && local::tmux_passthrough_on(),
+        },
+    ));
+    let result = qari::tui::run(&mut app, setup, copier);
     // The terminal is back; a failure to save can be read now.
     if let Err(message) = app.save_state() {
         report(&format!("qari: {message}"));

@@ -230,6 +230,7 @@ mod tests {
             theme: Some(ThemeName::Light),
             measure: Some(0),
             paragraphs: Some(ParagraphsSetting::Blank),
+            copy_command: None,
         };
         let s = resolve(&Overrides::default(), &config, konsole(), true);
         assert_eq!((s.bidi, s.bidi_source), (BidiMode::App, Source::Config));

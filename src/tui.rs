@@ -10,7 +10,9 @@ use std::time::Duration;
 use crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
 
 use crate::app::App;
+use crate::app::selection::Copied;
 use crate::term;
+use crate::term::clipboard::{Copier, Outcome};
 
 /// How often the loop wakes to check for a stop signal when idle.
 const SIGNAL_CHECK: Duration = Duration::from_millis(200);
@@ -20,7 +22,7 @@ const BACKGROUND_CHECK: Duration = Duration::from_millis(5);
 const FILE_CHECK: Duration = Duration::from_secs(2);
 
 /// Runs the reader until the person quits or a stop signal arrives.
-pub fn run(app: &mut App, setup: term::Setup) -> io::Result<()> {
+pub fn run(app: &mut App, setup: term::Setup, mut copier: Copier) -> io::Result<()> {
     let signals = term::signals()?;
     let (guard, mut terminal) = term::enter(setup)?;
     let mut dirty = true;
@@ -58,8 +60,23 @@ pub fn run(app: &mut App, setup: term::Setup) -> io::Result<()> {
             })?;
             dirty = false;
         }
+        // Text to copy goes out between frames, on the writer the frames
+        // go to.
+        if let Some(text) = app.take_copy() {
+            let out = terminal.backend_mut().inner_mut();
+            if let Some((text, outcome)) = copier.copy(text, out) {
+                app.copied(&text, &copied(&text, outcome));
+            }
+            dirty = true;
+            continue;
+        }
+        if let Some((text, outcome)) = copier.poll() {
+            app.copied(&text, &copied(&text, outcome));
+            dirty = true;
+            continue;
+        }
         // While the filter thread works, wake often to show its answer.
-        let wait = if app.pending() {
+        let wait = if app.pending() || copier.busy() {
             BACKGROUND_CHECK
         } else {
             SIGNAL_CHECK
@@ -85,6 +102,15 @@ pub fn run(app: &mut App, setup: term::Setup) -> io::Result<()> {
     Ok(())
 }
 
+/// How a copy went, as the status bar says it.
+fn copied(text: &str, outcome: Outcome) -> Copied {
+    match outcome {
+        Outcome::Sent { bytes, hint } if bytes >= text.len() => Copied::Whole { hint },
+        Outcome::Sent { bytes, hint } => Copied::Cut { bytes, hint },
+        Outcome::Failed(why) => Copied::Failed(why),
+    }
+}
+
 /// Applies one input event; returns whether the screen changed.
 fn handle(app: &mut App, event: Event) -> bool {
     match event {
@@ -104,6 +130,14 @@ fn handle(app: &mut App, event: Event) -> bool {
             }
             MouseEventKind::Down(MouseButton::Left) => {
                 app.click(mouse.column, mouse.row);
+                true
+            }
+            MouseEventKind::Drag(MouseButton::Left) => {
+                app.drag(mouse.column, mouse.row);
+                true
+            }
+            MouseEventKind::Up(MouseButton::Left) => {
+                app.release(mouse.column, mouse.row);
                 true
             }
             _ => false,

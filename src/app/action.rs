@@ -86,6 +86,36 @@ pub enum Action {
     ListMarks,
     /// Waits for a letter, then deletes that bookmark.
     DeleteMark,
+    /// Starts a selection at the reading place (`v`).
+    StartSelection,
+    /// Copies the selection; in the reading pane, waits for a second `y`.
+    Copy,
+    /// Copies the paragraph at the top of the reading pane (`yy`).
+    CopyParagraph,
+    /// Copies the whole document's text (`Y`).
+    CopyDocument,
+    /// Copies the whole paragraphs a selection touches.
+    CopyParagraphs,
+    /// Moves the selection's end to the next word, in reading order.
+    WordForward,
+    /// Moves it to the end of the word, or of the next one.
+    WordEnd,
+    /// Moves it to the previous word.
+    WordBackward,
+    /// Moves it to the start of its line (in reading order).
+    LineStart,
+    /// Moves it to the end of its line.
+    LineEnd,
+    /// Moves it to the end of the paragraph, or of the next one.
+    ParagraphForward,
+    /// Moves it to the start of the paragraph, or of the one before.
+    ParagraphBackward,
+    /// Moves it to the cell on its left.
+    CursorLeft,
+    /// Moves it to the cell on its right.
+    CursorRight,
+    /// Makes the other end of the selection the one that moves.
+    SwapEnds,
     /// Reads the open document's file again.
     Reload,
     /// Hides the note about the terminal for good.

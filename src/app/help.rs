@@ -22,7 +22,7 @@ pub enum HelpLine {
 
 /// Every context, in the order the overlay lists them (the title says how
 /// to close it).
-const ALL: [Context; 10] = [
+const ALL: [Context; 11] = [
     Context::List,
     Context::Global,
     Context::Mark,
@@ -32,6 +32,7 @@ const ALL: [Context; 10] = [
     Context::Library,
     Context::Bookmarks,
     Context::Reader,
+    Context::Select,
     Context::Input,
 ];
 
@@ -49,7 +50,7 @@ fn group(context: Context, mirrored: bool) -> Vec<HelpLine> {
             keys: binding
                 .keys
                 .iter()
-                .map(|&key| key_name(&mirror(key, mirrored)))
+                .map(|&key| key_name(&mirror(key, mirrored && context != Context::Select)))
                 .collect::<Vec<_>>()
                 .join(" / "),
             help: binding.help,

@@ -35,6 +35,10 @@ pub enum Context {
     Help,
     /// A bookmark command (`m`, `'`) waits for its letter.
     Mark,
+    /// Text is being selected in the reading pane.
+    Select,
+    /// `y` waits for a second `y`.
+    Yank,
     /// Anywhere, unless the context above binds the key.
     Global,
 }
@@ -53,6 +57,8 @@ impl Context {
             Context::Input => "All bars",
             Context::Help => "Help",
             Context::Mark => "After m, ' or M",
+            Context::Select => "Selecting (v, or the mouse)",
+            Context::Yank => "After y",
             Context::Global => "Anywhere",
         }
     }
@@ -116,7 +122,9 @@ const fn bind(
     }
 }
 
-use Context::{Bookmarks, Filter, Global, GoTo, Help, Input, Library, List, Mark, Reader, Search};
+use Context::{
+    Bookmarks, Filter, Global, GoTo, Help, Input, Library, List, Mark, Reader, Search, Select, Yank,
+};
 use KeyCode::{Backspace, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
 
 /// Every key qari understands.
@@ -163,6 +171,32 @@ pub static KEYMAP: &[Binding] = &[
     bind(Reader, &[ch('n')], Action::NextHit, "next hit", None),
     bind(Reader, &[ch('N')], Action::PreviousHit, "previous hit", None),
     bind(Reader, &[ch('h'), plain(Esc), plain(Left)], Action::Back, "back to the list", Some("list")),
+    bind(Reader, &[ch('v')], Action::StartSelection, "select text to copy", Some("select")),
+    bind(Reader, &[ch('y')], Action::Copy, "(yy) copy the paragraph", None),
+    bind(Reader, &[ch('Y')], Action::CopyDocument, "copy the whole document", None),
+    bind(Yank, &[ch('y')], Action::CopyParagraph, "copy the top paragraph", Some("copy")),
+    bind(Yank, &[plain(Esc)], Action::CancelInput, "copy nothing", Some("cancel")),
+    bind(Select, &[ch('y')], Action::Copy, "copy the selection", Some("copy")),
+    bind(Select, &[ch('Y')], Action::CopyParagraphs, "copy its whole paragraphs", None),
+    bind(Select, &[plain(Esc), ch('v')], Action::CancelInput, "stop selecting", Some("cancel")),
+    bind(Select, &[ch('j'), plain(Down)], Action::ScrollDown, "a line down", Some("extend")),
+    bind(Select, &[ch('k'), plain(Up)], Action::ScrollUp, "a line up", None),
+    bind(Select, &[ch('h'), plain(Left)], Action::CursorLeft, "a letter to the left", None),
+    bind(Select, &[ch('l'), plain(Right)], Action::CursorRight, "a letter to the right", None),
+    bind(Select, &[ch('w')], Action::WordForward, "next word", Some("word")),
+    bind(Select, &[ch('e')], Action::WordEnd, "end of the word", None),
+    bind(Select, &[ch('b')], Action::WordBackward, "previous word", None),
+    bind(Select, &[ch('0'), plain(Home)], Action::LineStart, "start of the line", None),
+    bind(Select, &[ch('$'), plain(End)], Action::LineEnd, "end of the line", None),
+    bind(Select, &[ch('}')], Action::ParagraphForward, "end of paragraph", None),
+    bind(Select, &[ch('{')], Action::ParagraphBackward, "start of paragraph", None),
+    bind(Select, &[ch(' '), ch('f'), plain(PageDown)], Action::PageDown, "a page down", None),
+    bind(Select, &[plain(PageUp), ctrl('b')], Action::PageUp, "a page up", None),
+    bind(Select, &[ctrl('d')], Action::HalfPageDown, "half a page down", None),
+    bind(Select, &[ctrl('u')], Action::HalfPageUp, "half a page up", None),
+    bind(Select, &[ch('g')], Action::Top, "to the start", None),
+    bind(Select, &[ch('G')], Action::Bottom, "to the end", None),
+    bind(Select, &[ch('o')], Action::SwapEnds, "move the other end", None),
     bind(Help, &[ch('?'), plain(Esc), ch('q')], Action::ToggleHelp, "close help", Some("close")),
     bind(Help, &[ch('j'), plain(Down)], Action::ScrollDown, "more keys", Some("more")),
     bind(Help, &[ch('k'), plain(Up)], Action::ScrollUp, "back up", None),
@@ -246,7 +280,8 @@ pub fn action_for(
     if event.kind == KeyEventKind::Release {
         return None;
     }
-    let key = mirror(key_of(event), mirrored);
+    // Selecting, ← and → move to the cell on that side: no mirroring.
+    let key = mirror(key_of(event), mirrored && context != Context::Select);
     // What is typed in a bar is text; with Ctrl or Alt it is a command there
     // too. The letter after `m` or `'` is a bookmark's, and bookmarks are
     // Latin letters: `m` then ت sets bookmark j.
@@ -282,8 +317,15 @@ pub fn action_for(
         Context::Help => find(Help).or_else(|| find(Global).filter(|a| leaves_qari(*a))),
         // The letter after `m` or `'`: any character, checked by the app.
         Context::Mark => find(Mark).or_else(typed),
-        // The list of bookmarks is modal, as the help is.
-        Context::Bookmarks => find(Bookmarks).or_else(|| find(Global).filter(|a| leaves_qari(*a))),
+        // The list of bookmarks is modal, as the help is, and so is a
+        // selection.
+        Context::Bookmarks | Context::Select => {
+            find(context).or_else(|| find(Global).filter(|a| leaves_qari(*a)))
+        }
+        // After `y`, a key that is not a second `y` copies nothing.
+        Context::Yank => find(Yank)
+            .or_else(|| find(Global).filter(|a| leaves_qari(*a) && key.code != KeyCode::Char('q')))
+            .or(Some(Action::CancelInput)),
         Context::Filter | Context::Search | Context::GoTo | Context::Library => {
             find(context).or_else(|| find(Input)).or_else(typed)
         }
@@ -331,6 +373,8 @@ pub fn hints(context: Context) -> Vec<(String, &'static str)> {
             | Context::Library
             | Context::Bookmarks
             | Context::Mark
+            | Context::Select
+            | Context::Yank
     );
     let global = KEYMAP.iter().filter(|b| b.context == Global && !modal);
     own.chain(global)
@@ -457,6 +501,8 @@ mod tests {
             Context::Library,
             Context::Help,
             Context::Mark,
+            Context::Select,
+            Context::Yank,
         ] {
             assert_eq!(
                 action_for(context, &ctrl_z),
@@ -467,6 +513,32 @@ mod tests {
         // A plain z is still text in a bar.
         let z = press(KeyCode::Char('z'), KeyModifiers::NONE);
         assert_eq!(action_for(Context::Filter, &z), Some(Action::Insert('z')));
+    }
+
+    #[test]
+    fn selecting_the_arrows_are_never_mirrored_and_a_lone_y_waits() {
+        let left = press(KeyCode::Left, KeyModifiers::NONE);
+        for mirrored in [false, true] {
+            assert_eq!(
+                super::action_for(Context::Select, &left, mirrored, Keyboard::Arabic),
+                Some(Action::CursorLeft)
+            );
+        }
+        let y = press(KeyCode::Char('y'), KeyModifiers::NONE);
+        assert_eq!(action_for(Context::Reader, &y), Some(Action::Copy));
+        assert_eq!(action_for(Context::Yank, &y), Some(Action::CopyParagraph));
+        // Anything else after `y` copies nothing (`q` does not quit).
+        let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(action_for(Context::Yank, &q), Some(Action::CancelInput));
+        // غ sits on the y key of an Arabic layout.
+        let ghain = press(KeyCode::Char('غ'), KeyModifiers::NONE);
+        assert_eq!(
+            action_for(Context::Yank, &ghain),
+            Some(Action::CopyParagraph)
+        );
+        // A selection is modal: a bookmark key does nothing there.
+        let m = press(KeyCode::Char('m'), KeyModifiers::NONE);
+        assert_eq!(action_for(Context::Select, &m), None);
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod open;
 pub mod places;
 pub mod reader;
 mod search;
+pub mod selection;
 pub mod texts;
 mod update;
 mod view;
@@ -84,6 +85,10 @@ pub enum Mode {
     },
     /// A bookmark command waits for its letter.
     Mark(MarkCommand),
+    /// Text is being selected in the reading pane ([`App::selection`]).
+    Select,
+    /// `y` waits for a second `y`.
+    Yank,
 }
 
 /// The colours the screen is drawn in, as chosen (the screen's code turns
@@ -376,6 +381,14 @@ pub struct App {
     pub save_problem: Option<String>,
     /// `x` hid the save problem shown now.
     pub save_problem_hidden: bool,
+    /// Text being selected in the reading pane.
+    selection: Option<selection::Selection>,
+    /// Where the mouse's button went down on the reading pane's text, while
+    /// it is down.
+    press: Option<Range<usize>>,
+    /// Text to put on the clipboard: the event loop takes it
+    /// ([`App::take_copy`]).
+    copy: Option<String>,
     places: Option<Places>,
     searcher: Option<LibrarySearcher>,
     /// Documents the library search index was built over.
@@ -482,6 +495,9 @@ impl App {
             note: None,
             save_problem: None,
             save_problem_hidden: false,
+            selection: None,
+            press: None,
+            copy: None,
             places: None,
             searcher: None,
             candidates: Arc::new(candidates),
@@ -548,6 +564,8 @@ impl App {
             Mode::Bookmarks => Context::Bookmarks,
             Mode::Help { .. } => Context::Help,
             Mode::Mark(_) => Context::Mark,
+            Mode::Select => Context::Select,
+            Mode::Yank => Context::Yank,
         }
     }
 

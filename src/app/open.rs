@@ -43,7 +43,12 @@ impl App {
         if let Some(old) = self.reader.take() {
             self.positions.insert(old.doc, old.anchor);
         }
-        // Hits belong to the document they were found in.
+        // Hits and a selection belong to the document they were made in.
+        self.selection = None;
+        self.press = None;
+        if matches!(self.mode, Mode::Select | Mode::Yank) {
+            self.mode = Mode::Browse;
+        }
         self.search.hits.clear();
         self.search.current = None;
         self.loading = None;

@@ -66,6 +66,17 @@ pub enum Row {
     Gap,
 }
 
+/// A visual line of the open text, found from a place in it.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// The unit it belongs to.
+    pub unit: Unit,
+    /// The unit's layout.
+    pub layout: Rc<Layout>,
+    /// Which of its lines.
+    pub line: usize,
+}
+
 /// A unit laid out, with what the pane needs to know about it.
 #[derive(Debug, Clone)]
 struct Laid {
@@ -430,6 +441,101 @@ impl Reader {
             pos = self.next(p);
         }
         rows
+    }
+}
+
+/// Finding and stepping through lines by their text, for a selection's
+/// ends.
+impl Reader {
+    /// The line showing byte `at` of the text (the next unit's first line
+    /// between units, the last line past the end).
+    pub fn locate(&mut self, at: usize) -> Option<Located> {
+        let unit = self.unit_of(Anchor {
+            start: at,
+            offset: 0,
+            gap: false,
+        })?;
+        let layout = self.layout(&unit);
+        let line = layout.line_of(at.saturating_sub(unit.start));
+        Some(Located { unit, layout, line })
+    }
+
+    /// The visual line below `from` (`down`) or above it, across units
+    /// and over the blank rows between them.
+    pub fn step_line(&mut self, from: &Located, down: bool) -> Option<Located> {
+        if down && from.line + 1 < from.layout.line_count() {
+            return Some(Located {
+                line: from.line + 1,
+                ..from.clone()
+            });
+        }
+        if !down && from.line > 0 {
+            return Some(Located {
+                line: from.line - 1,
+                ..from.clone()
+            });
+        }
+        let unit = if down {
+            self.next_unit(&from.unit)?
+        } else {
+            self.text.units().previous(&from.unit)?
+        };
+        let layout = self.layout(&unit);
+        let line = if down { 0 } else { layout.line_count() - 1 };
+        Some(Located { unit, layout, line })
+    }
+
+    /// The paragraph holding byte `at`: its line in the file, from the
+    /// first of the units it was split into to the last (without the line
+    /// ending).
+    pub fn paragraph_at(&self, at: usize) -> Option<std::ops::Range<usize>> {
+        let units = self.text.units();
+        let mut first = units.at(at).or_else(|| units.last())?;
+        let mut last = first;
+        while first.continues {
+            match units.previous(&first) {
+                Some(unit) => first = unit,
+                None => break,
+            }
+        }
+        while let Some(next) = units.next(&last).filter(|u| u.continues) {
+            last = next;
+        }
+        Some(first.start..last.end)
+    }
+
+    /// Scrolls the least that brings the line showing byte `at` into a
+    /// pane of `height` rows: a line above comes to the top, one below to
+    /// the bottom.
+    pub fn show(&mut self, at: usize, height: usize) {
+        let Some(found) = self.locate(at) else {
+            return;
+        };
+        let goal = Pos {
+            unit: found.unit,
+            row: found.line,
+        };
+        let Some(top) = self.pos_of(self.anchor) else {
+            return;
+        };
+        if goal.key() < top.key() {
+            self.anchor = self.anchor_of(goal);
+            return;
+        }
+        let mut pos = top;
+        for _ in 1..height.max(1) {
+            if pos == goal {
+                return;
+            }
+            match self.next(pos) {
+                Some(p) => pos = p,
+                None => return,
+            }
+        }
+        if pos != goal {
+            self.anchor = self.anchor_of(goal);
+            self.scroll(-(height.max(1) as isize - 1), height);
+        }
     }
 }
 

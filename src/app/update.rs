@@ -48,6 +48,7 @@ impl App {
     pub fn click(&mut self, column: u16, row: u16) {
         let at = ratatui::layout::Position::new(column, row);
         let in_pane = |pane: Option<Rect>| pane.is_some_and(|r| r.contains(at));
+        self.press_at(column, row);
         if !matches!(self.mode, Mode::Browse | Mode::Filter) {
             return;
         }
@@ -95,6 +96,13 @@ impl App {
                 Mode::Bookmarks => self.update_bookmarks(action),
                 Mode::Help { scroll } => self.update_help(scroll, action),
                 Mode::Mark(command) => self.update_mark(command, action),
+                Mode::Select => self.update_select(action),
+                Mode::Yank => {
+                    self.mode = Mode::Browse;
+                    if action == Action::CopyParagraph {
+                        self.copy_top_paragraph();
+                    }
+                }
             },
         }
         // Whatever gave the list the keyboard (Tab, ←, the filter) shows it.
@@ -253,11 +261,30 @@ impl App {
             ),
             Action::Reload => self.reload(),
             Action::DismissNote => self.dismiss_note(),
+            Action::StartSelection => self.start_selection(),
+            Action::Copy => {
+                if self.reader.is_some() {
+                    self.mode = Mode::Yank;
+                }
+            }
+            Action::CopyDocument => self.copy_document(),
             // Other modes' actions; no key makes them here.
             Action::EarlierSearch
             | Action::LaterSearch
             | Action::JumpBack
             | Action::ListMarks
+            | Action::CopyParagraph
+            | Action::CopyParagraphs
+            | Action::WordForward
+            | Action::WordBackward
+            | Action::WordEnd
+            | Action::LineStart
+            | Action::LineEnd
+            | Action::ParagraphForward
+            | Action::ParagraphBackward
+            | Action::CursorLeft
+            | Action::CursorRight
+            | Action::SwapEnds
             | Action::Insert(_)
             | Action::DeleteChar
             | Action::DeleteWord
@@ -311,7 +338,12 @@ impl App {
                 edit(&mut self.filter.query);
                 self.request_filter();
             }
-            Mode::Browse | Mode::Bookmarks | Mode::Help { .. } | Mode::Mark(_) => {}
+            Mode::Browse
+            | Mode::Bookmarks
+            | Mode::Help { .. }
+            | Mode::Mark(_)
+            | Mode::Select
+            | Mode::Yank => {}
         }
     }
 

@@ -10,6 +10,13 @@
 //! does not handle OSC 52, so inside it the sequence goes in `DCS … ST`
 //! strings, cut into pieces short enough for screen's string buffer.
 
+use std::io::{self, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::text::sanitize::quote;
+use crate::work::{Priority, Worker};
+
 /// The longest OSC 52 sequence qari sends, in bytes. hterm (ChromeOS's
 /// terminal, also used by Secure Shell) drops longer ones, and clipboard
 /// tools for editors (vim-oscyank, nvim's osc52) take it as the safe
@@ -79,6 +86,216 @@ pub fn osc52(text: &str, wrap: Wrap) -> Result<Vec<u8>, TooLong> {
             out
         }
     })
+}
+
+/// Where copied text goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// To the terminal's clipboard (OSC 52), through the multiplexer if
+    /// any; `hint` says what may still keep it from the clipboard.
+    Terminal {
+        /// How the sequence is wrapped.
+        wrap: Wrap,
+        /// A word for the person when the copy cannot be confirmed.
+        hint: Option<&'static str>,
+    },
+    /// To a command's standard input (`copy_command`): the program and
+    /// its arguments.
+    Command(Vec<String>),
+}
+
+/// Said after a copy inside tmux when neither of tmux's settings lets it
+/// reach the clipboard.
+pub const TMUX_CLIPBOARD_HINT: &str =
+    "if it does not paste, put `set -g set-clipboard on` in ~/.tmux.conf";
+
+/// What the multiplexer qari runs in lets through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Multiplexed {
+    /// Inside tmux.
+    pub tmux: bool,
+    /// Inside GNU screen (and not tmux inside it).
+    pub screen: bool,
+    /// tmux's `set-clipboard` is `on`: it takes the sequence itself.
+    pub tmux_clipboard: bool,
+    /// tmux's `allow-passthrough` is on: the wrapped sequence reaches the
+    /// terminal around it.
+    pub tmux_passthrough: bool,
+}
+
+/// Chooses where copies go: `command` (split at spaces, no shell) when
+/// the settings name one, else the terminal, wrapped for the multiplexer.
+pub fn route(command: Option<&str>, multiplexed: Multiplexed) -> Route {
+    if let Some(words) = command
+        .map(|c| c.split_whitespace().map(String::from).collect::<Vec<_>>())
+        .filter(|w| !w.is_empty())
+    {
+        return Route::Command(words);
+    }
+    if multiplexed.tmux {
+        let hint = (!multiplexed.tmux_clipboard && !multiplexed.tmux_passthrough)
+            .then_some(TMUX_CLIPBOARD_HINT);
+        return Route::Terminal {
+            wrap: Wrap::Tmux,
+            hint,
+        };
+    }
+    Route::Terminal {
+        wrap: if multiplexed.screen {
+            Wrap::Screen
+        } else {
+            Wrap::None
+        },
+        hint: None,
+    }
+}
+
+/// How a copy went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Sent: `bytes` of the text (all of it, or the first part when the
+    /// terminal takes no more), with a word on what may still stop it.
+    Sent {
+        /// Bytes of the text sent.
+        bytes: usize,
+        /// A note for the person.
+        hint: Option<&'static str>,
+    },
+    /// Not sent, and why.
+    Failed(String),
+}
+
+/// How long a copy command may take before it is given up (and killed).
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Sends copies where the [`Route`] says. Terminal copies are written at
+/// once to the writer the screen is drawn on (so the same path works on a
+/// local terminal and over any other channel); a command runs on its own
+/// thread and its outcome is picked up with [`Copier::poll`].
+#[derive(Debug)]
+pub struct Copier {
+    route: Route,
+    worker: Option<Worker<String, Result<(), String>>>,
+    /// The text a command is copying.
+    waiting: Option<String>,
+}
+
+impl Copier {
+    /// A copier along `route`.
+    pub fn new(route: Route) -> Copier {
+        Copier {
+            route,
+            worker: None,
+            waiting: None,
+        }
+    }
+
+    /// Copies `text`: to the terminal through `out`, the outcome at once;
+    /// or to the command, the outcome later from [`Copier::poll`] (`None`
+    /// now).
+    pub fn copy(&mut self, text: String, out: &mut dyn Write) -> Option<(String, Outcome)> {
+        match &self.route {
+            Route::Terminal { wrap, hint } => {
+                let outcome = send(&text, *wrap, *hint, out);
+                Some((text, outcome))
+            }
+            Route::Command(words) => {
+                let words = words.clone();
+                let worker = self.worker.get_or_insert_with(|| {
+                    Worker::spawn(
+                        "copy",
+                        Priority::Normal,
+                        || (),
+                        move |_, text: String, job| {
+                            job.answer(run_command(&words, text.into_bytes()));
+                        },
+                    )
+                });
+                worker.request(text.clone());
+                self.waiting = Some(text);
+                None
+            }
+        }
+    }
+
+    /// The outcome of a command's copy, once it has one.
+    pub fn poll(&mut self) -> Option<(String, Outcome)> {
+        let answer = self.worker.as_ref()?.take().pop()?;
+        let text = self.waiting.take()?;
+        let outcome = match answer {
+            Ok(()) => Outcome::Sent {
+                bytes: text.len(),
+                hint: None,
+            },
+            Err(why) => Outcome::Failed(why),
+        };
+        Some((text, outcome))
+    }
+
+    /// Whether a command is still copying.
+    pub fn busy(&self) -> bool {
+        self.waiting.is_some()
+    }
+}
+
+/// Writes the OSC 52 copy of `text` (of as much of it as fits) to `out`.
+fn send(text: &str, wrap: Wrap, hint: Option<&'static str>, out: &mut dyn Write) -> Outcome {
+    let mut end = text.len().min(MAX_TEXT);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let Ok(bytes) = osc52(&text[..end], wrap) else {
+        return Outcome::Failed("too long for the terminal".into());
+    };
+    match out.write_all(&bytes).and_then(|()| out.flush()) {
+        Ok(()) => Outcome::Sent { bytes: end, hint },
+        Err(err) => Outcome::Failed(format!("the terminal could not be written to: {err}")),
+    }
+}
+
+/// Runs `words` with `input` on its standard input; waits up to
+/// [`COMMAND_TIMEOUT`]. Its output goes nowhere: clipboard tools leave a
+/// process behind to hold the selection, and a pipe to it would never
+/// close.
+fn run_command(words: &[String], input: Vec<u8>) -> Result<(), String> {
+    let name = quote(&words[0], 80);
+    let mut child = Command::new(&words[0])
+        .args(&words[1..])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|err| match err.kind() {
+            io::ErrorKind::NotFound => format!("copy_command {name} was not found"),
+            _ => format!("copy_command {name} could not start: {err}"),
+        })?;
+    // Written from a thread of its own: a command that does not read must
+    // not keep the wait below from giving up on it.
+    let writer = child
+        .stdin
+        .take()
+        .map(|mut stdin| std::thread::spawn(move || stdin.write_all(&input)));
+    let deadline = Instant::now() + COMMAND_TIMEOUT;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => break,
+            Ok(Some(status)) => return Err(format!("copy_command {name} failed ({status})")),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "copy_command {name} did not finish within {} s",
+                    COMMAND_TIMEOUT.as_secs()
+                ));
+            }
+            Err(err) => return Err(format!("copy_command {name}: {err}")),
+        }
+    }
+    match writer.map(std::thread::JoinHandle::join) {
+        Some(Ok(Err(err))) => Err(format!("copy_command {name} did not take the text: {err}")),
+        _ => Ok(()),
+    }
 }
 
 /// Standard base64 (RFC 4648, with padding). Twenty lines instead of a

@@ -148,6 +148,20 @@ pub fn tmux_passthrough_on() -> bool {
         })
 }
 
+/// Whether tmux takes a program's clipboard sequence (OSC 52) into its
+/// buffers and passes it on (`set-clipboard on`; the default, `external`,
+/// ignores programs).
+pub fn tmux_clipboard_on() -> bool {
+    Command::new("tmux")
+        .args(["show-options", "-gqv", "set-clipboard"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .is_some_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "on")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

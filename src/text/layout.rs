@@ -309,6 +309,31 @@ impl<'a> VisualLine<'a> {
         last
     }
 
+    /// The screen column, in a row `width` cells wide (the indent
+    /// counted), of the cell showing byte `offset` of the paragraph; for
+    /// a byte no cell shows (a space hanging at the line's end, a mark of
+    /// width zero), the cell of the nearest byte before it that one shows,
+    /// else the line's first cell. `None` for an empty line.
+    pub fn column_of(&self, offset: usize, width: usize) -> Option<usize> {
+        let mut x = self.indent(width);
+        // The painted cell whose text starts last at or before `offset`.
+        let mut best: Option<(usize, usize)> = None;
+        let mut first = None;
+        for cell in self.cells().filter(|cell| cell.width > 0) {
+            if cell.source.contains(&offset) {
+                return Some(x);
+            }
+            first.get_or_insert(x);
+            if cell.source.start <= offset
+                && best.is_none_or(|(start, _)| cell.source.start > start)
+            {
+                best = Some((cell.source.start, x));
+            }
+            x += cell.width;
+        }
+        best.map(|(_, x)| x).or(first)
+    }
+
     /// Appends the line to `out`; with `pad_to`, right-to-left lines are
     /// padded on the left to end at that column.
     pub fn write_to(&self, out: &mut String, pad_to: Option<usize>) {
@@ -368,6 +393,29 @@ impl<'a> VisualLine<'a> {
 }
 
 impl Layout {
+    /// The byte range of the grapheme cluster holding byte `offset` of the
+    /// paragraph (the last cluster for an offset past the end); `None` for
+    /// an empty paragraph.
+    pub fn cluster_at(&self, offset: usize) -> Option<Range<usize>> {
+        let i = self
+            .clusters
+            .partition_point(|c| c.source.1 as usize <= offset)
+            .min(self.clusters.len().checked_sub(1)?);
+        let c = &self.clusters[i];
+        Some(c.source.0 as usize..c.source.1 as usize)
+    }
+
+    /// The visual line holding byte `offset` of the paragraph (the last
+    /// line for an offset past the end).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let cluster = self
+            .clusters
+            .partition_point(|c| c.source.1 as usize <= offset) as u32;
+        self.lines
+            .partition_point(|l| l.clusters.end <= cluster)
+            .min(self.lines.len().saturating_sub(1))
+    }
+
     fn source_len(&self) -> usize {
         self.clusters.last().map_or(0, |c| c.source.1 as usize)
     }

@@ -5,6 +5,10 @@
 
 use std::ops::Range;
 
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::VisualLine;
+
 /// The logical range from one selected cluster to another, whichever comes
 /// first in the text: both clusters included.
 pub fn span(a: Range<usize>, b: Range<usize>) -> Range<usize> {
@@ -22,23 +26,82 @@ pub fn count(text: &str) -> (usize, usize) {
     (lines, text.chars().count())
 }
 
+/// The cluster painted next to the one showing byte `offset` on `line`
+/// (a row `width` cells wide): the one on its right (`right`) or on its
+/// left, whatever their order in the text; `None` at the line's edge.
+pub fn beside(
+    line: &VisualLine<'_>,
+    offset: usize,
+    width: usize,
+    right: bool,
+) -> Option<Range<usize>> {
+    let column = line.column_of(offset, width)?;
+    let cells: Vec<(usize, Range<usize>)> = line
+        .cells()
+        .filter(|cell| cell.width > 0)
+        .scan(line.indent(width), |x, cell| {
+            let at = *x;
+            *x += cell.width;
+            Some((at, cell.source))
+        })
+        .collect();
+    let here = cells.iter().position(|(x, _)| *x == column)?;
+    let there = if right {
+        here + 1
+    } else {
+        here.checked_sub(1)?
+    };
+    cells.get(there).map(|(_, source)| source.clone())
+}
+
+/// Whether a word-boundary segment is a word (holds a letter or a digit),
+/// not spaces or punctuation.
+fn is_word(segment: &str) -> bool {
+    segment.chars().any(char::is_alphanumeric)
+}
+
+/// The start of the first word after byte `at` of `text`, in logical order
+/// (UAX #29 words: harakat, ZWNJ and ZWJ stay inside theirs).
+pub fn next_word(text: &str, at: usize) -> Option<usize> {
+    text.split_word_bound_indices()
+        .find(|&(i, w)| i > at && is_word(w))
+        .map(|(i, _)| i)
+}
+
+/// The first word of `text`: its start, and the start of its last
+/// grapheme cluster.
+pub fn first_word(text: &str) -> Option<Range<usize>> {
+    text.split_word_bound_indices()
+        .find(|&(_, w)| is_word(w))
+        .and_then(|(i, w)| Some(i..i + w.grapheme_indices(true).last()?.0))
+}
+
+/// The start of the last grapheme cluster of the first word that ends
+/// after the cluster at byte `at` of `text` (vim's `e`: the end of this
+/// word, or of the next one when `at` is at its end already).
+pub fn word_end(text: &str, at: usize) -> Option<usize> {
+    text.split_word_bound_indices()
+        .filter(|&(_, w)| is_word(w))
+        .filter_map(|(i, w)| w.grapheme_indices(true).last().map(|(j, _)| i + j))
+        .find(|&last| last > at)
+}
+
+/// The start of the last word that starts before byte `at` of `text`.
+pub fn previous_word(text: &str, at: usize) -> Option<usize> {
+    text.split_word_bound_indices()
+        .take_while(|&(i, _)| i < at)
+        .filter(|&(_, w)| is_word(w))
+        .last()
+        .map(|(i, _)| i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::text::{Layout, LayoutOptions};
 
-    /// The column of the first cell showing `needle` (a byte offset's
-    /// cluster) on line `line` of a layout `width` wide.
     fn column_of(layout: &Layout, line: usize, source: usize, width: usize) -> usize {
-        let visual = layout.line(line).unwrap();
-        let mut x = visual.indent(width);
-        for cell in visual.cells() {
-            if cell.source.contains(&source) && cell.width > 0 {
-                return x;
-            }
-            x += cell.width;
-        }
-        panic!("no cell shows byte {source}");
+        layout.line(line).unwrap().column_of(source, width).unwrap()
     }
 
     #[test]
@@ -125,6 +188,91 @@ mod tests {
         // the last letter.
         assert_eq!(line.source_at(0, 20), Some(text.len() - 2..text.len()));
         assert_eq!(line.source_at(19, 20), Some(0..2));
+    }
+
+    #[test]
+    fn words_step_in_logical_order_with_harakat_and_zwnj_inside() {
+        let text = "من می‌خواهم كِتَابًا، 1984 و ABC.";
+        let starts: Vec<usize> =
+            std::iter::successors(Some(0), |&at| next_word(text, at)).collect();
+        let words: Vec<&str> = starts
+            .iter()
+            .map(|&i| text[i..].split([' ', '،', '.']).next().unwrap())
+            .collect();
+        assert_eq!(words, ["من", "می‌خواهم", "كِتَابًا", "1984", "و", "ABC"]);
+        // And back, from the end.
+        let mut back = vec![];
+        let mut at = text.len();
+        while let Some(i) = previous_word(text, at) {
+            back.push(i);
+            at = i;
+        }
+        back.reverse();
+        assert_eq!(back, starts);
+        assert_eq!(next_word(text, *starts.last().unwrap()), None);
+        // Word ends: the last cluster of each word.
+        let ends: Vec<&str> = std::iter::successors(word_end(text, 0), |&at| word_end(text, at))
+            .map(|i| text[i..].graphemes(true).next().unwrap())
+            .collect();
+        assert_eq!(ends, ["ن", "م", "ا", "4", "و", "C"]);
+    }
+
+    #[test]
+    fn clusters_and_lines_of_an_offset() {
+        let text = "كِتَابٌ جديد";
+        let layout = Layout::new(
+            text,
+            &LayoutOptions {
+                width: 5,
+                ..LayoutOptions::default()
+            },
+        );
+        assert_eq!(layout.line_count(), 2);
+        // The kaf and its kasra are one cluster, whichever byte is asked.
+        assert_eq!(layout.cluster_at(0), Some(0..4));
+        assert_eq!(layout.cluster_at(2), Some(0..4));
+        assert_eq!(layout.line_of(0), 0);
+        let jim = text.find('ج').unwrap();
+        assert_eq!(layout.line_of(jim), 1);
+        assert_eq!(layout.line_of(text.len() + 10), 1);
+        assert_eq!(
+            layout.cluster_at(text.len() + 10),
+            Some(text.len() - 2..text.len())
+        );
+        assert_eq!(
+            Layout::new("", &LayoutOptions::default()).cluster_at(0),
+            None
+        );
+        // The hanging space after the first word is shown by no cell: its
+        // column is that of the cell before it in the text.
+        let space = text.find(' ').unwrap();
+        let line = layout.line(0).unwrap();
+        let before = layout.cluster_at(space - 1).unwrap().start;
+        assert_eq!(line.column_of(space, 5), line.column_of(before, 5));
+    }
+
+    #[test]
+    fn beside_goes_by_the_painted_order() {
+        // "abc" inside Arabic: on screen the Latin reads left to right,
+        // the Arabic right to left.
+        let text = "سلام abc دنیا";
+        let width = 20;
+        let layout = Layout::new(
+            text,
+            &LayoutOptions {
+                width,
+                ..LayoutOptions::default()
+            },
+        );
+        let line = layout.line(0).unwrap();
+        let b = text.find('b').unwrap();
+        assert_eq!(beside(&line, b, width, true), Some(b + 1..b + 2));
+        assert_eq!(beside(&line, b, width, false), Some(b - 1..b));
+        // In the Arabic, the cell on the right comes first in the text.
+        let lam = text.find('ل').unwrap();
+        assert_eq!(beside(&line, lam, width, true), Some(lam - 2..lam));
+        // The first letter is the rightmost cell: nothing beyond it.
+        assert_eq!(beside(&line, 0, width, true), None);
     }
 
     #[test]

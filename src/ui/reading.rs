@@ -93,5 +93,19 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
                     .next()
             });
         }
+        // The selection, a logical range, marked on the cells that show it
+        // (over any hit).
+        if let Some(selection) = app.selection() {
+            let range = selection.range();
+            let end = &selection.cursor;
+            mark_cells(buf, text.x, y, text.width, &visual, |source| {
+                let source = start + source.start..start + source.end;
+                if overlaps(end, &source) {
+                    Some(theme.selection_end)
+                } else {
+                    overlaps(&range, &source).then_some(theme.selection)
+                }
+            });
+        }
     }
 }

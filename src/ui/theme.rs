@@ -37,6 +37,10 @@ pub struct Theme {
     pub prompt: Style,
     /// The cursor in a bar.
     pub cursor: Style,
+    /// Text selected in the reading pane.
+    pub selection: Style,
+    /// The end of the selection that moves.
+    pub selection_end: Style,
 }
 
 impl Theme {
@@ -60,6 +64,11 @@ impl Theme {
                 .add_modifier(Modifier::BOLD),
             notice: reversed().fg(Color::Yellow).add_modifier(Modifier::BOLD),
             error: Style::new().fg(Color::LightRed),
+            selection: Style::new().fg(Color::White).bg(Color::Blue),
+            selection_end: Style::new()
+                .fg(Color::White)
+                .bg(Color::Blue)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             ..Theme::plain()
         }
     }
@@ -75,6 +84,11 @@ impl Theme {
                 .add_modifier(Modifier::BOLD),
             notice: reversed().fg(Color::Red).add_modifier(Modifier::BOLD),
             error: Style::new().fg(Color::Red),
+            selection: Style::new().fg(Color::Black).bg(Color::LightBlue),
+            selection_end: Style::new()
+                .fg(Color::Black)
+                .bg(Color::LightBlue)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             ..Theme::plain()
         }
     }
@@ -94,6 +108,8 @@ impl Theme {
             error: bold(),
             prompt: bold(),
             cursor: reversed(),
+            selection: reversed(),
+            selection_end: reversed().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         }
     }
 
@@ -126,11 +142,13 @@ impl Theme {
             error: strip(self.error, plain.error),
             prompt: strip(self.prompt, plain.prompt),
             cursor: strip(self.cursor, plain.cursor),
+            selection: strip(self.selection, plain.selection),
+            selection_end: strip(self.selection_end, plain.selection_end),
         }
     }
 
     /// Every style, for checks that apply to all of them.
-    pub fn styles(&self) -> [Style; 12] {
+    pub fn styles(&self) -> [Style; 14] {
         [
             self.header,
             self.heading,
@@ -144,6 +162,8 @@ impl Theme {
             self.error,
             self.prompt,
             self.cursor,
+            self.selection,
+            self.selection_end,
         ]
     }
 }
