@@ -1348,3 +1348,186 @@ fn letters_on_different_arabic_and_persian_keys_follow_the_layout_in_use() {
     ch(&mut app, 'ذ');
     assert_eq!(app.anchor(), start, "Persian now: ذ is b, a page up");
 }
+
+// ---------------------------------------------------------------------------
+// Selecting and copying.
+
+/// An app over one document, reading it, at 100×30.
+fn reading(text: &str) -> App {
+    let library = Library::from_documents(vec![Document::new("d.txt", text.to_string())]);
+    let mut app = App::new(library, None, LayoutOptions::default());
+    app.resize(100, 30);
+    app
+}
+
+fn copied(app: &mut App) -> String {
+    app.take_copy().expect("something to copy")
+}
+
+/// yy and Y copy the file's own bytes for the paragraph and the document:
+/// CR LF line endings, harakat, ZWNJ, bidi controls as they are.
+#[test]
+fn paragraph_and_document_copies_are_the_source_bytes() {
+    let text = "عنوان\r\nكَتَبَ \u{202B}«abc»\u{202C} می\u{200C}خواهم 42.\r\n\r\nسطر\tثالث\r\n";
+    let mut app = reading(text);
+    ch(&mut app, 'y');
+    ch(&mut app, 'y');
+    assert_eq!(copied(&mut app), "عنوان");
+    ch(&mut app, 'Y');
+    assert_eq!(copied(&mut app), text);
+    assert_eq!(app.mode, Mode::Browse);
+    // After y, any other key copies nothing and is not acted on.
+    ch(&mut app, 'y');
+    ch(&mut app, 'G');
+    assert_eq!(app.take_copy(), None);
+    assert_eq!(app.mode, Mode::Browse);
+}
+
+/// A line longer than the units it is laid out in is one paragraph to yy.
+#[test]
+fn yy_copies_a_whole_long_line() {
+    let line: String = (0..12_000).map(|i| format!("كلمة{i} ")).collect();
+    let text = format!("{line}\nبعده\n");
+    let mut app = reading(&text);
+    ch(&mut app, 'j');
+    ch(&mut app, 'y');
+    ch(&mut app, 'y');
+    assert_eq!(copied(&mut app), line);
+}
+
+/// The selection's keys: lines keep their column, words go in reading
+/// order, `o` swaps the ends, `s` starts again, Esc lets go.
+#[test]
+fn a_selection_grows_with_keys_in_reading_order() {
+    let text = "أول سطر هنا\n\nثاني سطر هناك\n\nثالث\n";
+    let mut app = reading(text);
+    ch(&mut app, 'v');
+    assert_eq!(app.mode, Mode::Select);
+    ch(&mut app, 'w');
+    ch(&mut app, 'y');
+    // From the first letter to the next word's first letter, both in.
+    assert_eq!(copied(&mut app), "أول س");
+    assert_eq!(app.mode, Mode::Browse);
+    assert!(app.selection().is_none());
+
+    // Down two rows' worth of lines (a paragraph each): the same column.
+    ch(&mut app, 'v');
+    ch(&mut app, 'j');
+    ch(&mut app, 'y');
+    assert_eq!(copied(&mut app), "أول سطر هنا\n\nث");
+    // To the line's end, then the other end moves: a word on.
+    ch(&mut app, 'v');
+    ch(&mut app, '$');
+    ch(&mut app, 'o');
+    ch(&mut app, 'w');
+    ch(&mut app, 'y');
+    assert_eq!(copied(&mut app), "سطر هنا");
+    // s: start again where the moving end is.
+    ch(&mut app, 'v');
+    ch(&mut app, '}');
+    ch(&mut app, '}');
+    ch(&mut app, '{');
+    ch(&mut app, 's');
+    ch(&mut app, 'e');
+    ch(&mut app, 'y');
+    assert_eq!(copied(&mut app), "ثاني");
+    // Esc: nothing copied, back to reading.
+    ch(&mut app, 'v');
+    ch(&mut app, 'G');
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.take_copy(), None);
+    assert_eq!(app.mode, Mode::Browse);
+}
+
+/// ← and → move to the cell on that side, whatever the text's order: in
+/// an Arabic line, → goes back in the text.
+#[test]
+fn arrows_move_the_selection_across_the_screen() {
+    let mut app = reading("سمير abc دنیا\n");
+    ch(&mut app, 'v');
+    // The first letter is the rightmost cell: → has nowhere to go.
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    ch(&mut app, 'y');
+    assert_eq!(copied(&mut app), "سمي");
+    ch(&mut app, 'v');
+    ch(&mut app, 'w');
+    // On "a": ← goes to the space before it, → to "b".
+    key(&mut app, KeyCode::Right);
+    ch(&mut app, 'y');
+    assert_eq!(copied(&mut app), "سمير ab");
+}
+
+/// The cell column of the cell showing byte `at` of the paragraph on the
+/// reading pane's row `row`.
+fn column_showing(app: &App, row: usize, at: usize) -> (u16, u16) {
+    let text = app.panes.text.expect("a text area");
+    let Row::Line {
+        start,
+        layout,
+        line,
+        ..
+    } = &app.rows[row]
+    else {
+        panic!("row {row} is a line");
+    };
+    let line = layout.line(*line).expect("the line");
+    let column = line
+        .column_of(at - start, usize::from(text.width))
+        .expect("a cell");
+    (text.x + column as u16, text.y + row as u16)
+}
+
+/// A mouse drag selects the text between the cells pressed and released,
+/// through lines reordered on screen; a click alone selects nothing.
+#[test]
+fn a_mouse_drag_selects_the_text_between_its_ends() {
+    let text = "قرأتُ الكتاب في 1984 مرتين\n";
+    let mut app = reading(text);
+    let kaf = text.find('ك').expect("kaf");
+    let eight = text.find('8').expect("eight");
+    let (x1, y) = column_showing(&app, 0, kaf);
+    let (x2, _) = column_showing(&app, 0, eight);
+    app.click(x1, y);
+    app.release(x1, y);
+    assert!(app.selection().is_none());
+    assert_eq!(app.mode, Mode::Browse);
+    app.click(x1, y);
+    app.drag(x2, y);
+    app.release(x2, y);
+    assert_eq!(app.mode, Mode::Select);
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("11 characters selected")
+    );
+    ch(&mut app, 'y');
+    assert_eq!(copied(&mut app), "كتاب في 198");
+    // Y in a selection copies its whole paragraphs.
+    app.click(x2, y);
+    app.drag(x1, y);
+    app.release(x1, y);
+    ch(&mut app, 'Y');
+    assert_eq!(copied(&mut app), text.trim_end());
+}
+
+/// A document read from Windows-1256 is copied as the text it is: UTF-8.
+#[test]
+fn a_legacy_encoding_is_copied_as_text() {
+    let bytes: Vec<u8> = encoding_rs::WINDOWS_1256
+        .encode("سلام عليكم\n")
+        .0
+        .into_owned();
+    let dir = std::env::temp_dir().join(format!("qari-copy-1256-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let path = dir.join("old.txt");
+    std::fs::write(&path, &bytes).expect("the file");
+    let library = Library::open(&[path], None);
+    let mut app = App::new(library, None, LayoutOptions::default());
+    app.resize(100, 30);
+    ch(&mut app, 'Y');
+    assert_eq!(copied(&mut app), "سلام عليكم\n");
+    std::fs::remove_dir_all(&dir).ok();
+}

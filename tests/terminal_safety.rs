@@ -539,18 +539,135 @@ fn expected_documents(f: &Fixtures) -> usize {
 
 /// Scans the reader's output and checks what every test of it checks.
 fn assert_safe_tui(output: &[u8], what: &str) -> Vec<String> {
+    assert_safe_tui_with_copies(output, what, None)
+}
+
+/// [`assert_safe_tui`] for a run that copied text from `source` (the
+/// document's text): its OSC 52 clipboard writes are checked and taken
+/// out first, and any other OSC still fails the scan.
+fn assert_safe_tui_with_copies(output: &[u8], what: &str, source: Option<&str>) -> Vec<String> {
+    let (rest, copies) = match source {
+        Some(source) => match take_copies(output, source) {
+            Ok(found) => found,
+            Err(e) => panic!("{what}: {e}"),
+        },
+        None => (output.to_vec(), 0),
+    };
     assert!(
-        !contains(output, b"\x1b]"),
+        !contains(&rest, b"\x1b]"),
         "{what}: an OSC sequence (ESC ]) reached the terminal"
     );
-    assert!(
-        !contains(output, b"\x1b]52;"),
-        "{what}: an OSC 52 clipboard write reached the terminal"
-    );
-    match scan(output, Expect::Tui) {
-        Ok(seen) => seen,
+    match scan(&rest, Expect::Tui) {
+        Ok(mut seen) => {
+            if copies > 0 {
+                seen.push(format!("OSC 52 (clipboard) ×{copies}"));
+            }
+            seen
+        }
         Err(e) => panic!("{what}: {e}"),
     }
+}
+
+/// Decodes standard base64, or `None` if it is not that.
+fn unbase64(text: &[u8]) -> Option<Vec<u8>> {
+    let value = |b: u8| match b {
+        b'A'..=b'Z' => Some(b - b'A'),
+        b'a'..=b'z' => Some(b - b'a' + 26),
+        b'0'..=b'9' => Some(b - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    if !text.len().is_multiple_of(4) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for quad in text.chunks(4) {
+        let pad = quad.iter().rev().take_while(|&&b| b == b'=').count();
+        if pad > 2 {
+            return None;
+        }
+        let mut n = 0u32;
+        for &b in &quad[..4 - pad] {
+            n = n << 6 | u32::from(value(b)?);
+        }
+        n <<= 6 * pad;
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..3 - pad]);
+    }
+    Some(out)
+}
+
+/// Takes qari's clipboard writes out of `output`: each must be exactly
+/// `ESC ] 52 ; c ; base64 BEL`, and its text a piece of `source` with
+/// the terminal controls (C0 but tab, LF and CR; DEL; C1) left out and
+/// nothing else changed. Returns the rest of the output and how many
+/// writes there were.
+fn take_copies(output: &[u8], source: &str) -> Result<(Vec<u8>, usize), String> {
+    const OPEN: &[u8] = b"\x1b]52;c;";
+    let terminal_control = |c: char| {
+        matches!(c, '\0'..='\x1f' | '\x7f' | '\u{80}'..='\u{9f}')
+            && !matches!(c, '\t' | '\n' | '\r')
+    };
+    let source: String = source.chars().filter(|&c| !terminal_control(c)).collect();
+    let mut rest = Vec::with_capacity(output.len());
+    let mut copies = 0;
+    let mut at = 0;
+    while let Some(found) = output[at..].windows(OPEN.len()).position(|w| w == OPEN) {
+        let start = at + found;
+        rest.extend_from_slice(&output[at..start]);
+        let body = start + OPEN.len();
+        let end = output[body..]
+            .iter()
+            .position(|&b| b == 0x07)
+            .map(|n| body + n)
+            .ok_or_else(|| format!("an OSC 52 at byte {start} is not ended by BEL"))?;
+        let text = unbase64(&output[body..end])
+            .ok_or_else(|| format!("the OSC 52 at byte {start} does not carry base64"))?;
+        let text = String::from_utf8(text)
+            .map_err(|_| format!("the OSC 52 at byte {start} does not carry UTF-8"))?;
+        if let Some(c) = text.chars().find(|&c| terminal_control(c)) {
+            return Err(format!(
+                "the OSC 52 at byte {start} carries U+{:04X} to the clipboard",
+                u32::from(c)
+            ));
+        }
+        if text.is_empty() || !source.contains(&text) {
+            return Err(format!(
+                "the OSC 52 at byte {start} carries text that is not the document's: {text:?}"
+            ));
+        }
+        copies += 1;
+        at = end + 1;
+    }
+    rest.extend_from_slice(&output[at..]);
+    Ok((rest, copies))
+}
+
+#[test]
+fn clipboard_writes_are_checked_and_only_they_are_let_through() {
+    let source = "سطر \x1b[31mأحمر\u{202E}\n";
+    let write = |text: &str| {
+        let mut out = b"\x1b]52;c;".to_vec();
+        out.extend_from_slice(qari::term::clipboard::base64(text.as_bytes()).as_bytes());
+        out.push(0x07);
+        out
+    };
+    // The document's text, its ESC left out, the bidi control kept.
+    let good = [b"a".as_slice(), &write("سطر [31mأحمر\u{202E}"), b"b"].concat();
+    assert_eq!(take_copies(&good, source), Ok((b"ab".to_vec(), 1)));
+    for (bytes, why) in [
+        (write("سطر \x1b[31m"), "carries U+001B"),
+        (write("hacked"), "not the document's"),
+        (b"\x1b]52;c;!!!!\x07".to_vec(), "base64"),
+        (b"\x1b]52;c;aGFja2Vk".to_vec(), "not ended by BEL"),
+    ] {
+        let e = take_copies(&bytes, source).expect_err("a bad clipboard write");
+        assert!(e.contains(why), "{e} should say {why}");
+    }
+    // Any other OSC still fails the scan that follows.
+    let (rest, _) = take_copies(b"\x1b]52;q;aGFja2Vk\x07", source).expect("not a write");
+    rejects(&rest, Expect::Tui, "OSC");
 }
 
 #[test]
@@ -630,6 +747,14 @@ fn the_reader_on_a_hostile_library() {
     key(&mut pty, b"\r");
     key(&mut pty, b"n");
     key(&mut pty, b"N");
+    // Copy its text out: all of it, its first paragraph, a selection.
+    key(&mut pty, b"Y");
+    key(&mut pty, b"y");
+    key(&mut pty, b"y");
+    key(&mut pty, b"v");
+    key(&mut pty, b"}");
+    key(&mut pty, b"w");
+    key(&mut pty, b"y");
     key(&mut pty, b"h");
     escape(&mut pty);
 
@@ -683,7 +808,14 @@ fn the_reader_on_a_hostile_library() {
         )
     });
     assert!(status.success(), "qari exited with {status}");
-    let seen = assert_safe_tui(&output, "the reader on the hostile library");
+    let escapes =
+        String::from_utf8_lossy(&std::fs::read(&f.escapes).expect("escapes.txt")).into_owned();
+    let seen =
+        assert_safe_tui_with_copies(&output, "the reader on the hostile library", Some(&escapes));
+    assert!(
+        seen.iter().any(|s| s == "OSC 52 (clipboard) ×3"),
+        "three copies were made: {seen:?}"
+    );
     // The hostile text was drawn, in visible form: the walk really showed it.
     let text = String::from_utf8_lossy(&output);
     for visible in ["\u{241B}", "pwned", "aGFja2Vk"] {

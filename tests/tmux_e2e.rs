@@ -830,3 +830,134 @@ fn the_help_takes_every_key_while_it_shows() {
     tmux.keys(&["q"]);
     assert_terminal_restored(&tmux);
 }
+
+/// A short document to copy from: a title, an Arabic paragraph with Latin,
+/// numbers, harakat and brackets, and a Persian line with ZWNJs.
+const COPY_DOCUMENT: &str = "قراءة ممتعة\n\nقرأتُ كتابَ «Sapiens» عام 2019 في 320 صفحة، وكان مُمتِعًا جدًّا (حقًّا).\n\nمن این کتاب را می‌خوانم و نمی‌دانم چرا.\n";
+
+/// Opens [`COPY_DOCUMENT`] in qari inside a tmux that takes programs'
+/// clipboard sequences into its paste buffers.
+fn copy_session() -> Option<Tmux> {
+    let tmux = Tmux::start()?;
+    let ok = tmux
+        .cmd(&["set", "-g", "set-clipboard", "on"])
+        .status
+        .success();
+    assert!(ok, "tmux set-clipboard on");
+    let file = tmux.home.join("copy.txt");
+    std::fs::write(&file, COPY_DOCUMENT).expect("a document");
+    tmux.keys(&[&format!("{} {}", qari(), file.display()), "Enter"]);
+    tmux.wait_for(&visual("2019 في 320"), "the document in the reading pane");
+    Some(tmux)
+}
+
+/// Waits until tmux's newest paste buffer holds `expected`: what qari put
+/// on the clipboard.
+fn wait_for_buffer(tmux: &Tmux, expected: &str, what: &str) {
+    let start = Instant::now();
+    loop {
+        let out = tmux.cmd(&["show-buffer"]);
+        let buffer = String::from_utf8_lossy(&out.stdout).into_owned();
+        if buffer == expected {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{what}: the buffer holds {buffer:?}, not {expected:?}\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The screen cell (0-based column and row) where `needle`, as the engine
+/// draws it, starts on `screen`; zero-width joiners and non-joiners, which
+/// take no cell, are left out of the comparison.
+fn cell_of(screen: &str, needle: &str) -> (usize, usize) {
+    let plain = |s: &str| s.replace(['\u{200c}', '\u{200d}'], "");
+    let needle = plain(needle);
+    screen
+        .lines()
+        .enumerate()
+        .find_map(|(row, line)| {
+            let line = plain(line);
+            let at = line.find(&needle)?;
+            Some((unicode_width::UnicodeWidthStr::width(&line[..at]), row))
+        })
+        .unwrap_or_else(|| panic!("{needle:?} on screen:\n{screen}"))
+}
+
+/// Presses the mouse's button on one cell, drags to another and lets go
+/// there, as a terminal reports it (SGR mouse reports, 1-based).
+fn mouse_drag(tmux: &Tmux, from: (usize, usize), to: (usize, usize)) {
+    let report = |button: u8, (x, y): (usize, usize), end: char| {
+        format!("\x1b[<{button};{};{}{end}", x + 1, y + 1)
+    };
+    tmux.keys(&["-l", &report(0, from, 'M')]);
+    tmux.keys(&["-l", &report(32, ((from.0 + to.0) / 2, to.1), 'M')]);
+    tmux.keys(&["-l", &report(32, to, 'M')]);
+    tmux.keys(&["-l", &report(0, to, 'm')]);
+}
+
+/// Copies made with keys reach the clipboard (here tmux's buffer, through
+/// OSC 52) as the file's own text: logical order, no presentation forms,
+/// harakat, brackets and ZWNJs as they are, lines joined as in the file.
+#[test]
+fn copies_made_with_keys_are_the_files_text() {
+    let Some(tmux) = copy_session() else {
+        return;
+    };
+    // yy: the paragraph at the top.
+    tmux.keys(&["y", "y"]);
+    tmux.wait_for("copied 1 line, 11 characters", "the copy's figures");
+    wait_for_buffer(&tmux, "قراءة ممتعة", "yy");
+
+    // v, two paragraph ends: from the title to the Arabic paragraph's end.
+    tmux.keys(&["v", "}", "}", "y"]);
+    let end = COPY_DOCUMENT.find(").").expect("the paragraph's end") + 2;
+    wait_for_buffer(&tmux, &COPY_DOCUMENT[..end], "v } } y");
+    tmux.wait_for("copied 3 lines", "three lines copied");
+
+    // To the Persian line's end and back to its start, the selection
+    // started there, five word ends: the ZWNJs stay inside.
+    tmux.keys(&["v", "}", "}", "}", "{", "s", "e", "e", "e", "e", "e", "y"]);
+    wait_for_buffer(&tmux, "من این کتاب را می‌خوانم", "v e×5 y");
+
+    // y and anything but y copies nothing; Y copies the whole file.
+    tmux.keys(&["y", "j"]);
+    tmux.keys(&["Y"]);
+    wait_for_buffer(&tmux, COPY_DOCUMENT, "Y");
+    tmux.wait_for("copied 5 lines", "the whole document's figures");
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}
+
+/// A mouse drag selects the text between the cells pressed and released,
+/// whatever order they are painted in, and `y` copies it.
+#[test]
+fn a_mouse_selection_is_the_text_between_its_ends() {
+    let Some(tmux) = copy_session() else {
+        return;
+    };
+    // From the 9 of 2019 to the S of Sapiens: painted left to right as
+    // "2019 عام «Sapiens»" mirrored, read as "Sapiens» عام 2019".
+    let screen = tmux.screen();
+    let (year, row) = cell_of(&screen, "2019");
+    let (latin, _) = cell_of(&screen, "Sapiens");
+    mouse_drag(&tmux, (year + 3, row), (latin, row));
+    tmux.wait_for("17 characters selected", "the selection's size");
+    tmux.keys(&["y"]);
+    wait_for_buffer(&tmux, "Sapiens» عام 2019", "the year to the Latin word");
+
+    // In the Persian line, from the first letter of می‌خوانم (its
+    // rightmost cell) to the last of نمی‌دانم (its leftmost).
+    let (first, row) = cell_of(&screen, &visual("می‌خوانم"));
+    let width =
+        unicode_width::UnicodeWidthStr::width(visual("می‌خوانم").replace('\u{200c}', "").as_str());
+    let (last, _) = cell_of(&screen, &visual("نمی‌دانم"));
+    mouse_drag(&tmux, (first + width - 1, row), (last, row));
+    tmux.keys(&["y"]);
+    wait_for_buffer(&tmux, "می‌خوانم و نمی‌دانم", "two Persian words");
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}

@@ -114,6 +114,9 @@ pub enum Action {
     CursorLeft,
     /// Moves it to the cell on its right.
     CursorRight,
+    /// Starts the selection again at its moving end (the text selected so
+    /// far is let go).
+    StartHere,
     /// Makes the other end of the selection the one that moves.
     SwapEnds,
     /// Reads the open document's file again.

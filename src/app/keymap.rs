@@ -197,6 +197,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(Select, &[ch('g')], Action::Top, "to the start", None),
     bind(Select, &[ch('G')], Action::Bottom, "to the end", None),
     bind(Select, &[ch('o')], Action::SwapEnds, "move the other end", None),
+    bind(Select, &[ch('s')], Action::StartHere, "start it here instead", None),
     bind(Help, &[ch('?'), plain(Esc), ch('q')], Action::ToggleHelp, "close help", Some("close")),
     bind(Help, &[ch('j'), plain(Down)], Action::ScrollDown, "more keys", Some("more")),
     bind(Help, &[ch('k'), plain(Up)], Action::ScrollUp, "back up", None),

@@ -389,6 +389,8 @@ pub struct App {
     /// Text to put on the clipboard: the event loop takes it
     /// ([`App::take_copy`]).
     copy: Option<String>,
+    /// Control characters left out of that text.
+    copy_dropped: usize,
     places: Option<Places>,
     searcher: Option<LibrarySearcher>,
     /// Documents the library search index was built over.
@@ -498,6 +500,7 @@ impl App {
             selection: None,
             press: None,
             copy: None,
+            copy_dropped: 0,
             places: None,
             searcher: None,
             candidates: Arc::new(candidates),

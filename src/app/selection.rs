@@ -124,7 +124,6 @@ impl App {
                     self.copy_range(range);
                 }
                 self.end_selection();
-                return;
             }
             Action::CopyParagraphs => {
                 let range = self.selection.as_ref().map(Selection::range);
@@ -137,16 +136,19 @@ impl App {
                     }
                 }
                 self.end_selection();
-                return;
             }
             Action::CancelInput => {
                 self.end_selection();
-                return;
             }
             Action::SwapEnds => {
                 if let Some(s) = self.selection.as_mut() {
                     std::mem::swap(&mut s.anchor, &mut s.cursor);
                     s.column = None;
+                }
+            }
+            Action::StartHere => {
+                if let Some(s) = self.selection.as_mut() {
+                    s.anchor = s.cursor.clone();
                 }
             }
             Action::ScrollDown => self.move_lines(1),
@@ -506,12 +508,14 @@ impl App {
         };
         let bytes = reader.text.bytes();
         let range = range.start.min(bytes.len())..range.end.min(bytes.len());
-        let text = String::from_utf8_lossy(&bytes[range]).into_owned();
+        let read = String::from_utf8_lossy(&bytes[range]);
+        let (text, dropped) = crate::text::sanitize::for_clipboard(&read);
         if text.is_empty() {
             self.notice = Some("nothing to copy here".into());
             return;
         }
-        self.copy = Some(text);
+        self.copy = Some(text.into_owned());
+        self.copy_dropped = dropped;
     }
 
     /// Takes the text waiting to be copied, if any (the event loop sends
@@ -553,5 +557,15 @@ impl App {
             }
             Copied::Failed(why) => format!("not copied: {why}"),
         });
+        let dropped = std::mem::take(&mut self.copy_dropped);
+        if dropped > 0
+            && !matches!(outcome, Copied::Failed(_))
+            && let Some(notice) = self.notice.as_mut()
+        {
+            notice.push_str(&format!(
+                " ({} left out)",
+                counted(dropped, "control character", "control characters")
+            ));
+        }
     }
 }

@@ -285,6 +285,7 @@ impl App {
             | Action::CursorLeft
             | Action::CursorRight
             | Action::SwapEnds
+            | Action::StartHere
             | Action::Insert(_)
             | Action::DeleteChar
             | Action::DeleteWord

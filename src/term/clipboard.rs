@@ -383,6 +383,150 @@ mod tests {
     }
 
     #[test]
+    fn routes_follow_the_setting_and_the_multiplexer() {
+        let tmux = Multiplexed {
+            tmux: true,
+            ..Multiplexed::default()
+        };
+        assert_eq!(
+            route(Some(" xclip  -selection clipboard "), tmux),
+            Route::Command(vec![
+                "xclip".into(),
+                "-selection".into(),
+                "clipboard".into()
+            ])
+        );
+        assert_eq!(
+            route(Some("  "), Multiplexed::default()),
+            Route::Terminal {
+                wrap: Wrap::None,
+                hint: None
+            }
+        );
+        // tmux with neither setting: the copy may stop there, and qari says so.
+        assert_eq!(
+            route(None, tmux),
+            Route::Terminal {
+                wrap: Wrap::Tmux,
+                hint: Some(TMUX_CLIPBOARD_HINT)
+            }
+        );
+        for on in [
+            Multiplexed {
+                tmux_clipboard: true,
+                ..tmux
+            },
+            Multiplexed {
+                tmux_passthrough: true,
+                ..tmux
+            },
+        ] {
+            assert_eq!(
+                route(None, on),
+                Route::Terminal {
+                    wrap: Wrap::Tmux,
+                    hint: None
+                }
+            );
+        }
+        let screen = Multiplexed {
+            screen: true,
+            ..Multiplexed::default()
+        };
+        assert_eq!(
+            route(None, screen),
+            Route::Terminal {
+                wrap: Wrap::Screen,
+                hint: None
+            }
+        );
+    }
+
+    #[test]
+    fn a_terminal_copy_is_written_at_once_and_cut_at_a_character() {
+        let mut copier = Copier::new(Route::Terminal {
+            wrap: Wrap::None,
+            hint: None,
+        });
+        let mut out = Vec::new();
+        let (text, outcome) = copier.copy("سلام".into(), &mut out).expect("an outcome now");
+        assert_eq!(text, "سلام");
+        assert_eq!(
+            outcome,
+            Outcome::Sent {
+                bytes: 8,
+                hint: None
+            }
+        );
+        assert_eq!(out, osc52("سلام", Wrap::None).unwrap());
+        // Over the cap: the first part, whole characters only.
+        let long = "ب".repeat(MAX_TEXT);
+        out.clear();
+        let (_, outcome) = copier.copy(long.clone(), &mut out).expect("an outcome now");
+        let Outcome::Sent { bytes, .. } = outcome else {
+            panic!("{outcome:?}");
+        };
+        assert!(bytes <= MAX_TEXT && bytes > MAX_TEXT - 2 && bytes.is_multiple_of(2));
+        assert_eq!(out, osc52(&long[..bytes], Wrap::None).unwrap());
+        assert!(out.len() <= MAX_SEQUENCE);
+    }
+
+    /// Waits for a command copy's outcome.
+    fn outcome_of(copier: &mut Copier) -> (String, Outcome) {
+        let start = Instant::now();
+        loop {
+            if let Some(done) = copier.poll() {
+                return done;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "no outcome");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn a_command_gets_the_text_on_its_input() {
+        let path = std::env::temp_dir().join(format!("qari-copy-{}", std::process::id()));
+        let mut copier = Copier::new(route(
+            Some(&format!("tee {}", path.display())),
+            Multiplexed::default(),
+        ));
+        let mut out = Vec::new();
+        let text = "می\u{200c}خواهم\n".repeat(50_000);
+        assert!(copier.copy(text.clone(), &mut out).is_none());
+        assert!(copier.busy());
+        let (copied, outcome) = outcome_of(&mut copier);
+        assert_eq!(copied, text);
+        assert_eq!(
+            outcome,
+            Outcome::Sent {
+                bytes: text.len(),
+                hint: None
+            }
+        );
+        assert!(!copier.busy());
+        // Nothing went to the terminal; the command got every byte.
+        assert!(out.is_empty());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        std::fs::remove_file(&path).ok();
+    }
+
+    #[test]
+    fn a_command_that_fails_or_is_missing_is_said_so() {
+        for (command, says) in [
+            ("qari-no-such-program-here", "was not found"),
+            ("false", "failed"),
+        ] {
+            let mut copier = Copier::new(route(Some(command), Multiplexed::default()));
+            assert!(copier.copy("x".into(), &mut Vec::new()).is_none());
+            let (_, outcome) = outcome_of(&mut copier);
+            match outcome {
+                Outcome::Failed(why) => assert!(why.contains(says), "{why}"),
+                other => panic!("{command}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn the_cap_keeps_the_sequence_within_bounds() {
         let fits = "a".repeat(MAX_TEXT);
         assert!(osc52(&fits, Wrap::None).unwrap().len() <= MAX_SEQUENCE);

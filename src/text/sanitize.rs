@@ -56,6 +56,24 @@ pub fn replacement(c: char) -> Option<char> {
     }
 }
 
+/// Text for the clipboard: the document's own characters, bidi controls,
+/// ZWNJ and ZWJ included, but without C0 controls other than tab, line
+/// feed and carriage return, DEL or C1 controls. Pasted into a terminal,
+/// an ESC in copied text would be a command (it can end bracketed paste
+/// and run what follows in a shell), and no reader quotes one. Returns the
+/// text and how many characters were left out.
+pub fn for_clipboard(text: &str) -> (Cow<'_, str>, usize) {
+    let unsafe_char = |c: char| matches!(c, '\0'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x1f' | '\x7f' | '\u{80}'..='\u{9f}');
+    let dropped = text.chars().filter(|&c| unsafe_char(c)).count();
+    if dropped == 0 {
+        return (Cow::Borrowed(text), 0);
+    }
+    (
+        Cow::Owned(text.chars().filter(|&c| !unsafe_char(c)).collect()),
+        dropped,
+    )
+}
+
 /// The abbreviation shown for an explicit bidi control in a name.
 fn bidi_abbreviation(c: char) -> Option<&'static str> {
     Some(match c {
@@ -308,6 +326,18 @@ pub fn sanitize(s: &str) -> Sanitized<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_clipboard_gets_text_and_bidi_controls_but_no_terminal_controls() {
+        let text = "سطر\u{200c}\u{202B}x\u{202C}\t1\r\n\x1b[201~rm -rf ~\x07\u{9b}2J\x7f";
+        let (copied, dropped) = for_clipboard(text);
+        assert_eq!(copied, "سطر\u{200c}\u{202B}x\u{202C}\t1\r\n[201~rm -rf ~2J");
+        assert_eq!(dropped, 4);
+        assert!(matches!(
+            for_clipboard("كتاب\n"),
+            (Cow::Borrowed("كتاب\n"), 0)
+        ));
+    }
 
     #[test]
     fn names_show_their_bidi_controls() {

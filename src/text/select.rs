@@ -73,7 +73,7 @@ pub fn next_word(text: &str, at: usize) -> Option<usize> {
 pub fn first_word(text: &str) -> Option<Range<usize>> {
     text.split_word_bound_indices()
         .find(|&(_, w)| is_word(w))
-        .and_then(|(i, w)| Some(i..i + w.grapheme_indices(true).last()?.0))
+        .and_then(|(i, w)| Some(i..i + w.grapheme_indices(true).next_back()?.0))
 }
 
 /// The start of the last grapheme cluster of the first word that ends
@@ -82,7 +82,7 @@ pub fn first_word(text: &str) -> Option<Range<usize>> {
 pub fn word_end(text: &str, at: usize) -> Option<usize> {
     text.split_word_bound_indices()
         .filter(|&(_, w)| is_word(w))
-        .filter_map(|(i, w)| w.grapheme_indices(true).last().map(|(j, _)| i + j))
+        .filter_map(|(i, w)| w.grapheme_indices(true).next_back().map(|(j, _)| i + j))
         .find(|&last| last > at)
 }
 

@@ -124,6 +124,10 @@ impl Pty {
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_STATE_HOME", home.join("state"))
             .env_remove("NO_COLOR")
+            // Run from inside tmux or GNU screen, qari would wrap what it
+            // sends for them.
+            .env_remove("TMUX")
+            .env_remove("STY")
             .env_remove("COLUMNS")
             .env_remove("LINES")
             .stdin(match stdin {

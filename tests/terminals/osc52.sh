@@ -117,7 +117,7 @@ cleanup() {
   kill_terminal
   [ -n "$weston_pid" ] && { kill $(tree "$weston_pid") 2>/dev/null; wait "$weston_pid"; } 2>/dev/null
   [ -n "$xvfb_pid" ] && { kill "$xvfb_pid"; wait "$xvfb_pid"; } 2>/dev/null
-  if [ -n "${OSC52_KEEP:-}" ]; then mkdir -p "$OSC52_KEEP"; cp "$T"/got.* "$T"/text.* "$OSC52_KEEP"/ 2>/dev/null; fi
+  if [ -n "${OSC52_KEEP:-}" ]; then mkdir -p "$OSC52_KEEP"; cp "$T"/got.* "$T"/text.* "$T"/*.log "$OSC52_KEEP"/ 2>/dev/null; fi
   rm -rf "$T"
 }
 trap cleanup EXIT
