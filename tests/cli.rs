@@ -274,7 +274,7 @@ fn a_huge_unknown_config_key_is_cut_short() {
     assert!(message.contains("k…k"), "{message}");
     assert!(
         message.ends_with(
-            "expected one of layout, bidi, shape, harakat, theme, measure, paragraphs\n"
+            "expected one of layout, bidi, shape, harakat, theme, measure, paragraphs, copy_command\n"
         )
     );
 }

@@ -545,11 +545,12 @@ impl App {
                 while !text.is_char_boundary(end) {
                     end -= 1;
                 }
+                let (lines, characters) = count(&text[..end]);
+                let (all_lines, all_characters) = count(text);
                 with(
                     format!(
-                        "copied only the first {} of {}: a terminal takes about {} KB at a time (copy_command in the config copies any size)",
-                        figures(&text[..end]),
-                        figures(text),
+                        "copied only {lines} of {}, {characters} of {all_characters} characters: {} KB is the terminal limit (copy_command has none)",
+                        counted(all_lines, "line", "lines"),
                         bytes.div_ceil(1000)
                     ),
                     hint,

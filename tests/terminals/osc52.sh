@@ -30,7 +30,8 @@
 #   -s plain|tmux|both|screen  how the sequence is sent (default: plain):
 #                      tmux    wrapped for tmux passthrough: ESC P tmux; <ESC doubled> ESC \
 #                      both    plain, then the tmux-wrapped one
-#                      screen  split into ESC P <76 bytes> ESC \ pieces (GNU screen passthrough)
+#                      screen  split into ESC P <76 bytes> ESC \ pieces (GNU screen passthrough;
+#                              OSC52_SCREEN_CHUNK=N for pieces of N bytes)
 # Environment: OSC52_NOKEY=1 (do not press Shift in the terminal before each payload, see
 # press_key), OSC52_SETTLE (seconds to keep polling the clipboard after the terminal
 # answered, default 2; 4 with a wrapper), OSC52_KEEP=DIR (keep what was read from the
@@ -126,7 +127,7 @@ die() { echo "osc52.sh: $term: $*" >&2; [ -s "$T/terminal.log" ] && tail -20 "$T
 
 # --- payloads: text.I (the text) and seq.I (the bytes the terminal receives)
 python3 - "$T" "$send" "${payloads[@]}" <<'PY' || die "bad payload"
-import sys, base64
+import sys, os, base64
 d, send, specs = sys.argv[1], sys.argv[2], sys.argv[3:]
 TEXT = 'قرأتُ الكتاب في 1984 مرتين — می‌خواهم ABC'
 LINES = 'سطر أول: قرأتُ الكتاب\nsecond line\twith a tab\nمی‌خواهم — 1984'
@@ -147,7 +148,8 @@ for i, spec in enumerate(specs):
     else: sys.exit('unknown payload ' + spec)
     plain = b'\x1b]52;c;' + base64.b64encode(t) + b'\x07'
     tmux = b'\x1bPtmux;' + plain.replace(b'\x1b', b'\x1b\x1b') + b'\x1b\\'
-    screen = b''.join(b'\x1bP' + plain[k:k + 76] + b'\x1b\\' for k in range(0, len(plain), 76))
+    c = int(os.environ.get('OSC52_SCREEN_CHUNK', '76'))
+    screen = b''.join(b'\x1bP' + plain[k:k + c] + b'\x1b\\' for k in range(0, len(plain), c))
     seq = {'plain': plain, 'tmux': tmux, 'both': plain + tmux, 'screen': screen}[send]
     open('%s/text.%d' % (d, i), 'wb').write(t)
     open('%s/seq.%d' % (d, i), 'wb').write(seq)
