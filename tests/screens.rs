@@ -338,8 +338,11 @@ fn help_scrolls_when_it_does_not_fit() {
         press(&mut app, 'j');
     }
     for binding in qari::app::keymap::KEYMAP {
+        // Help's own keys are in its frame, and `y` then `y` is in the
+        // reading pane's group.
         if binding.context == qari::app::keymap::Context::Help
             || binding.context == qari::app::keymap::Context::Mark
+            || binding.context == qari::app::keymap::Context::Yank
         {
             continue;
         }
@@ -679,4 +682,49 @@ fn a_notice_shows_the_bidi_controls_of_a_path() {
         .map(|x| buffer[(x, y)].symbol())
         .collect();
     assert!(row.contains("/d/a[RLO]txt.exe"), "{row}");
+}
+
+/// A selection is marked on the cells that show its text, in whatever
+/// order they are painted; its moving end is underlined.
+#[test]
+fn a_selection_is_marked_on_the_cells_that_show_it() {
+    let mut app = app(100, 30);
+    app.handle_key(&KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    press(&mut app, 'v');
+    press(&mut app, 'e');
+    press(&mut app, 'e');
+    assert_eq!(app.mode, Mode::Select);
+    let text = app.panes.text.expect("reading pane");
+    let terminal = draw(&app);
+    let buffer = terminal.backend().buffer();
+    let theme = qari::ui::theme::Theme::dark();
+    let y = text.y;
+    let marked: String = (text.x..text.right())
+        .map(|x| &buffer[(x, y)])
+        .filter(|cell| cell.bg == theme.selection.bg.expect("a background"))
+        .map(|cell| cell.symbol().to_string())
+        .collect();
+    let expected = qari::text::Layout::new("التعاون الدولي", &LayoutOptions::default())
+        .line(0)
+        .expect("a line")
+        .text();
+    assert_eq!(marked, expected);
+    // The moving end is the last letter of الدولي: the leftmost marked cell.
+    let end: Vec<u16> = (text.x..text.right())
+        .filter(|&x| buffer[(x, y)].modifier.contains(Modifier::UNDERLINED))
+        .collect();
+    let first_marked = (text.x..text.right())
+        .find(|&x| buffer[(x, y)].bg == theme.selection.bg.expect("a background"))
+        .expect("marked cells");
+    assert_eq!(end, [first_marked]);
+    // Nothing else on screen is marked.
+    for row in text.y + 1..text.bottom() {
+        for x in text.x..text.right() {
+            assert_ne!(
+                buffer[(x, row)].bg,
+                theme.selection.bg.expect("a background"),
+                "({x}, {row})"
+            );
+        }
+    }
 }
