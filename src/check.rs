@@ -80,6 +80,8 @@ pub struct Findings {
     pub kitty_force_ltr: Option<bool>,
     /// tmux's `allow-passthrough`.
     pub tmux_passthrough: Option<bool>,
+    /// Where `y` copies go, in a sentence.
+    pub copying: String,
 }
 
 /// The report's text (logical order), without the sample lines. What it
@@ -157,6 +159,7 @@ pub fn report(
             if on { "on" } else { "off" }
         ));
     }
+    out.push_str(&format!("Copying:         {}\n", findings.copying));
     for hint in settings.notes() {
         out.push_str(&format!("Note:            {}.\n", hint.text));
     }

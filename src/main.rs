@@ -316,6 +316,24 @@ fn settings(cli: &Cli, config: &Config, ask: bool) -> Settings {
     resolve(&overrides, config, detect_terminal(ask), color)
 }
 
+/// Where copies go, from the config, the terminal, the multiplexer's
+/// settings and the programs on this machine.
+fn copy_route(config: &Config, detection: &Detection) -> clipboard::Route {
+    let tmux = detection.in_tmux();
+    let machine = clipboard::Machine::find(|name| std::env::var(name).ok(), clipboard::on_path);
+    clipboard::route(
+        config.copy_command.as_deref(),
+        detection.terminal,
+        clipboard::Multiplexed {
+            tmux,
+            screen: detection.multiplexer == Some("GNU screen"),
+            tmux_clipboard: tmux && local::tmux_clipboard_on(),
+            tmux_passthrough: tmux && local::tmux_passthrough_on(),
+        },
+        &machine,
+    )
+}
+
 fn check_terminal(cli: &Cli) -> ExitCode {
     // Escape sequences (queries, modes) go only to a terminal; the answers
     // come back on /dev/tty whatever standard input is.
@@ -337,6 +355,7 @@ fn check_terminal(cli: &Cli) -> ExitCode {
     let findings = qari::check::Findings {
         kitty_force_ltr: (detection.terminal == Known::Kitty).then(|| local::kitty_force_ltr(env)),
         tmux_passthrough: detection.in_tmux().then(local::tmux_passthrough_on),
+        copying: copy_route(&config, detection).describe(),
     };
     match qari::check::run(&settings, bdsm, &findings, path.as_deref(), interactive) {
         Ok(()) => ExitCode::SUCCESS,
@@ -444,17 +463,7 @@ fn read(mut cli: Cli) -> ExitCode {
         tmux_rows: (explicit_bidi && settings.detection.multiplexer == Some("tmux"))
             .then(qari::term::tmux_outer_rows),
     };
-    let detection = &settings.detection;
-    let tmux = detection.in_tmux();
-    let copier = clipboard::Copier::new(clipboard::route(
-        config.copy_command.as_deref(),
-        clipboard::Multiplexed {
-            tmux,
-            screen: detection.multiplexer == Some("GNU screen"),
-            tmux_clipboard: tmux && local::tmux_clipboard_on(),
-            tmux_passthrough: tmux && local::tmux_passthrough_on(),
-        },
-    ));
+    let copier = clipboard::Copier::new(copy_route(&config, &settings.detection));
     let result = qari::tui::run(&mut app, setup, copier);
     // The terminal is back; a failure to save can be read now.
     if let Err(message) = app.save_state() {

@@ -272,11 +272,9 @@ fn a_huge_unknown_config_key_is_cut_short() {
         "{message}"
     );
     assert!(message.contains("k…k"), "{message}");
-    assert!(
-        message.ends_with(
-            "expected one of layout, bidi, shape, harakat, theme, measure, paragraphs, copy_command\n"
-        )
-    );
+    assert!(message.ends_with(
+        "expected one of layout, bidi, shape, harakat, theme, measure, paragraphs, copy_command\n"
+    ));
 }
 
 #[test]

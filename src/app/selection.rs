@@ -55,14 +55,14 @@ pub enum Copied {
     /// (a multiplexer setting).
     Whole {
         /// A note after the figures, if any.
-        hint: Option<&'static str>,
+        hint: Option<String>,
     },
     /// Only the first `bytes` went out: the terminal takes no more at once.
     Cut {
         /// How many bytes of the text were sent.
         bytes: usize,
         /// A note after the figures, if any.
-        hint: Option<&'static str>,
+        hint: Option<String>,
     },
     /// Nothing went out.
     Failed(String),
@@ -534,7 +534,7 @@ impl App {
                 counted(characters, "character", "characters")
             )
         };
-        let with = |message: String, hint: &Option<&'static str>| match hint {
+        let with = |message: String, hint: &Option<String>| match hint {
             Some(hint) => format!("{message} — {hint}"),
             None => message,
         };

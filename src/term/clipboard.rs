@@ -11,9 +11,11 @@
 //! strings, cut into pieces short enough for screen's string buffer.
 
 use std::io::{self, Write};
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use super::detect::Known;
 use crate::text::sanitize::quote;
 use crate::work::{Priority, Worker};
 
@@ -92,22 +94,108 @@ pub fn osc52(text: &str, wrap: Wrap) -> Result<Vec<u8>, TooLong> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     /// To the terminal's clipboard (OSC 52), through the multiplexer if
-    /// any; `hint` says what may still keep it from the clipboard.
+    /// any.
     Terminal {
         /// How the sequence is wrapped.
         wrap: Wrap,
-        /// A word for the person when the copy cannot be confirmed.
-        hint: Option<&'static str>,
+        /// What may keep the copy from the clipboard, or keeps it.
+        note: Option<Note>,
     },
-    /// To a command's standard input (`copy_command`): the program and
-    /// its arguments.
-    Command(Vec<String>),
+    /// To a command's standard input: the program and its arguments.
+    Command {
+        /// The program and its arguments.
+        words: Vec<String>,
+        /// Chosen by qari (a clipboard tool found on this machine for a
+        /// terminal that ignores OSC 52), not named by `copy_command`.
+        found: bool,
+    },
+}
+
+impl Route {
+    /// Where copies go, in a sentence (for `qari --check-terminal`).
+    pub fn describe(&self) -> String {
+        match self {
+            Route::Command {
+                words,
+                found: false,
+            } => {
+                format!("to {} (copy_command)", quote(&words.join(" "), 80))
+            }
+            Route::Command { words, found: true } => format!(
+                "to {} (found here; the terminal does not take copies itself)",
+                quote(&words.join(" "), 80)
+            ),
+            Route::Terminal { wrap, note } => {
+                let through = match wrap {
+                    Wrap::None => "",
+                    Wrap::Tmux => ", through tmux",
+                    Wrap::Screen => ", through GNU screen",
+                };
+                let said = match note {
+                    None => String::new(),
+                    Some(Note::Unsure(how)) => format!("; {how}"),
+                    Some(Note::Lost(why)) => format!("; they do not arrive: {why}"),
+                };
+                format!("to the terminal's clipboard (OSC 52{through}){said}")
+            }
+        }
+    }
+}
+
+/// A word on a terminal copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// The copy may not reach the clipboard: what to do if it does not.
+    Unsure(String),
+    /// It cannot reach the clipboard: why, and what to do.
+    Lost(String),
+}
+
+/// Whether a terminal takes a program's copy (OSC 52) onto its clipboard
+/// as it is set up out of the box (measured with
+/// `tests/terminals/osc52.sh`; others from their documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Takes {
+    /// It does.
+    Yes,
+    /// Only once a setting allows it: how.
+    WithSetting(&'static str),
+    /// It ignores the sequence.
+    No,
+    /// Not known: the sequence is sent and nothing is said.
+    Unknown,
+}
+
+/// What `terminal` does with OSC 52.
+pub fn takes(terminal: Known) -> Takes {
+    match terminal {
+        Known::Kitty | Known::Alacritty | Known::Foot | Known::WezTerm | Known::WindowsTerminal => {
+            Takes::Yes
+        }
+        Known::Xterm => Takes::WithSetting(
+            "xterm takes copies from programs once `XTerm*disallowedWindowOps: 20,21,SetXprop` is in ~/.Xresources",
+        ),
+        Known::Mlterm => Takes::WithSetting(
+            "mlterm takes copies from programs once `allow_osc52 = true` is in ~/.mlterm/main",
+        ),
+        Known::ITerm2 => Takes::WithSetting(
+            "iTerm2 takes copies from programs once Settings > General > Selection > Applications in terminal may access clipboard is ticked",
+        ),
+        Known::Vte(_)
+        | Known::Konsole
+        | Known::QTerminal
+        | Known::St
+        | Known::Urxvt
+        | Known::AppleTerminal
+        | Known::LinuxConsole => Takes::No,
+        Known::Mintty | Known::Unknown => Takes::Unknown,
+    }
 }
 
 /// Said after a copy inside tmux when neither of tmux's settings lets it
-/// reach the clipboard.
+/// through: tmux's default (`set-clipboard external`) drops it.
 pub const TMUX_CLIPBOARD_HINT: &str =
-    "if it does not paste, put `set -g set-clipboard on` in ~/.tmux.conf";
+    "tmux passes copies from programs on only with `set -g set-clipboard on` in ~/.tmux.conf";
 
 /// What the multiplexer qari runs in lets through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -123,30 +211,122 @@ pub struct Multiplexed {
     pub tmux_passthrough: bool,
 }
 
+/// This machine, as far as copying goes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Machine {
+    /// qari runs over SSH: a program here cannot reach the reader's
+    /// clipboard, only the terminal can.
+    pub ssh: bool,
+    /// A clipboard program for the desktop qari runs on, if one is
+    /// installed (`wl-copy` on Wayland, `xclip` or `xsel` on X, `pbcopy`
+    /// on macOS).
+    pub tool: Option<Vec<String>>,
+}
+
+impl Machine {
+    /// Finds out from the environment (`var` reads a variable) and the
+    /// programs on `PATH` (`installed` says whether one is).
+    pub fn find(var: impl Fn(&str) -> Option<String>, installed: impl Fn(&str) -> bool) -> Machine {
+        let set = |name: &str| var(name).is_some_and(|v| !v.is_empty());
+        let ssh = set("SSH_CONNECTION") || set("SSH_CLIENT") || set("SSH_TTY");
+        let words = |w: &[&str]| Some(w.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let tool = if cfg!(target_os = "macos") && installed("pbcopy") {
+            words(&["pbcopy"])
+        } else if set("WAYLAND_DISPLAY") && installed("wl-copy") {
+            words(&["wl-copy"])
+        } else if set("DISPLAY") && installed("xclip") {
+            words(&["xclip", "-selection", "clipboard"])
+        } else if set("DISPLAY") && installed("xsel") {
+            words(&["xsel", "--clipboard", "--input"])
+        } else {
+            None
+        };
+        Machine { ssh, tool }
+    }
+}
+
+/// Whether `program` is an executable file in a folder of `PATH`.
+pub fn on_path(program: &str) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|dir| {
+            std::fs::metadata(dir.join(program))
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+    })
+}
+
 /// Chooses where copies go: `command` (split at spaces, no shell) when
-/// the settings name one, else the terminal, wrapped for the multiplexer.
-pub fn route(command: Option<&str>, multiplexed: Multiplexed) -> Route {
+/// the settings name one; else, when `terminal` ignores OSC 52 (or needs a
+/// setting) and qari runs on the reader's own desktop, the clipboard
+/// program found there; else the terminal, wrapped for the multiplexer,
+/// with a note when the copy may not, or cannot, reach the clipboard.
+pub fn route(
+    command: Option<&str>,
+    terminal: Known,
+    multiplexed: Multiplexed,
+    machine: &Machine,
+) -> Route {
     if let Some(words) = command
         .map(|c| c.split_whitespace().map(String::from).collect::<Vec<_>>())
         .filter(|w| !w.is_empty())
     {
-        return Route::Command(words);
-    }
-    if multiplexed.tmux {
-        let hint = (!multiplexed.tmux_clipboard && !multiplexed.tmux_passthrough)
-            .then_some(TMUX_CLIPBOARD_HINT);
-        return Route::Terminal {
-            wrap: Wrap::Tmux,
-            hint,
+        return Route::Command {
+            words,
+            found: false,
         };
     }
-    Route::Terminal {
-        wrap: if multiplexed.screen {
-            Wrap::Screen
-        } else {
-            Wrap::None
-        },
-        hint: None,
+    let takes = takes(terminal);
+    if matches!(takes, Takes::No | Takes::WithSetting(_))
+        && !machine.ssh
+        && let Some(words) = &machine.tool
+    {
+        return Route::Command {
+            words: words.clone(),
+            found: true,
+        };
+    }
+    let wrap = if multiplexed.tmux {
+        Wrap::Tmux
+    } else if multiplexed.screen {
+        Wrap::Screen
+    } else {
+        Wrap::None
+    };
+    let tmux_drops =
+        multiplexed.tmux && !multiplexed.tmux_clipboard && !multiplexed.tmux_passthrough;
+    let note = if tmux_drops {
+        Some(Note::Lost(TMUX_CLIPBOARD_HINT.to_string()))
+    } else {
+        match takes {
+            Takes::No if multiplexed.tmux && multiplexed.tmux_clipboard => {
+                Some(Note::Unsure(format!(
+                    "in tmux's buffer; {} does not put programs' copies on the clipboard",
+                    short_name(terminal)
+                )))
+            }
+            Takes::No => Some(Note::Lost(format!(
+                "{} does not take copies from programs (OSC 52): {}",
+                short_name(terminal),
+                if machine.ssh {
+                    "over SSH, a terminal that does (kitty, Alacritty, foot, WezTerm) is needed"
+                } else {
+                    "install wl-clipboard or xclip, or set copy_command in the config"
+                }
+            ))),
+            Takes::WithSetting(how) => Some(Note::Unsure(format!("if it does not paste: {how}"))),
+            Takes::Yes | Takes::Unknown => None,
+        }
+    };
+    Route::Terminal { wrap, note }
+}
+
+/// A terminal's name in a sentence.
+fn short_name(terminal: Known) -> &'static str {
+    match terminal {
+        Known::Vte(_) => "GNOME Terminal (like every VTE terminal)",
+        Known::LinuxConsole => "the Linux console",
+        other => other.name(),
     }
 }
 
@@ -159,7 +339,7 @@ pub enum Outcome {
         /// Bytes of the text sent.
         bytes: usize,
         /// A note for the person.
-        hint: Option<&'static str>,
+        hint: Option<String>,
     },
     /// Not sent, and why.
     Failed(String),
@@ -195,11 +375,21 @@ impl Copier {
     /// now).
     pub fn copy(&mut self, text: String, out: &mut dyn Write) -> Option<(String, Outcome)> {
         match &self.route {
-            Route::Terminal { wrap, hint } => {
-                let outcome = send(&text, *wrap, *hint, out);
+            Route::Terminal { wrap, note } => {
+                let outcome = match (send(&text, *wrap, out), note) {
+                    // Sent all the same: a terminal not recognised may
+                    // still take it.
+                    (Ok(_), Some(Note::Lost(why))) => Outcome::Failed(why.clone()),
+                    (Ok(bytes), Some(Note::Unsure(hint))) => Outcome::Sent {
+                        bytes,
+                        hint: Some(hint.clone()),
+                    },
+                    (Ok(bytes), None) => Outcome::Sent { bytes, hint: None },
+                    (Err(why), _) => Outcome::Failed(why),
+                };
                 Some((text, outcome))
             }
-            Route::Command(words) => {
+            Route::Command { words, .. } => {
                 let words = words.clone();
                 let worker = self.worker.get_or_insert_with(|| {
                     Worker::spawn(
@@ -238,19 +428,18 @@ impl Copier {
     }
 }
 
-/// Writes the OSC 52 copy of `text` (of as much of it as fits) to `out`.
-fn send(text: &str, wrap: Wrap, hint: Option<&'static str>, out: &mut dyn Write) -> Outcome {
+/// Writes the OSC 52 copy of `text` (of as much of it as fits) to `out`;
+/// returns how many bytes of the text went.
+fn send(text: &str, wrap: Wrap, out: &mut dyn Write) -> Result<usize, String> {
     let mut end = text.len().min(MAX_TEXT);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let Ok(bytes) = osc52(&text[..end], wrap) else {
-        return Outcome::Failed("too long for the terminal".into());
-    };
-    match out.write_all(&bytes).and_then(|()| out.flush()) {
-        Ok(()) => Outcome::Sent { bytes: end, hint },
-        Err(err) => Outcome::Failed(format!("the terminal could not be written to: {err}")),
-    }
+    let bytes = osc52(&text[..end], wrap).map_err(|_| "too long for the terminal".to_string())?;
+    out.write_all(&bytes)
+        .and_then(|()| out.flush())
+        .map_err(|err| format!("the terminal could not be written to: {err}"))?;
+    Ok(end)
 }
 
 /// Runs `words` with `input` on its standard input; waits up to
@@ -259,8 +448,12 @@ fn send(text: &str, wrap: Wrap, hint: Option<&'static str>, out: &mut dyn Write)
 /// close.
 fn run_command(words: &[String], input: Vec<u8>) -> Result<(), String> {
     let name = quote(&words[0], 80);
+    // A process group of its own: clipboard tools leave a process behind
+    // to hold the selection, and the hang-up that ends qari's group when
+    // its terminal closes must not end that one.
     let mut child = Command::new(&words[0])
         .args(&words[1..])
+        .process_group(0)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -382,34 +575,105 @@ mod tests {
         assert_eq!(out.iter().filter(|&&b| b == 0x1b).count(), 2 * pieces + 1);
     }
 
+    const KITTY: Known = Known::Kitty;
+    const GNOME: Known = Known::Vte(7006);
+
+    fn local(tool: Option<&[&str]>) -> Machine {
+        Machine {
+            ssh: false,
+            tool: tool.map(|t| t.iter().map(|s| s.to_string()).collect()),
+        }
+    }
+
+    fn terminal(wrap: Wrap, note: Option<Note>) -> Route {
+        Route::Terminal { wrap, note }
+    }
+
     #[test]
-    fn routes_follow_the_setting_and_the_multiplexer() {
+    fn copy_command_wins_and_is_split_at_spaces() {
+        assert_eq!(
+            route(
+                Some(" xclip  -selection clipboard "),
+                KITTY,
+                Multiplexed::default(),
+                &local(None)
+            ),
+            Route::Command {
+                words: vec!["xclip".into(), "-selection".into(), "clipboard".into()],
+                found: false
+            }
+        );
+        assert_eq!(
+            route(Some("  "), KITTY, Multiplexed::default(), &local(None)),
+            terminal(Wrap::None, None)
+        );
+    }
+
+    #[test]
+    fn a_terminal_that_ignores_osc_52_gets_the_desktops_clipboard_program() {
+        let xclip = local(Some(&["xclip", "-selection", "clipboard"]));
+        assert_eq!(
+            route(None, GNOME, Multiplexed::default(), &xclip),
+            Route::Command {
+                words: vec!["xclip".into(), "-selection".into(), "clipboard".into()],
+                found: true
+            }
+        );
+        // A terminal that takes it keeps it, program or not.
+        assert_eq!(
+            route(None, KITTY, Multiplexed::default(), &xclip),
+            terminal(Wrap::None, None)
+        );
+        // No program: the copy cannot arrive, and the person is told how
+        // to make it.
+        let Route::Terminal {
+            note: Some(Note::Lost(why)),
+            ..
+        } = route(None, GNOME, Multiplexed::default(), &local(None))
+        else {
+            panic!("a lost copy");
+        };
+        assert!(
+            why.contains("GNOME Terminal") && why.contains("xclip"),
+            "{why}"
+        );
+        // Over SSH a program on the server is no use.
+        let far = Machine {
+            ssh: true,
+            ..xclip.clone()
+        };
+        let Route::Terminal {
+            note: Some(Note::Lost(why)),
+            ..
+        } = route(None, GNOME, Multiplexed::default(), &far)
+        else {
+            panic!("a lost copy");
+        };
+        assert!(why.contains("over SSH"), "{why}");
+        // xterm needs a setting: said after the copy, which may work.
+        let Route::Terminal {
+            note: Some(Note::Unsure(how)),
+            ..
+        } = route(None, Known::Xterm, Multiplexed::default(), &local(None))
+        else {
+            panic!("an unsure copy");
+        };
+        assert!(how.contains("disallowedWindowOps"), "{how}");
+    }
+
+    #[test]
+    fn tmux_and_screen_wrap_the_sequence_and_tmux_settings_are_told() {
         let tmux = Multiplexed {
             tmux: true,
             ..Multiplexed::default()
         };
+        // tmux's default drops programs' copies.
         assert_eq!(
-            route(Some(" xclip  -selection clipboard "), tmux),
-            Route::Command(vec![
-                "xclip".into(),
-                "-selection".into(),
-                "clipboard".into()
-            ])
-        );
-        assert_eq!(
-            route(Some("  "), Multiplexed::default()),
-            Route::Terminal {
-                wrap: Wrap::None,
-                hint: None
-            }
-        );
-        // tmux with neither setting: the copy may stop there, and qari says so.
-        assert_eq!(
-            route(None, tmux),
-            Route::Terminal {
-                wrap: Wrap::Tmux,
-                hint: Some(TMUX_CLIPBOARD_HINT)
-            }
+            route(None, KITTY, tmux, &local(None)),
+            terminal(
+                Wrap::Tmux,
+                Some(Note::Lost(TMUX_CLIPBOARD_HINT.to_string()))
+            )
         );
         for on in [
             Multiplexed {
@@ -422,31 +686,82 @@ mod tests {
             },
         ] {
             assert_eq!(
-                route(None, on),
-                Route::Terminal {
-                    wrap: Wrap::Tmux,
-                    hint: None
-                }
+                route(None, KITTY, on, &local(None)),
+                terminal(Wrap::Tmux, None)
             );
         }
+        // In tmux's buffer, even if the terminal around it ignores it.
+        let buffered = Multiplexed {
+            tmux_clipboard: true,
+            ..tmux
+        };
+        assert!(matches!(
+            route(
+                None,
+                GNOME,
+                buffered,
+                &Machine {
+                    ssh: true,
+                    tool: None
+                }
+            ),
+            Route::Terminal {
+                wrap: Wrap::Tmux,
+                note: Some(Note::Unsure(_))
+            }
+        ));
         let screen = Multiplexed {
             screen: true,
             ..Multiplexed::default()
         };
         assert_eq!(
-            route(None, screen),
-            Route::Terminal {
-                wrap: Wrap::Screen,
-                hint: None
+            route(None, Known::Unknown, screen, &local(None)),
+            terminal(Wrap::Screen, None)
+        );
+    }
+
+    #[test]
+    fn the_machine_is_found_from_its_environment() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let all = |_: &str| true;
+        if cfg!(target_os = "macos") {
+            return;
+        }
+        let wayland = Machine::find(
+            env(&[("WAYLAND_DISPLAY", "wayland-0"), ("DISPLAY", ":0")]),
+            all,
+        );
+        assert_eq!(wayland.tool, Some(vec!["wl-copy".to_string()]));
+        assert!(!wayland.ssh);
+        let x = Machine::find(env(&[("DISPLAY", ":0")]), |p| p == "xsel");
+        assert_eq!(
+            x.tool,
+            Some(vec!["xsel".into(), "--clipboard".into(), "--input".into()])
+        );
+        let far = Machine::find(env(&[("SSH_CONNECTION", "10.0.0.1 5 10.0.0.2 22")]), all);
+        assert_eq!(
+            far,
+            Machine {
+                ssh: true,
+                tool: None
             }
         );
+        assert!(on_path("sh"));
+        assert!(!on_path("qari-no-such-program-here"));
     }
 
     #[test]
     fn a_terminal_copy_is_written_at_once_and_cut_at_a_character() {
         let mut copier = Copier::new(Route::Terminal {
             wrap: Wrap::None,
-            hint: None,
+            note: None,
         });
         let mut out = Vec::new();
         let (text, outcome) = copier.copy("سلام".into(), &mut out).expect("an outcome now");
@@ -488,7 +803,9 @@ mod tests {
         let path = std::env::temp_dir().join(format!("qari-copy-{}", std::process::id()));
         let mut copier = Copier::new(route(
             Some(&format!("tee {}", path.display())),
+            KITTY,
             Multiplexed::default(),
+            &local(None),
         ));
         let mut out = Vec::new();
         let text = "می\u{200c}خواهم\n".repeat(50_000);
@@ -511,12 +828,29 @@ mod tests {
     }
 
     #[test]
+    fn a_lost_copy_is_sent_all_the_same_and_said_to_be_lost() {
+        let mut copier = Copier::new(route(None, GNOME, Multiplexed::default(), &local(None)));
+        let mut out = Vec::new();
+        let (_, outcome) = copier.copy("x".into(), &mut out).expect("at once");
+        assert!(
+            matches!(outcome, Outcome::Failed(ref why) if why.contains("OSC 52")),
+            "{outcome:?}"
+        );
+        assert_eq!(out, osc52("x", Wrap::None).unwrap());
+    }
+
+    #[test]
     fn a_command_that_fails_or_is_missing_is_said_so() {
         for (command, says) in [
             ("qari-no-such-program-here", "was not found"),
             ("false", "failed"),
         ] {
-            let mut copier = Copier::new(route(Some(command), Multiplexed::default()));
+            let mut copier = Copier::new(route(
+                Some(command),
+                KITTY,
+                Multiplexed::default(),
+                &local(None),
+            ));
             assert!(copier.copy("x".into(), &mut Vec::new()).is_none());
             let (_, outcome) = outcome_of(&mut copier);
             match outcome {

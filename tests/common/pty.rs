@@ -128,6 +128,10 @@ impl Pty {
             // sends for them.
             .env_remove("TMUX")
             .env_remove("STY")
+            // With a desktop's clipboard program at hand, qari would copy
+            // through it rather than the terminal.
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
             .env_remove("COLUMNS")
             .env_remove("LINES")
             .stdin(match stdin {

@@ -7,6 +7,8 @@
 # for the answer: once it arrives the terminal has parsed the whole sequence. The script then
 # reads the CLIPBOARD and PRIMARY selections (xclip; wl-paste for foot) and compares them
 # byte for byte with the text. Both selections are cleared before every payload.
+# foot runs in a nested weston (X11 backend) on the same Xvfb; weston 10 has no primary
+# selection, so foot's PRIMARY always reads as none.
 #
 # TERMINAL: xterm gnome-terminal sakura terminator tilix xfce4-terminal mate-terminal
 #           lxterminal kitty mlterm konsole qterminal alacritty st urxvt foot
@@ -21,6 +23,8 @@
 #   -c default|enable  terminal configuration (default: default). enable turns OSC 52 on where
 #                      the terminal has a setting for it:
 #                        xterm   -xrm 'XTerm*disallowedWindowOps: 20,21,SetXprop'
+#                                (this also allows window operations 1-19; xterm's default
+#                                list without SetSelection allows only OSC 52 writes)
 #                        mlterm  --osc52=true
 #                      (kitty allows clipboard writes by default: use -x for other options)
 #   -x ARG             extra command-line argument for the terminal, repeatable
@@ -45,7 +49,8 @@
 #   truncated:N       the selection holds the first N bytes of the text
 #   altered:N@OFF     N bytes, different from the text from byte OFF on
 #   twice             the selection holds the text two times in a row
-# and reply_ms is "hang" when the terminal did not answer within its time limit (it is then
+# reply_ms is the time until the answer to ESC [ c (inside tmux or screen they answer it, not
+# the terminal), "hang" when the terminal did not answer within its time limit (it is then
 # restarted for the next payload) or "exited" when it quit.
 # Exit status: 0 done, 77 terminal not installed, 2 usage, 1 anything else.
 set -uo pipefail
@@ -252,7 +257,10 @@ start_terminal() { # $1 = index of the first payload
     g=$(xdotool getwindowgeometry --shell "$w" 2>/dev/null) && eval "$g" || continue
     [ "$WIDTH" -lt 1400 ] && [ $((WIDTH * HEIGHT)) -gt $best ] && best=$((WIDTH * HEIGHT)) win=$w
   done
-  sleep 0.5
+  [ -n "$win" ] && xdotool windowfocus "$win" 2>/dev/null
+  # foot ignores OSC 52 while it has no keyboard focus ("OSC52: client tried to write to
+  # clipboard data while window was unfocused"): weston passes the X focus on to it
+  if [ $term = foot ]; then sleep 2; else sleep 0.5; fi
 }
 # A terminal asks for the selection with the time of the last X event (Wayland: the serial of
 # the last input event) it received. Clearing the selections makes that time too old, and the
@@ -263,7 +271,7 @@ press_key() {
   [ "${OSC52_NOKEY:-0}" = 1 ] && return
   [ -n "$win" ] && xdotool windowfocus "$win" 2>/dev/null
   xdotool key shift 2>/dev/null
-  sleep 0.2
+  if [ $term = foot ]; then sleep 0.5; else sleep 0.2; fi
 }
 
 # --- selections
