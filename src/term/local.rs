@@ -132,34 +132,30 @@ fn ini_bidi_off(text: &str) -> bool {
         .is_some_and(|v| v.trim() == "false")
 }
 
-/// Whether tmux passes qari's sequences to the terminal it draws on
-/// (`allow-passthrough`, tmux 3.3 and later, off by default).
-pub fn tmux_passthrough_on() -> bool {
+/// A tmux option's value as `tmux show-options FLAGS NAME` prints it
+/// (`None` outside tmux or when tmux cannot say).
+fn tmux_option(flags: &str, name: &str) -> Option<String> {
     Command::new("tmux")
-        .args(["show-options", "-Apqv", "allow-passthrough"])
+        .args(["show-options", flags, name])
         .stdin(Stdio::null())
         .stderr(Stdio::null())
         .output()
         .ok()
         .filter(|o| o.status.success())
-        .is_some_and(|o| {
-            let value = String::from_utf8_lossy(&o.stdout);
-            matches!(value.trim(), "on" | "all")
-        })
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+}
+
+/// Whether tmux passes qari's sequences to the terminal it draws on
+/// (`allow-passthrough`, tmux 3.3 and later, off by default).
+pub fn tmux_passthrough_on() -> bool {
+    tmux_option("-Apqv", "allow-passthrough").is_some_and(|v| matches!(v.as_str(), "on" | "all"))
 }
 
 /// Whether tmux takes a program's clipboard sequence (OSC 52) into its
 /// buffers and passes it on (`set-clipboard on`; the default, `external`,
 /// ignores programs).
 pub fn tmux_clipboard_on() -> bool {
-    Command::new("tmux")
-        .args(["show-options", "-gqv", "set-clipboard"])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .is_some_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "on")
+    tmux_option("-gqv", "set-clipboard").is_some_and(|v| v == "on")
 }
 
 #[cfg(test)]
