@@ -15,6 +15,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// per-line reordering into terminal cells. No terminal, no I/O.
 pub mod text;
 
+/// Documents with structure (Markdown, HTML): blocks with styled text,
+/// and the content the reader shows of them. Pure, as the text core.
+pub mod doc;
+
 /// The one pattern for work off the event loop: a thread per kind of
 /// work, newest request first.
 pub mod work;

@@ -1,0 +1,342 @@
+//! Documents with structure: a sequence of blocks (headings, paragraphs,
+//! list items, quotes, code, tables…) whose inline text carries styled
+//! spans, parsed from Markdown ([`markdown`]) or HTML ([`html`]).
+//!
+//! Pure: text in, blocks out. The reader shows a structured document
+//! through its [`content`]: the text of its blocks, one line each (a code
+//! block a line per line, a table a line per row), blank lines where the
+//! screen leaves a blank row, and a table saying which block each line
+//! belongs to. Search, the filter and the reading position all work on
+//! that text, never on the markup.
+
+pub mod content;
+pub mod html;
+pub mod markdown;
+
+use std::ops::Range;
+
+use crate::text::Direction;
+
+pub use content::{Content, Line, Role};
+
+/// How a document's file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Format {
+    /// Plain text: its lines are paragraphs.
+    #[default]
+    Plain,
+    /// CommonMark with GitHub's tables, strikethrough, task lists and
+    /// footnotes.
+    Markdown,
+    /// HTML (and XHTML).
+    Html,
+}
+
+impl Format {
+    /// The format a file's name says (`None`: its name does not say).
+    pub fn from_name(name: &str) -> Option<Format> {
+        let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        match extension.as_str() {
+            "md" | "markdown" | "mdown" | "mkd" => Some(Format::Markdown),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            "txt" | "text" => Some(Format::Plain),
+            _ => None,
+        }
+    }
+
+    /// The format a file's first bytes say: HTML when it starts like a
+    /// page, Markdown when an extension-less text has several of
+    /// Markdown's marks (ATX headings, fences, links, emphasis, lists).
+    pub fn sniff(head: &str) -> Format {
+        let start = head.trim_start_matches('\u{feff}').trim_start();
+        let lower: String = start
+            .chars()
+            .take(64)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if lower.starts_with("<!doctype html")
+            || lower.starts_with("<html")
+            || (lower.starts_with("<?xml") && head.contains("<html"))
+        {
+            return Format::Html;
+        }
+        let mut signs = 0;
+        let mut heading = false;
+        for line in head.lines().take(200) {
+            let line = line.trim_end();
+            if line.starts_with("# ") || line.starts_with("## ") || line.starts_with("### ") {
+                heading = true;
+                signs += 1;
+            } else if line.starts_with("```") || line.starts_with("~~~") {
+                signs += 1;
+            } else if line.starts_with("- ") || line.starts_with("* ") {
+                signs += 1;
+            } else if line.contains("](") || line.contains("**") {
+                signs += 1;
+            }
+        }
+        if heading && signs >= 3 {
+            Format::Markdown
+        } else {
+            Format::Plain
+        }
+    }
+
+    /// Its name, as `--format` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Plain => "plain",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// Styles of a span of inline text (they combine).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Style(u8);
+
+impl Style {
+    /// No style.
+    pub const PLAIN: Style = Style(0);
+    /// Emphasis (italic).
+    pub const EMPHASIS: Style = Style(1);
+    /// Strong (bold).
+    pub const STRONG: Style = Style(2);
+    /// Inline code.
+    pub const CODE: Style = Style(4);
+    /// A link's text.
+    pub const LINK: Style = Style(8);
+    /// Struck through.
+    pub const STRIKE: Style = Style(16);
+    /// Secondary text: an image's alt text, a link's reference number.
+    pub const DIM: Style = Style(32);
+
+    /// Whether every style of `other` is in this one.
+    pub fn contains(self, other: Style) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Both styles.
+    pub fn with(self, other: Style) -> Style {
+        Style(self.0 | other.0)
+    }
+
+    /// Whether there is no style.
+    pub fn is_plain(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// Inline text: one line of text with styled spans and links.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Inline {
+    /// The text (no line breaks).
+    pub text: String,
+    /// Styled byte ranges of `text`, in order, not overlapping.
+    pub spans: Vec<(Range<usize>, Style)>,
+    /// Links: the byte range of their text and their target.
+    pub links: Vec<(Range<usize>, String)>,
+}
+
+impl Inline {
+    /// Plain text.
+    pub fn plain(text: impl Into<String>) -> Inline {
+        Inline {
+            text: text.into(),
+            ..Inline::default()
+        }
+    }
+
+    /// Appends `text` in `style`, joining it to a span of the same style
+    /// just before it. Line breaks become spaces: an inline is one line.
+    pub fn push(&mut self, text: &str, style: Style) {
+        if text.is_empty() {
+            return;
+        }
+        let start = self.text.len();
+        for c in text.chars() {
+            self.text
+                .push(if matches!(c, '\n' | '\r') { ' ' } else { c });
+        }
+        let end = self.text.len();
+        if style.is_plain() {
+            return;
+        }
+        match self.spans.last_mut() {
+            Some((range, last)) if *last == style && range.end == start => range.end = end,
+            _ => self.spans.push((start..end, style)),
+        }
+    }
+
+    /// The text with runs of white space as one space, without space at
+    /// either end (as HTML and Markdown paragraphs are shown); the spans
+    /// and links follow.
+    pub fn collapse(self) -> Inline {
+        let mut out = Inline::default();
+        let mut map = vec![0; self.text.len() + 1];
+        let mut space = true;
+        for (i, c) in self.text.char_indices() {
+            map[i] = out.text.len();
+            if c.is_whitespace() && c != '\u{a0}' {
+                if !space {
+                    out.text.push(' ');
+                    space = true;
+                }
+            } else {
+                out.text.push(c);
+                space = false;
+            }
+        }
+        map[self.text.len()] = out.text.len();
+        // Fill the positions inside characters with the next mapped one.
+        for i in (0..self.text.len()).rev() {
+            if !self.text.is_char_boundary(i) {
+                map[i] = map[i + 1];
+            }
+        }
+        let trimmed = out.text.trim_end().len();
+        out.text.truncate(trimmed);
+        let fix = |r: &Range<usize>| map[r.start].min(trimmed)..map[r.end].min(trimmed);
+        out.spans = self
+            .spans
+            .iter()
+            .map(|(r, s)| (fix(r), *s))
+            .filter(|(r, _)| !r.is_empty())
+            .collect();
+        out.links = self
+            .links
+            .iter()
+            .map(|(r, t)| (fix(r), t.clone()))
+            .filter(|(r, _)| !r.is_empty())
+            .collect();
+        out
+    }
+}
+
+/// Cell alignment in a table column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Align {
+    /// As the cell's direction has it (start).
+    #[default]
+    Start,
+    /// Left.
+    Left,
+    /// Centred.
+    Center,
+    /// Right.
+    Right,
+}
+
+/// A table.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Table {
+    /// Column alignments (as many as the widest row has cells).
+    pub align: Vec<Align>,
+    /// The header row, if any.
+    pub header: Option<Vec<Inline>>,
+    /// The body rows.
+    pub rows: Vec<Vec<Inline>>,
+}
+
+impl Table {
+    /// Columns: the most cells of any row.
+    pub fn columns(&self) -> usize {
+        self.header
+            .iter()
+            .chain(self.rows.iter())
+            .map(Vec::len)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Every row, the header first.
+    pub fn all_rows(&self) -> impl Iterator<Item = &Vec<Inline>> {
+        self.header.iter().chain(self.rows.iter())
+    }
+}
+
+/// What a block is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A heading of level 1–6.
+    Heading(u8),
+    /// A paragraph.
+    Paragraph,
+    /// A list item: its marker ("•", "3.", "☐") and nesting (0: top).
+    Item {
+        /// What is shown before it.
+        marker: String,
+        /// Lists it is inside of, less one.
+        depth: u8,
+    },
+    /// Code, shown as it is, left to right, never shaped.
+    Code {
+        /// The language named after the fence, if any.
+        language: Option<String>,
+    },
+    /// A table.
+    Table(Table),
+    /// A thematic break.
+    Rule,
+    /// An image, by its alt text.
+    Image,
+    /// A footnote's text, with its label.
+    Footnote(String),
+}
+
+/// One block of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// What it is.
+    pub kind: Kind,
+    /// Its text (for code: every line, joined with `\n`; for a table:
+    /// empty, the cells hold the text).
+    pub inline: Inline,
+    /// Its direction when the document says it (`dir`); otherwise it is
+    /// found from its own text.
+    pub direction: Option<Direction>,
+    /// Block quotes it is inside of.
+    pub quote: u8,
+    /// List items it is inside of (a paragraph continuing an item is
+    /// indented as the item's text).
+    pub indent: u8,
+    /// The block is tight with the one before (list items of one list,
+    /// lines of a poem): no blank row between them.
+    pub tight: bool,
+}
+
+impl Block {
+    /// A block of `kind` with `inline` text, nothing else said.
+    pub fn new(kind: Kind, inline: Inline) -> Block {
+        Block {
+            kind,
+            inline,
+            direction: None,
+            quote: 0,
+            indent: 0,
+            tight: false,
+        }
+    }
+}
+
+/// A parsed document.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Doc {
+    /// Its title, when it has one of its own (`<title>`, a first heading).
+    pub title: Option<String>,
+    /// Its direction when it says (`<html dir="rtl">`).
+    pub direction: Option<Direction>,
+    /// Its blocks, in order.
+    pub blocks: Vec<Block>,
+}
+
+impl Doc {
+    /// The first heading's text, for a title.
+    pub fn first_heading(&self) -> Option<&str> {
+        self.blocks.iter().find_map(|b| match b.kind {
+            Kind::Heading(_) if !b.inline.text.trim().is_empty() => Some(b.inline.text.trim()),
+            _ => None,
+        })
+    }
+}
