@@ -11,6 +11,7 @@
 
 pub mod content;
 pub mod html;
+pub mod layout;
 pub mod markdown;
 
 use std::ops::Range;

@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use encoding_rs::{Encoding, UTF_8};
 
+use crate::doc::Format;
 use crate::fsread::{self, FileKind, ReadLimitError, Reading};
 use crate::state::DocKey;
 use crate::text::candidate::Candidate;
@@ -100,8 +101,12 @@ pub struct Document {
     /// Set when its input went on past this many bytes, which were all that
     /// was read (standard input past [`READ_LIMIT`]).
     pub cut_at: Option<u64>,
+    /// How its file is read: plain text, Markdown, HTML.
+    pub format: Format,
     /// A text that lives only in memory (bundled, stdin, handed over).
     resident: Option<Arc<Text>>,
+    /// A structured text's source, when it lives only in memory.
+    resident_source: Option<Arc<Text>>,
 }
 
 /// What tells that a file changed since it was read.
@@ -206,6 +211,28 @@ fn first_sentence(paragraph: &str) -> String {
 /// The title and direction a document's start gives: the first
 /// heading-like line among its first eight, else the first sentence of its
 /// first line.
+/// [`describe`] for a document in `format`: a structured document's own
+/// title (`<title>`, its first heading), else its content's opening; the
+/// direction its markup says, else its content's.
+fn describe_as(head: &str, format: Format) -> (String, Direction) {
+    let doc = match format {
+        Format::Plain => return describe(head),
+        Format::Markdown => crate::doc::markdown::parse(head),
+        Format::Html => crate::doc::html::parse(head),
+    };
+    let title = doc
+        .title
+        .clone()
+        .or_else(|| doc.first_heading().map(str::to_string));
+    let direction = doc.direction;
+    let content = crate::doc::Content::new(doc);
+    let (opening, found) = describe(&content.text);
+    (
+        title.filter(|t| !t.trim().is_empty()).unwrap_or(opening),
+        direction.unwrap_or(found),
+    )
+}
+
 fn describe(head: &str) -> (String, Direction) {
     let units = Units::new(head.as_bytes());
     let mut lines = Vec::new();
@@ -259,7 +286,9 @@ impl Document {
     fn resident(name: String, origin: Origin, decoded: Decoded) -> Document {
         let bytes = decoded.text.as_bytes();
         let head = head_of(bytes);
-        let (title, direction) = describe(&String::from_utf8_lossy(head));
+        let format = Format::from_name(&name)
+            .unwrap_or_else(|| Format::sniff(&String::from_utf8_lossy(head)));
+        let (title, direction) = describe_as(&String::from_utf8_lossy(head), format);
         let tail = &bytes[bytes.len().saturating_sub(HEAD)..];
         let hash = key_hash(bytes.len() as u64, head, tail);
         Document {
@@ -273,8 +302,17 @@ impl Document {
             hash,
             stamp: None,
             cut_at: None,
-            resident: Some(Arc::new(Text::from_string(
-                decoded.text,
+            format,
+            resident_source: (format != Format::Plain).then(|| {
+                Arc::new(Text::from_string(
+                    decoded.text.clone(),
+                    decoded.encoding,
+                    decoded.had_invalid,
+                ))
+            }),
+            resident: Some(Arc::new(Text::structured(
+                &decoded.text,
+                format,
                 decoded.encoding,
                 decoded.had_invalid,
             ))),
@@ -288,6 +326,7 @@ impl Document {
         document.origin = origin;
         document.error = Some(error);
         document.resident = None;
+        document.resident_source = None;
         document
     }
 
@@ -323,7 +362,8 @@ impl Document {
             tail = head.clone();
         }
         let decoded = decode_slice(head_of(&head), forced);
-        let (title, direction) = describe(&decoded.text);
+        let format = Format::from_name(&name).unwrap_or_else(|| Format::sniff(&decoded.text));
+        let (title, direction) = describe_as(&decoded.text, format);
         Ok(Some(Document {
             name,
             origin: Origin::File(path.to_path_buf()),
@@ -335,7 +375,9 @@ impl Document {
             hash: key_hash(size, head_of(&head), &tail),
             stamp: Some(FileStamp::of(&meta)),
             cut_at: None,
+            format,
             resident: None,
+            resident_source: None,
         }))
     }
 
@@ -348,8 +390,28 @@ impl Document {
         if let Some(error) = &self.error {
             return Err(error.clone());
         }
+        self.read_as(forced, self.format)
+    }
+
+    /// Its source text as it is, markup and all (for a plain document,
+    /// its text).
+    pub fn source_text(&self, forced: Option<&'static Encoding>) -> Result<Arc<Text>, String> {
+        if let Some(text) = self.resident_source.as_ref().or(self.resident.as_ref()) {
+            return Ok(Arc::clone(text));
+        }
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        self.read_as(forced, Format::Plain)
+    }
+
+    fn read_as(
+        &self,
+        forced: Option<&'static Encoding>,
+        format: Format,
+    ) -> Result<Arc<Text>, String> {
         match &self.origin {
-            Origin::File(path) => match Text::load(path, forced)? {
+            Origin::File(path) => match Text::load_as(path, forced, format)? {
                 Some(text) => Ok(Arc::new(text)),
                 None => Err("no longer text (binary)".to_string()),
             },

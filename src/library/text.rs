@@ -19,6 +19,7 @@ use encoding_rs::{Encoding, UTF_8};
 
 use super::decode::{Holding, decode_slice, holding, looks_binary};
 use super::mapped::Mapped;
+use crate::doc::{Content, Format};
 use crate::fsread;
 use crate::text::units::{Unit, Units};
 
@@ -43,6 +44,8 @@ pub struct Text {
     invalid: AtomicU8,
     index: OnceLock<Vec<usize>>,
     stop: AtomicBool,
+    /// A structured document's blocks, whose content this text is.
+    structure: Option<Arc<Content>>,
 }
 
 /// Files smaller than this are read into memory rather than mapped: for a
@@ -60,11 +63,64 @@ impl Text {
             invalid: AtomicU8::new(if had_invalid { 2 } else { 1 }),
             index: OnceLock::new(),
             stop: AtomicBool::new(false),
+            structure: None,
         };
         if text.len() < INDEX_NOW {
             text.build_index();
         }
         text
+    }
+
+    /// A structured document's text: `source` parsed as `format`, and its
+    /// content laid out as lines (plain text stays as it is).
+    pub fn structured(
+        source: &str,
+        format: Format,
+        encoding: &'static Encoding,
+        had_invalid: bool,
+    ) -> Text {
+        let doc = match format {
+            Format::Plain => {
+                return Text::from_string(source.to_string(), encoding, had_invalid);
+            }
+            Format::Markdown => crate::doc::markdown::parse(source),
+            Format::Html => crate::doc::html::parse(source),
+        };
+        let mut content = Content::new(doc);
+        let body = std::mem::take(&mut content.text);
+        let mut text = Text::from_string(body, encoding, had_invalid);
+        text.structure = Some(Arc::new(content));
+        text
+    }
+
+    /// Reads a file as `format` (a structured format is read whole, within
+    /// the reading limit, and parsed). `Ok(None)`: the file is binary.
+    pub fn load_as(
+        path: &Path,
+        forced: Option<&'static Encoding>,
+        format: Format,
+    ) -> Result<Option<Text>, String> {
+        if format == Format::Plain {
+            return Text::load(path, forced);
+        }
+        let (mut file, _) = fsread::open_regular(path).map_err(|e| super::read_error_text(&e))?;
+        let bytes = fsread::read_whole(&mut file, super::READ_LIMIT)
+            .map_err(|e| super::read_error_text(&e))?;
+        if looks_binary(&bytes, forced) {
+            return Ok(None);
+        }
+        let decoded = super::decode::decode(bytes, forced);
+        Ok(Some(Text::structured(
+            &decoded.text,
+            format,
+            decoded.encoding,
+            decoded.had_invalid,
+        )))
+    }
+
+    /// A structured document's blocks and lines (`None` for plain text).
+    pub fn structure(&self) -> Option<&Arc<Content>> {
+        self.structure.as_ref()
     }
 
     /// Reads a file: valid UTF-8 is mapped in place, anything else decoded
@@ -115,6 +171,7 @@ impl Text {
             invalid: AtomicU8::new(0),
             index: OnceLock::new(),
             stop: AtomicBool::new(false),
+            structure: None,
         };
         if text.len() < INDEX_NOW {
             text.build_index();
