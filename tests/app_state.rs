@@ -56,9 +56,7 @@ fn paragraph_text(app: &App, start: usize) -> String {
 /// The text of the reading pane's top row.
 fn top_line(app: &App) -> String {
     match app.rows.first() {
-        Some(Row::Line { layout, line, .. }) => {
-            layout.line(*line).map(|l| l.text()).unwrap_or_default()
-        }
+        Some(row @ Row::Line { .. }) => row.text(),
         Some(Row::Gap) => "<gap>".into(),
         None => "<none>".into(),
     }
@@ -1145,15 +1143,7 @@ fn nothing_to_redraw_while_idle() {
 
 /// The text of every row of the reading pane, blank rows as "".
 fn shown_rows(app: &App) -> Vec<String> {
-    app.rows
-        .iter()
-        .map(|row| match row {
-            Row::Line { layout, line, .. } => {
-                layout.line(*line).map(|l| l.text()).unwrap_or_default()
-            }
-            Row::Gap => String::new(),
-        })
-        .collect()
+    app.rows.iter().map(Row::text).collect()
 }
 
 /// On a wide screen the text runs no wider than the measure (90 cells by
@@ -1169,9 +1159,11 @@ fn the_text_keeps_to_its_measure_on_a_wide_screen() {
     let (left, right) = (text.x - reader.x, reader.right() - text.right());
     assert!(left.abs_diff(right) <= 1, "centred: {left} and {right}");
     for row in &app.rows {
-        if let Row::Line { layout, line, .. } = row {
-            let width = layout.line(*line).map_or(0, |l| l.width());
-            assert!(width <= 90, "a line of {width} cells");
+        if let Row::Line { shape, row, .. } = row {
+            for piece in &shape.rows[*row].pieces {
+                let width = piece.x + piece.layout.line(piece.line).map_or(0, |l| l.width());
+                assert!(width <= 90, "a line of {width} cells");
+            }
         }
     }
     // Narrower panes are not touched.
@@ -1461,22 +1453,16 @@ fn arrows_move_the_selection_across_the_screen() {
 
 /// The cell column of the cell showing byte `at` of the paragraph on the
 /// reading pane's row `row`.
-fn column_showing(app: &App, row: usize, at: usize) -> (u16, u16) {
+fn column_showing(app: &App, index: usize, at: usize) -> (u16, u16) {
     let text = app.panes.text.expect("a text area");
     let Row::Line {
-        start,
-        layout,
-        line,
-        ..
-    } = &app.rows[row]
+        start, shape, row, ..
+    } = &app.rows[index]
     else {
-        panic!("row {row} is a line");
+        panic!("row {index} is a line");
     };
-    let line = layout.line(*line).expect("the line");
-    let column = line
-        .column_of(at - start, usize::from(text.width))
-        .expect("a cell");
-    (text.x + column as u16, text.y + row as u16)
+    let column = shape.column_of(*row, at - start).expect("a cell");
+    (text.x + column as u16, text.y + index as u16)
 }
 
 /// A mouse drag selects the text between the cells pressed and released,

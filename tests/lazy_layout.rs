@@ -65,10 +65,7 @@ fn eager(text: &Text, width: usize, paragraphs: ParagraphsSetting) -> Vec<String
 }
 
 fn text_of(row: &Row) -> String {
-    match row {
-        Row::Line { layout, line, .. } => layout.line(*line).map(|l| l.text()).unwrap_or_default(),
-        Row::Gap => String::new(),
-    }
+    row.text()
 }
 
 fn reader(text: &Arc<Text>, width: usize, paragraphs: ParagraphsSetting) -> Reader {

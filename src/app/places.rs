@@ -97,6 +97,7 @@ pub(super) fn anchor(text: &Text, place: Place) -> Anchor {
             start: unit.start,
             offset: 0,
             gap: false,
+            sub: 0,
         };
     }
     let paragraph = text.unit_text(&unit);
@@ -112,6 +113,7 @@ pub(super) fn anchor(text: &Text, place: Place) -> Anchor {
         // A line starts before its paragraph's end, so a place at the end
         // is the blank row after the paragraph (as `Reader` anchors it).
         gap: len > 0 && offset == len,
+        sub: 0,
     }
 }
 
@@ -522,6 +524,7 @@ pub fn carry_anchor(top: Option<&(usize, String)>, new: &Text, anchor: Anchor) -
                 start,
                 offset: 0,
                 gap: false,
+                sub: 0,
             },
             false,
         )
@@ -560,6 +563,7 @@ mod tests {
             start: old.as_str().find('ج').expect("in the text"),
             offset: 3,
             gap: false,
+            sub: 0,
         };
         let top = (at.start, "ج الفقرة الثالثة".to_string());
         let (moved, kept) = carry_anchor(Some(&top), &new, at);
@@ -575,6 +579,7 @@ mod tests {
             start: 8,
             offset: 2,
             gap: false,
+            sub: 0,
         };
         let top = (8, "three".to_string());
         let (moved, kept) = carry_anchor(Some(&top), &new, at);

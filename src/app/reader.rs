@@ -19,6 +19,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::config::ParagraphsSetting;
+use crate::doc::layout::{Shape, shape};
 use crate::library::text::Text;
 use crate::library::{is_heading, is_heading_like};
 use crate::text::units::Unit;
@@ -33,6 +34,9 @@ pub struct Anchor {
     pub offset: usize,
     /// The top row is the blank row after the unit.
     pub gap: bool,
+    /// Of the unit's rows that start at `offset` (a table's top border and
+    /// its first row), which one.
+    pub sub: u8,
 }
 
 /// A row position: a unit and a row within it (its lines, then its gap).
@@ -51,14 +55,14 @@ impl Pos {
 /// One row of the reading pane, ready to paint.
 #[derive(Debug, Clone)]
 pub enum Row {
-    /// A visual line of a unit.
+    /// A row of a unit.
     Line {
         /// The unit's start in the text.
         start: usize,
-        /// The unit's layout.
-        layout: Rc<Layout>,
-        /// Which of its lines.
-        line: usize,
+        /// The unit laid out.
+        shape: Rc<Shape>,
+        /// Which of its rows.
+        row: usize,
         /// The unit is a heading-like line (shown bold).
         heading: bool,
     },
@@ -66,21 +70,44 @@ pub enum Row {
     Gap,
 }
 
-/// A visual line of the open text, found from a place in it.
+impl Row {
+    /// The text the row shows, as painted (empty for a blank row).
+    pub fn text(&self) -> String {
+        match self {
+            Row::Line { shape, row, .. } => shape.row_text(*row),
+            Row::Gap => String::new(),
+        }
+    }
+
+    /// The bytes of the text the row shows (`None` for a blank row or a
+    /// border).
+    pub fn source(&self) -> Option<std::ops::Range<usize>> {
+        match self {
+            Row::Line {
+                start, shape, row, ..
+            } => shape
+                .row_source(*row)
+                .map(|r| start + r.start..start + r.end),
+            Row::Gap => None,
+        }
+    }
+}
+
+/// A row of the open text, found from a place in it.
 #[derive(Debug, Clone)]
 pub struct Located {
     /// The unit it belongs to.
     pub unit: Unit,
-    /// The unit's layout.
-    pub layout: Rc<Layout>,
-    /// Which of its lines.
+    /// The unit laid out.
+    pub shape: Rc<Shape>,
+    /// Which of its rows.
     pub line: usize,
 }
 
 /// A unit laid out, with what the pane needs to know about it.
 #[derive(Debug, Clone)]
 struct Laid {
-    layout: Rc<Layout>,
+    shape: Rc<Shape>,
     /// Shown as a heading (strong evidence: see [`is_heading`]).
     heading: bool,
     /// A short line without sentence-ending punctuation: a heading or a
@@ -203,6 +230,26 @@ impl Reader {
         let options = &self.options;
         self.cache.entry(unit.start).or_insert_with(|| {
             let paragraph = text.unit_text(unit);
+            // A structured document's blocks are laid out as blocks, and
+            // their headings say so themselves.
+            if let Some(content) = text.structure()
+                && let Some(line) = content.line_at(unit.start)
+            {
+                let shaped = shape(
+                    content,
+                    line,
+                    unit.start - line.start,
+                    &paragraph,
+                    options.width,
+                    options,
+                );
+                return Laid {
+                    heading: false,
+                    short: true,
+                    shape: Rc::new(shaped),
+                    next: None,
+                };
+            }
             let units = text.units();
             let neighbour = |u: Option<Unit>| u.map(|u| text.unit_text(&u));
             let heading = !unit.continues
@@ -215,14 +262,17 @@ impl Reader {
             Laid {
                 heading,
                 short: !unit.continues && is_heading_like(&paragraph),
-                layout: Rc::new(Layout::new(&paragraph, options)),
+                shape: Rc::new(Shape::plain(
+                    Rc::new(Layout::new(&paragraph, options)),
+                    options.width,
+                )),
                 next: None,
             }
         })
     }
 
-    fn layout(&mut self, unit: &Unit) -> Rc<Layout> {
-        Rc::clone(&self.laid(unit).layout)
+    fn shape(&mut self, unit: &Unit) -> Rc<Shape> {
+        Rc::clone(&self.laid(unit).shape)
     }
 
     fn next_unit(&mut self, unit: &Unit) -> Option<Unit> {
@@ -248,7 +298,7 @@ impl Reader {
     }
 
     fn rows_in(&mut self, unit: &Unit) -> usize {
-        self.layout(unit).line_count() + usize::from(self.gap_after(unit))
+        self.shape(unit).rows.len() + usize::from(self.gap_after(unit))
     }
 
     /// The unit an anchor points into (the one holding its start, or the
@@ -260,15 +310,27 @@ impl Reader {
 
     fn pos_of(&mut self, anchor: Anchor) -> Option<Pos> {
         let unit = self.unit_of(anchor)?;
-        let layout = self.layout(&unit);
+        let shape = self.shape(&unit);
         let same = unit.start == anchor.start;
         let row = if same && anchor.gap && self.gap_after(&unit) {
-            layout.line_count()
+            shape.rows.len()
         } else if same {
-            // The line holding the anchor's character: the last one starting at or before it.
-            layout
-                .lines()
-                .rposition(|l| l.source().start <= anchor.offset)
+            // The row holding the anchor's character: of those starting
+            // at or before it, the ones starting last, the `sub`th of them.
+            let starts: Vec<usize> = (0..shape.rows.len()).map(|r| shape.row_start(r)).collect();
+            let best = starts
+                .iter()
+                .copied()
+                .filter(|&s| s <= anchor.offset)
+                .max()
+                .unwrap_or(0);
+            starts
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| **s == best)
+                .map(|(i, _)| i)
+                .nth(usize::from(anchor.sub))
+                .or_else(|| starts.iter().rposition(|&s| s == best))
                 .unwrap_or(0)
         } else {
             0
@@ -277,17 +339,25 @@ impl Reader {
     }
 
     fn anchor_of(&mut self, pos: Pos) -> Anchor {
-        let layout = self.layout(&pos.unit);
-        match layout.line(pos.row) {
-            Some(line) => Anchor {
-                start: pos.unit.start,
-                offset: line.source().start,
-                gap: false,
-            },
+        let shape = self.shape(&pos.unit);
+        match shape.rows.get(pos.row) {
+            Some(_) => {
+                let offset = shape.row_start(pos.row);
+                let sub = (0..pos.row)
+                    .filter(|&r| shape.row_start(r) == offset)
+                    .count();
+                Anchor {
+                    start: pos.unit.start,
+                    offset,
+                    gap: false,
+                    sub: sub.min(usize::from(u8::MAX)) as u8,
+                }
+            }
             None => Anchor {
                 start: pos.unit.start,
                 offset: self.text.unit_text(&pos.unit).len(),
                 gap: true,
+                sub: 0,
             },
         }
     }
@@ -366,6 +436,7 @@ impl Reader {
                 start: unit.start,
                 offset: 0,
                 gap: false,
+                sub: 0,
             },
             None => Anchor::default(),
         };
@@ -384,6 +455,7 @@ impl Reader {
             start,
             offset,
             gap: false,
+            sub: 0,
         };
     }
 
@@ -394,6 +466,7 @@ impl Reader {
             start,
             offset,
             gap: false,
+            sub: 0,
         };
         let (Some(goal), Some(mut pos)) = (self.pos_of(target), self.pos_of(self.anchor)) else {
             return;
@@ -428,11 +501,11 @@ impl Reader {
                 break;
             }
             let laid = self.laid(&p.unit).clone();
-            if p.row < laid.layout.line_count() {
+            if p.row < laid.shape.rows.len() {
                 rows.push(Row::Line {
                     start: p.unit.start,
-                    layout: laid.layout,
-                    line: p.row,
+                    shape: laid.shape,
+                    row: p.row,
                     heading: laid.heading,
                 });
             } else {
@@ -454,16 +527,17 @@ impl Reader {
             start: at,
             offset: 0,
             gap: false,
+            sub: 0,
         })?;
-        let layout = self.layout(&unit);
-        let line = layout.line_of(at.saturating_sub(unit.start));
-        Some(Located { unit, layout, line })
+        let shape = self.shape(&unit);
+        let line = shape.row_of(at.saturating_sub(unit.start));
+        Some(Located { unit, shape, line })
     }
 
     /// The visual line below `from` (`down`) or above it, across units
     /// and over the blank rows between them.
     pub fn step_line(&mut self, from: &Located, down: bool) -> Option<Located> {
-        if down && from.line + 1 < from.layout.line_count() {
+        if down && from.line + 1 < from.shape.rows.len() {
             return Some(Located {
                 line: from.line + 1,
                 ..from.clone()
@@ -480,9 +554,13 @@ impl Reader {
         } else {
             self.text.units().previous(&from.unit)?
         };
-        let layout = self.layout(&unit);
-        let line = if down { 0 } else { layout.line_count() - 1 };
-        Some(Located { unit, layout, line })
+        let shape = self.shape(&unit);
+        let line = if down {
+            0
+        } else {
+            shape.rows.len().saturating_sub(1)
+        };
+        Some(Located { unit, shape, line })
     }
 
     /// The paragraph holding byte `at`: its line in the file, from the
@@ -567,9 +645,7 @@ mod tests {
 
     fn top_text(r: &mut Reader) -> String {
         match r.rows(1).first() {
-            Some(Row::Line { layout, line, .. }) => {
-                layout.line(*line).map(|l| l.text()).unwrap_or_default()
-            }
+            Some(row @ Row::Line { .. }) => row.text(),
             Some(Row::Gap) => "<gap>".into(),
             None => "<none>".into(),
         }
@@ -624,9 +700,7 @@ mod tests {
             .rows(10)
             .iter()
             .map(|row| match row {
-                Row::Line { layout, line, .. } => {
-                    layout.line(*line).map(|l| l.text()).unwrap_or_default()
-                }
+                row @ Row::Line { .. } => row.text(),
                 Row::Gap => String::new(),
             })
             .collect();

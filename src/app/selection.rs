@@ -15,7 +15,7 @@
 use std::ops::Range;
 
 use super::*;
-use crate::text::select::{beside, count, first_word, next_word, previous_word, span, word_end};
+use crate::text::select::{count, first_word, next_word, previous_word, span, word_end};
 
 /// A word motion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,13 +88,10 @@ impl App {
     fn top_cluster(&self) -> Option<Range<usize>> {
         self.rows.iter().find_map(|row| match row {
             Row::Line {
-                start,
-                layout,
-                line,
-                ..
+                start, shape, row, ..
             } => {
-                let from = layout.line(*line)?.source().start;
-                let cluster = layout.cluster_at(from)?;
+                let from = shape.row_source(*row)?.start;
+                let cluster = shape.cluster_at(from)?;
                 Some(start + cluster.start..start + cluster.end)
             }
             Row::Gap => None,
@@ -211,7 +208,7 @@ impl App {
             return;
         };
         let offset = at.saturating_sub(found.unit.start);
-        let Some(cluster) = found.layout.cluster_at(offset) else {
+        let Some(cluster) = found.shape.cluster_at(offset) else {
             return;
         };
         let cluster = found.unit.start + cluster.start..found.unit.start + cluster.end;
@@ -225,7 +222,7 @@ impl App {
     /// Moves the moving end `delta` lines down (up when negative), to the
     /// cell in the same screen column, or the nearest on a shorter line.
     fn move_lines(&mut self, delta: isize) {
-        let Some((at, width)) = self.cursor_place() else {
+        let Some((at, _)) = self.cursor_place() else {
             return;
         };
         let kept = self.selection.as_ref().and_then(|s| s.column);
@@ -235,10 +232,7 @@ impl App {
         let Some(mut found) = reader.locate(at) else {
             return;
         };
-        let column = kept.or_else(|| {
-            let line = found.layout.line(found.line)?;
-            line.column_of(at - found.unit.start, width)
-        });
+        let column = kept.or_else(|| found.shape.column_of(found.line, at - found.unit.start));
         let Some(column) = column else {
             return;
         };
@@ -249,9 +243,8 @@ impl App {
             }
         }
         let target = found
-            .layout
-            .line(found.line)
-            .and_then(|line| line.source_at(column, width))
+            .shape
+            .source_at(found.line, column)
             .map(|r| found.unit.start + r.start)
             // An empty line: its place in the text.
             .unwrap_or(found.unit.start);
@@ -260,16 +253,13 @@ impl App {
 
     /// Moves the moving end to the cell beside it on screen.
     fn move_beside(&mut self, right: bool) {
-        let Some((at, width)) = self.cursor_place() else {
+        let Some((at, _)) = self.cursor_place() else {
             return;
         };
         let Some(found) = self.reader.as_mut().and_then(|r| r.locate(at)) else {
             return;
         };
-        let next = found
-            .layout
-            .line(found.line)
-            .and_then(|line| beside(&line, at - found.unit.start, width, right));
+        let next = found.shape.beside(found.line, at - found.unit.start, right);
         if let Some(next) = next {
             self.place_cursor(found.unit.start + next.start);
         }
@@ -332,7 +322,7 @@ impl App {
         let Some(found) = self.reader.as_mut().and_then(|r| r.locate(at)) else {
             return;
         };
-        let Some(source) = found.layout.line(found.line).map(|l| l.source()) else {
+        let Some(source) = found.shape.row_source(found.line) else {
             return;
         };
         let target = if end {
@@ -396,16 +386,12 @@ impl App {
             .enumerate()
             .find_map(|(above, row)| match row {
                 Row::Line {
-                    start,
-                    layout,
-                    line,
-                    ..
+                    start, shape, row, ..
                 } => {
-                    let line = layout.line(*line)?;
                     let cluster = if above == 0 {
-                        line.source_at(x, width)?
+                        shape.source_at(*row, x)?
                     } else {
-                        layout.cluster_at(line.source().end.saturating_sub(1))?
+                        shape.cluster_at(shape.row_source(*row)?.end.saturating_sub(1))?
                     };
                     Some(start + cluster.start..start + cluster.end)
                 }

@@ -367,6 +367,7 @@ impl App {
                 start: hit.start,
                 offset: 0,
                 gap: false,
+                sub: 0,
             };
             app.positions.insert(hit.doc, at);
             if let Some(reader) = app.reader.as_mut().filter(|r| r.doc == hit.doc) {

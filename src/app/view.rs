@@ -61,15 +61,11 @@ impl App {
             // As in less: how much of the text lies above the bottom of the
             // pane. It moves a line's worth at a time, and 100 means the
             // end is on screen.
-            let bottom = self.rows.iter().rev().find_map(|row| match row {
-                Row::Line {
-                    start,
-                    layout,
-                    line,
-                    ..
-                } => layout.line(*line).map(|l| start + l.source().end),
-                Row::Gap => None,
-            });
+            let bottom = self
+                .rows
+                .iter()
+                .rev()
+                .find_map(|row| row.source().map(|s| s.end));
             let percent = if at_end || len == 0 {
                 100
             } else {

@@ -99,6 +99,102 @@ impl Shape {
             .unwrap_or(0)
     }
 
+    /// The bytes of the unit's text row `row` shows.
+    pub fn row_source(&self, row: usize) -> Option<Range<usize>> {
+        let sources = self.rows.get(row)?.pieces.iter().filter_map(|p| {
+            let source = p.layout.line(p.line)?.source();
+            Some(p.base + source.start..p.base + source.end)
+        });
+        sources.reduce(|a, b| a.start.min(b.start)..a.end.max(b.end))
+    }
+
+    /// The piece of row `row` under column `column`, else the nearest.
+    fn piece_at(&self, row: usize, column: usize) -> Option<&Piece> {
+        let pieces = &self.rows.get(row)?.pieces;
+        pieces
+            .iter()
+            .find(|p| (p.x..p.x + p.width).contains(&column))
+            .or_else(|| {
+                pieces
+                    .iter()
+                    .min_by_key(|p| p.x.abs_diff(column).min((p.x + p.width).abs_diff(column)))
+            })
+    }
+
+    /// The cluster (bytes of the unit's text) shown at column `column` of
+    /// row `row`, or the nearest one in that row.
+    pub fn source_at(&self, row: usize, column: usize) -> Option<Range<usize>> {
+        let piece = self.piece_at(row, column)?;
+        let line = piece.layout.line(piece.line)?;
+        let source = line.source_at(column.saturating_sub(piece.x), piece.width)?;
+        Some(piece.base + source.start..piece.base + source.end)
+    }
+
+    /// The piece of row `row` that holds byte `offset`, and the line.
+    fn piece_holding(&self, row: usize, offset: usize) -> Option<&Piece> {
+        let pieces = &self.rows.get(row)?.pieces;
+        pieces
+            .iter()
+            .find(|p| {
+                p.layout.line(p.line).is_some_and(|l| {
+                    let s = l.source();
+                    (p.base + s.start..(p.base + s.end).max(p.base + s.start + 1)).contains(&offset)
+                })
+            })
+            .or_else(|| pieces.first())
+    }
+
+    /// The column of the cell showing byte `offset` in row `row`.
+    pub fn column_of(&self, row: usize, offset: usize) -> Option<usize> {
+        let piece = self.piece_holding(row, offset)?;
+        let line = piece.layout.line(piece.line)?;
+        Some(piece.x + line.column_of(offset.saturating_sub(piece.base), piece.width)?)
+    }
+
+    /// The cluster painted beside the one showing byte `offset` in row
+    /// `row`: on its right, or on its left.
+    pub fn beside(&self, row: usize, offset: usize, right: bool) -> Option<Range<usize>> {
+        let piece = self.piece_holding(row, offset)?;
+        let line = piece.layout.line(piece.line)?;
+        let next = crate::text::select::beside(
+            &line,
+            offset.saturating_sub(piece.base),
+            piece.width,
+            right,
+        )?;
+        Some(piece.base + next.start..piece.base + next.end)
+    }
+
+    /// The grapheme cluster holding byte `offset` of the unit's text.
+    pub fn cluster_at(&self, offset: usize) -> Option<Range<usize>> {
+        let mut best: Option<&Piece> = None;
+        for row in &self.rows {
+            for p in &row.pieces {
+                if p.base <= offset && best.is_none_or(|b| p.base >= b.base) {
+                    best = Some(p);
+                }
+            }
+        }
+        let piece = best?;
+        let cluster = piece.layout.cluster_at(offset - piece.base)?;
+        Some(piece.base + cluster.start..piece.base + cluster.end)
+    }
+
+    /// The text of row `row`'s pieces, left to right, as painted (for tests
+    /// and messages).
+    pub fn row_text(&self, row: usize) -> String {
+        let Some(r) = self.rows.get(row) else {
+            return String::new();
+        };
+        let mut pieces: Vec<&Piece> = r.pieces.iter().collect();
+        pieces.sort_by_key(|p| p.x);
+        pieces
+            .iter()
+            .filter_map(|p| p.layout.line(p.line).map(|l| l.text()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// The row showing byte `offset` of the unit's text.
     pub fn row_of(&self, offset: usize) -> usize {
         let mut found = 0;

@@ -41,6 +41,10 @@ pub struct Theme {
     pub selection: Style,
     /// The end of the selection that moves.
     pub selection_end: Style,
+    /// Code in a structured document.
+    pub code: Style,
+    /// A link's text.
+    pub link: Style,
 }
 
 impl Theme {
@@ -65,6 +69,10 @@ impl Theme {
             notice: reversed().fg(Color::Yellow).add_modifier(Modifier::BOLD),
             error: Style::new().fg(Color::LightRed),
             selection: Style::new().fg(Color::White).bg(Color::Blue),
+            code: Style::new().fg(Color::LightGreen),
+            link: Style::new()
+                .fg(Color::LightBlue)
+                .add_modifier(Modifier::UNDERLINED),
             selection_end: Style::new()
                 .fg(Color::White)
                 .bg(Color::Blue)
@@ -85,6 +93,10 @@ impl Theme {
             notice: reversed().fg(Color::Red).add_modifier(Modifier::BOLD),
             error: Style::new().fg(Color::Red),
             selection: Style::new().fg(Color::Black).bg(Color::LightBlue),
+            code: Style::new().fg(Color::Green),
+            link: Style::new()
+                .fg(Color::Blue)
+                .add_modifier(Modifier::UNDERLINED),
             selection_end: Style::new()
                 .fg(Color::Black)
                 .bg(Color::LightBlue)
@@ -110,6 +122,8 @@ impl Theme {
             cursor: reversed(),
             selection: reversed(),
             selection_end: reversed().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            code: Style::new().add_modifier(Modifier::ITALIC),
+            link: Style::new().add_modifier(Modifier::UNDERLINED),
         }
     }
 
@@ -144,11 +158,13 @@ impl Theme {
             cursor: strip(self.cursor, plain.cursor),
             selection: strip(self.selection, plain.selection),
             selection_end: strip(self.selection_end, plain.selection_end),
+            code: strip(self.code, plain.code),
+            link: strip(self.link, plain.link),
         }
     }
 
     /// Every style, for checks that apply to all of them.
-    pub fn styles(&self) -> [Style; 14] {
+    pub fn styles(&self) -> [Style; 16] {
         [
             self.header,
             self.heading,
@@ -164,6 +180,8 @@ impl Theme {
             self.cursor,
             self.selection,
             self.selection_end,
+            self.code,
+            self.link,
         ]
     }
 }
