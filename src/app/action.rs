@@ -119,6 +119,12 @@ pub enum Action {
     StartHere,
     /// Makes the other end of the selection the one that moves.
     SwapEnds,
+    /// Shows the outline of a structured document.
+    OpenOutline,
+    /// Goes to the next heading.
+    NextHeading,
+    /// Goes to the previous heading.
+    PreviousHeading,
     /// Reads the open document's file again.
     Reload,
     /// Hides the note about the terminal for good.

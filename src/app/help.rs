@@ -22,7 +22,7 @@ pub enum HelpLine {
 
 /// Every context, in the order the overlay lists them (the title says how
 /// to close it).
-const ALL: [Context; 11] = [
+const ALL: [Context; 12] = [
     Context::List,
     Context::Global,
     Context::Mark,
@@ -33,6 +33,7 @@ const ALL: [Context; 11] = [
     Context::Bookmarks,
     Context::Reader,
     Context::Select,
+    Context::Outline,
     Context::Input,
 ];
 

@@ -39,6 +39,8 @@ pub enum Context {
     Select,
     /// `y` waits for a second `y`.
     Yank,
+    /// The outline of a structured document is open.
+    Outline,
     /// Anywhere, unless the context above binds the key.
     Global,
 }
@@ -59,6 +61,7 @@ impl Context {
             Context::Mark => "After m, ' or M",
             Context::Select => "Selecting (v, or the mouse)",
             Context::Yank => "After y",
+            Context::Outline => "Outline",
             Context::Global => "Anywhere",
         }
     }
@@ -123,7 +126,8 @@ const fn bind(
 }
 
 use Context::{
-    Bookmarks, Filter, Global, GoTo, Help, Input, Library, List, Mark, Reader, Search, Select, Yank,
+    Bookmarks, Filter, Global, GoTo, Help, Input, Library, List, Mark, Outline, Reader, Search,
+    Select, Yank,
 };
 use KeyCode::{Backspace, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
 
@@ -171,6 +175,15 @@ pub static KEYMAP: &[Binding] = &[
     bind(Reader, &[ch('n')], Action::NextHit, "next hit", None),
     bind(Reader, &[ch('N')], Action::PreviousHit, "previous hit", None),
     bind(Reader, &[ch('h'), plain(Esc), plain(Left)], Action::Back, "back to the list", Some("list")),
+    bind(Reader, &[ch('o')], Action::OpenOutline, "outline (headings)", Some("outline")),
+    bind(Reader, &[ch('}')], Action::NextHeading, "next heading", None),
+    bind(Reader, &[ch('{')], Action::PreviousHeading, "previous heading", None),
+    bind(Outline, &[ch('j'), plain(Down), ctrl('n')], Action::SelectNext, "next heading", Some("move")),
+    bind(Outline, &[ch('k'), plain(Up), ctrl('p')], Action::SelectPrevious, "previous heading", None),
+    bind(Outline, &[ch('g'), plain(Home)], Action::SelectFirst, "first heading", None),
+    bind(Outline, &[ch('G'), plain(End)], Action::SelectLast, "last heading", None),
+    bind(Outline, &[plain(Enter)], Action::AcceptInput, "go to the heading", Some("go")),
+    bind(Outline, &[plain(Esc), ch('o'), ch('q')], Action::CancelInput, "close the outline", Some("close")),
     bind(Reader, &[ch('v')], Action::StartSelection, "select text to copy", Some("select")),
     bind(Reader, &[ch('y')], Action::Copy, "(yy) copy a paragraph", None),
     bind(Reader, &[ch('Y')], Action::CopyDocument, "copy the document", None),
@@ -320,7 +333,7 @@ pub fn action_for(
         Context::Mark => find(Mark).or_else(typed),
         // The list of bookmarks is modal, as the help is, and so is a
         // selection.
-        Context::Bookmarks | Context::Select => {
+        Context::Bookmarks | Context::Select | Context::Outline => {
             find(context).or_else(|| find(Global).filter(|a| leaves_qari(*a)))
         }
         // After `y`, a key that is not a second `y` copies nothing.
@@ -376,6 +389,7 @@ pub fn hints(context: Context) -> Vec<(String, &'static str)> {
             | Context::Mark
             | Context::Select
             | Context::Yank
+            | Context::Outline
     );
     let global = KEYMAP.iter().filter(|b| b.context == Global && !modal);
     own.chain(global)

@@ -15,6 +15,7 @@ mod jumps;
 pub mod keyboard;
 pub mod keymap;
 mod open;
+pub mod outline;
 pub mod places;
 pub mod reader;
 mod search;
@@ -89,6 +90,8 @@ pub enum Mode {
     Select,
     /// `y` waits for a second `y`.
     Yank,
+    /// The outline of a structured document ([`App::outline`]).
+    Outline,
 }
 
 /// The colours the screen is drawn in, as chosen (the screen's code turns
@@ -367,6 +370,8 @@ pub struct App {
     pub goto: String,
     /// The list of bookmarks (`'` then `?`).
     pub bookmarks: bookmarks::MarkList,
+    /// The outline of the open document (`o`).
+    pub outline: outline::Outline,
     /// The colours the person chose for the screen.
     pub look: Look,
     /// A message for the status bar until the next key (a warning, a hint,
@@ -482,6 +487,7 @@ impl App {
             results_header: String::new(),
             goto: String::new(),
             bookmarks: bookmarks::MarkList::default(),
+            outline: outline::Outline::default(),
             jumps: HashMap::new(),
             pending_goto: None,
             look: Look::default(),
@@ -569,6 +575,7 @@ impl App {
             Mode::Mark(_) => Context::Mark,
             Mode::Select => Context::Select,
             Mode::Yank => Context::Yank,
+            Mode::Outline => Context::Outline,
         }
     }
 

@@ -97,6 +97,7 @@ impl App {
                 Mode::Help { scroll } => self.update_help(scroll, action),
                 Mode::Mark(command) => self.update_mark(command, action),
                 Mode::Select => self.update_select(action),
+                Mode::Outline => self.update_outline(action),
                 Mode::Yank => {
                     self.mode = Mode::Browse;
                     if action == Action::CopyParagraph {
@@ -268,6 +269,9 @@ impl App {
                 }
             }
             Action::CopyDocument => self.copy_document(),
+            Action::OpenOutline => self.open_outline(),
+            Action::NextHeading => self.step_heading(true),
+            Action::PreviousHeading => self.step_heading(false),
             // Other modes' actions; no key makes them here.
             Action::EarlierSearch
             | Action::LaterSearch
@@ -344,7 +348,8 @@ impl App {
             | Mode::Help { .. }
             | Mode::Mark(_)
             | Mode::Select
-            | Mode::Yank => {}
+            | Mode::Yank
+            | Mode::Outline => {}
         }
     }
 

@@ -92,6 +92,7 @@ impl App {
         self.sync_unreadable();
         self.sync_list();
         self.sync_results();
+        self.sync_outline();
         self.sync_status_title();
         self.record_position();
     }

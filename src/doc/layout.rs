@@ -305,7 +305,7 @@ pub fn shape(
             width: room,
             direction: if code { BaseDirection::Ltr } else { direction },
             fallback,
-            shape: options.shape && !code,
+            shape: options.shape,
             ..*options
         },
     ));

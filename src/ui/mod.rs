@@ -5,6 +5,7 @@ mod bar;
 pub mod help;
 mod list;
 mod note;
+mod outline;
 mod reading;
 mod results;
 mod status;
@@ -39,6 +40,9 @@ impl Widget for &App {
         bar::render(self, &theme, buf);
         note::render(self, &theme, buf);
         status::render(self, &theme, buf);
+        if self.mode == crate::app::Mode::Outline {
+            outline::render(self, &theme, buf);
+        }
         if matches!(self.mode, crate::app::Mode::Help { .. }) {
             help::render(self, area, buf);
         }
