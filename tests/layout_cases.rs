@@ -491,6 +491,37 @@ fn forced_left_to_right_arabic_paragraph() {
 }
 
 #[test]
+fn isolates_keep_their_place_beside_the_text_around_them() {
+    let ltr = LayoutOptions {
+        direction: BaseDirection::Ltr,
+        ..at(80)
+    };
+    let rtl = LayoutOptions {
+        direction: BaseDirection::Rtl,
+        ..at(80)
+    };
+    check(&[
+        // The isolate's LRI and PDI, never painted, stay at the paragraph
+        // level (X5a, X6a, N1) and end the Hebrew run before them (BD13),
+        // so the isolated Latin word stays after the Hebrew one instead of
+        // being reversed with it (L2).
+        ("שלום\u{2066}abc\u{2069}", ltr, &["םולשabc"]),
+        ("see שלום\u{2066}abc\u{2069}.", at(80), &["see םולשabc."]),
+        // The same in a right-to-left paragraph, an RLI after Latin.
+        ("abc\u{2067}שלום\u{2069}", rtl, &["םולשabc"]),
+        // Inside brackets, nested isolates: BidiCharacterTest.txt line 304.
+        (
+            "א(ב\u{2066}a[b\u{2067}גd\u{2069}ה]ו\u{2069}e)f",
+            LayoutOptions {
+                shape: false,
+                ..ltr
+            },
+            &["א(בa[bdגה]וe)f"],
+        ),
+    ]);
+}
+
+#[test]
 fn neutral_paragraph_takes_the_fallback_direction() {
     let rtl_fallback = LayoutOptions {
         fallback: Direction::Rtl,

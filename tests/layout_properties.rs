@@ -442,6 +442,13 @@ fn l1(classes: &[BidiClass], levels: &mut [u8], paragraph: u8) {
     }
 }
 
+/// Whether rule X9 removes characters of a class (UAX #9 X9: embeddings,
+/// overrides, PDF and BN).
+fn removed_by_x9(class: BidiClass) -> bool {
+    use BidiClass::*;
+    matches!(class, RLE | LRE | RLO | LRO | PDF | BN)
+}
+
 /// UAX #9 L2: indices of `levels` leftmost first, by reversing every maximal
 /// run at or above each level from the highest down to the lowest odd one.
 fn l2(levels: &[u8]) -> Vec<usize> {
@@ -881,17 +888,24 @@ proptest! {
             let mut levels: Vec<u8> =
                 units.iter().map(|g| info.levels[g.at].number()).collect();
             l1(&classes, &mut levels, paragraph.number());
-            // Only painted clusters take part in L2 (a lam-alef ligature is
-            // painted at the lam, the alef it absorbed is not).
-            let painted: Vec<(usize, u8)> = units
+            // Every cluster but the unpainted ones X9 removes takes part in
+            // L2, painted or not (an isolate's initiator and PDI are never
+            // painted but end the runs around them); then only the painted
+            // ones are listed (a lam-alef ligature is painted at the lam,
+            // the alef it absorbed is not).
+            let kept: Vec<(usize, u8)> = units
                 .iter()
+                .zip(&classes)
                 .zip(&levels)
-                .filter(|(g, _)| shown.contains(&g.source.start))
-                .map(|(g, &l)| (g.source.start, l))
+                .filter(|((g, class), _)| {
+                    shown.contains(&g.source.start) || !removed_by_x9(**class)
+                })
+                .map(|((g, _), &l)| (g.source.start, l))
                 .collect();
-            let order: Vec<usize> = l2(&painted.iter().map(|&(_, l)| l).collect::<Vec<_>>())
+            let order: Vec<usize> = l2(&kept.iter().map(|&(_, l)| l).collect::<Vec<_>>())
                 .into_iter()
-                .map(|k| painted[k].0)
+                .map(|k| kept[k].0)
+                .filter(|start| shown.contains(start))
                 .collect();
             prop_assert_eq!(
                 &shown, &order,

@@ -3,8 +3,8 @@
 //! Levels come from `unicode-bidi` (rules P2–I2) with a table-driven
 //! [`BidiTable`] data source. Reordering (L1, L2) is done here, over any unit
 //! the caller chooses: the layout passes grapheme clusters, which gives L3
-//! (marks stay after their base) for free; the conformance test passes code
-//! points. `unicode-bidi`'s own `reorder_line` reverses code points, so it
+//! (marks stay after their base) for free; [`ltr_row_order`] passes
+//! characters. `unicode-bidi`'s own `reorder_line` reverses code points, so it
 //! would put marks before their letter and apply no mirroring (L4).
 
 use std::sync::OnceLock;

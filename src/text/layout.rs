@@ -15,7 +15,8 @@
 //!
 //! Whitespace at a line break hangs past the line end: it belongs to the line
 //! but takes no cell. Explicit bidi controls and clusters of width zero are
-//! kept in the logical lines but never painted.
+//! kept in the logical lines but never painted; all but those X9 removes
+//! still take part in reordering.
 
 use std::ops::Range;
 
@@ -160,6 +161,8 @@ pub struct VisualLine<'a> {
 }
 
 const SPACES: &str = "                ";
+/// Stands for a cluster that takes part in reordering but is not painted.
+const UNPAINTED: u32 = u32::MAX;
 /// Shown for a cluster wider than the whole line (a wide character at width 1).
 const TOO_WIDE: &str = "…";
 
@@ -657,8 +660,9 @@ impl Builder {
         }
     }
 
-    /// Hangs overflowing whitespace, then reorders the line (L1, L2) into
-    /// `layout.visual` (or keeps it in logical order).
+    /// Hangs overflowing whitespace, then lists the line's painted
+    /// clusters into `layout.visual`, reordered (L1, L2) or in logical
+    /// order.
     fn finish_line(
         &mut self,
         layout: &mut Layout,
@@ -722,21 +726,31 @@ impl Builder {
             }
             bidi::apply_l1(&self.line_classes, &mut self.line_levels, paragraph_level);
 
-            // L2 over the painted clusters only: controls and zero-width
-            // clusters must not split a run.
+            // L2 over every cluster of the line but the unpainted ones X9
+            // removes, whose levels are arbitrary and could split a run.
+            // The rest take part even when they are not painted: an
+            // isolate initiator or a PDI takes its level with the text
+            // outside its isolate (X5a–X6a, BD13), so it can end the runs
+            // on either side of it; left out, a run before an isolate
+            // would join one inside it and be reversed with it. Unpainted
+            // units are dropped after.
             self.unit_levels.clear();
             self.unit_index.clear();
             for (i, c) in clusters.iter().enumerate() {
-                if let Some(index) = painted((i, c)) {
+                let index = painted((i, c));
+                if index.is_some() || !bidi::is_removed_by_x9(c.class) {
                     self.unit_levels.push(self.line_levels[i]);
-                    self.unit_index.push(index);
+                    self.unit_index.push(index.unwrap_or(UNPAINTED));
                 }
             }
             self.order.clear();
             bidi::visual_order(&self.unit_levels, &mut self.order);
-            layout
-                .visual
-                .extend(self.order.iter().map(|&k| self.unit_index[k as usize]));
+            layout.visual.extend(
+                self.order
+                    .iter()
+                    .map(|&k| self.unit_index[k as usize])
+                    .filter(|&index| index != UNPAINTED),
+            );
         }
         layout.lines.push(Line {
             clusters: range.start as u32..range.end as u32,
