@@ -342,6 +342,9 @@ pub struct App {
     pub position: Position,
     /// The open document's title as the status bar shows it.
     pub status_title: Option<Rc<Layout>>,
+    /// The section being read in a structured document, as the status bar
+    /// shows it.
+    pub status_section: Option<Rc<Layout>>,
     /// The open document's file name as the status bar shows it (unless it
     /// is the title).
     pub status_name: Option<Rc<Layout>>,
@@ -512,6 +515,7 @@ impl App {
             candidates: Arc::new(candidates),
             worker: None,
             status_title: None,
+            status_section: None,
             status_name: None,
             result_columns: Columns::default(),
             reader: None,

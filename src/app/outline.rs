@@ -68,10 +68,20 @@ impl App {
         headings.iter().rposition(|h| h.start <= top)
     }
 
-    /// The section being read, for the status bar.
+    /// The heading of the section being read: the last one at or before
+    /// the top of the pane (found walking back from there).
     pub fn section(&self) -> Option<String> {
-        let headings = self.headings();
-        self.section_of(&headings).map(|i| headings[i].text.clone())
+        let reader = self.reader.as_ref()?;
+        let content = reader.text.structure()?;
+        let top = reader.anchor.start + reader.anchor.offset;
+        let at = content.lines.partition_point(|l| l.start <= top);
+        let line = content.lines[..at].iter().rev().find(|line| {
+            line.role == crate::doc::Role::Text
+                && matches!(content.block(line).kind, crate::doc::Kind::Heading(_))
+        })?;
+        let bytes = reader.text.bytes();
+        let text = bytes.get(line.start..line.start + line.len)?;
+        Some(String::from_utf8_lossy(text).into_owned())
     }
 
     /// `o`: shows the outline, the current section selected.

@@ -269,6 +269,18 @@ impl App {
     /// the bar, and no more than 48 cells) and its file name (a fifth, no
     /// more than 40), unless the name is the title.
     pub(super) fn sync_status_title(&mut self) {
+        self.status_section = self.section().map(|section| {
+            let fallback = self
+                .open_document()
+                .map_or(Direction::Ltr, |d| self.library.documents[d].direction);
+            let options = LayoutOptions {
+                width: (usize::from(self.area.width) / 4).clamp(1, 40),
+                wrap: false,
+                fallback,
+                ..self.options
+            };
+            Rc::new(Layout::new(&section, &options))
+        });
         let Some(doc) = self.open_document() else {
             self.status_title = None;
             self.status_name = None;

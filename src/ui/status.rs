@@ -123,6 +123,16 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
                 x += w as u16;
             }
         }
+        // The section being read, in a structured document.
+        if let Some(section) = &app.status_section
+            && let Some(line) = section.line(0)
+            && line.width() + 3 < usize::from(end.saturating_sub(x))
+        {
+            put(buf, &mut x, " › ", bar);
+            let w = line.width() as u16;
+            paint_line(buf, x, area.y, w, &line, bar);
+            x += w;
+        }
         // Then the file's name, whole or not at all (it is shortened to
         // its column already).
         if let Some(name) = &app.status_name
