@@ -13,9 +13,12 @@ use qari::config::{
     self, BidiSetting, Config, HarakatSetting, LayoutSetting, ParagraphsSetting, ShapeSetting,
     ThemeName,
 };
+use qari::doc::Format;
 use qari::library::decode::encoding_for_label;
 use qari::library::{Library, path_problem};
-use qari::render::{RenderError, RenderOptions, STREAM_LINE_LIMIT, render_input};
+use qari::render::{
+    RenderError, RenderOptions, STREAM_LINE_LIMIT, render_input, render_structured,
+};
 use qari::settings::{Overrides, Settings, resolve};
 use qari::state::Store;
 use qari::term::clipboard;
@@ -69,6 +72,10 @@ struct Cli {
     /// utf-16le) instead of detecting it
     #[arg(long, value_name = "NAME")]
     encoding: Option<String>,
+    /// Read every file as this format instead of telling it from its name
+    /// and its start
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
     /// Read settings from this file instead of the default config file
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
@@ -94,6 +101,23 @@ enum Command {
 enum OnOff {
     On,
     Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    Plain,
+    Markdown,
+    Html,
+}
+
+impl FormatArg {
+    fn format(self) -> Format {
+        match self {
+            FormatArg::Plain => Format::Plain,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Html => Format::Html,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -127,6 +151,10 @@ struct RenderArgs {
     /// Decode input with this encoding instead of detecting it
     #[arg(long, value_name = "NAME")]
     encoding: Option<String>,
+    /// Read every file as this format instead of telling it from its name
+    /// and its start
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
     /// Files to print; `-` or nothing reads standard input
     files: Vec<PathBuf>,
 }
@@ -178,6 +206,42 @@ fn forced_encoding(name: Option<&str>) -> Result<Option<&'static encoding_rs::En
     }
 }
 
+/// Renders an input whose format its name does not give (or gives as
+/// structured): its start tells; a structured one is read whole (up to
+/// the size `qari render` holds) and laid out as blocks.
+fn render_maybe_structured(
+    input: &mut Box<dyn Read>,
+    stream: bool,
+    forced: Option<&'static encoding_rs::Encoding>,
+    named: Option<Format>,
+    options: &RenderOptions,
+    out: &mut impl Write,
+    warn: &mut dyn FnMut(&'static encoding_rs::Encoding),
+) -> Result<(), RenderError> {
+    let mut head = Vec::new();
+    input
+        .by_ref()
+        .take(8192)
+        .read_to_end(&mut head)
+        .map_err(RenderError::Read)?;
+    let format = named.unwrap_or_else(|| Format::sniff(&String::from_utf8_lossy(&head)));
+    if format == Format::Plain {
+        let mut chained: Box<dyn Read> = Box::new(io::Cursor::new(head).chain(input));
+        return render_input(&mut chained, stream, forced, options, out, warn);
+    }
+    let mut bytes = head;
+    input
+        .by_ref()
+        .take(qari::render::HOLD_BYTES as u64)
+        .read_to_end(&mut bytes)
+        .map_err(RenderError::Read)?;
+    let decoded = qari::library::decode::decode(bytes, forced);
+    if decoded.had_invalid {
+        warn(decoded.encoding);
+    }
+    render_structured(&decoded.text, format, options, out).map_err(RenderError::Write)
+}
+
 fn render(args: RenderArgs) -> ExitCode {
     let forced = match forced_encoding(args.encoding.as_deref()) {
         Ok(forced) => forced,
@@ -215,7 +279,18 @@ fn render(args: RenderArgs) -> ExitCode {
         let result = open_input(path)
             .map_err(RenderError::Read)
             .and_then(|(mut input, stream)| {
-                render_input(&mut input, stream, forced, &options, &mut out, &mut warn)
+                let named = args
+                    .format
+                    .map(FormatArg::format)
+                    .or_else(|| Format::from_name(&path.to_string_lossy()));
+                match named {
+                    Some(Format::Plain) => {
+                        render_input(&mut input, stream, forced, &options, &mut out, &mut warn)
+                    }
+                    named => render_maybe_structured(
+                        &mut input, stream, forced, named, &options, &mut out, &mut warn,
+                    ),
+                }
             });
         let problem = match result {
             Ok(()) => continue,
@@ -404,11 +479,14 @@ fn read(mut cli: Cli) -> ExitCode {
     // Everything is known to be in order: now the terminal may be asked.
     let settings = settings(&cli, &config, true);
     // Files and folders are scanned in the background; the list grows.
-    let (library, scanner) = if cli.paths.is_empty() {
+    let (mut library, scanner) = if cli.paths.is_empty() {
         (Library::bundled(), None)
     } else {
         Library::scan(&cli.paths, forced)
     };
+    if let Some(format) = cli.format {
+        library.force_format(format.format());
+    }
     let options = LayoutOptions {
         shape: settings.shape,
         harakat: settings.harakat,

@@ -110,6 +110,45 @@ fn threads(options: &RenderOptions) -> usize {
     }
 }
 
+/// Parses a structured document (`format`) and writes its blocks laid out
+/// as the reading pane lays them out, one line of text per row.
+pub fn render_structured<W: Write>(
+    source: &str,
+    format: crate::doc::Format,
+    options: &RenderOptions,
+    out: &mut W,
+) -> io::Result<()> {
+    let doc = match format {
+        crate::doc::Format::Plain => return render_document(source, options, out),
+        crate::doc::Format::Markdown => crate::doc::markdown::parse(source),
+        crate::doc::Format::Html => crate::doc::html::parse(source),
+    };
+    let content = crate::doc::Content::new(doc);
+    let fallback = content
+        .doc
+        .direction
+        .unwrap_or_else(|| dominant_direction(&content.text));
+    let layout = LayoutOptions {
+        width: options.width.max(1),
+        wrap: true,
+        shape: options.shape,
+        harakat: options.harakat,
+        direction: options.direction,
+        fallback,
+        order: Order::Visual,
+    };
+    for line in crate::doc::layout::render_lines(&content, options.width.max(1), &layout) {
+        let line = if options.pad {
+            line
+        } else {
+            line.trim_start().to_string()
+        };
+        out.write_all(line.as_bytes())?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
 /// Lays out a whole document and writes its visual lines.
 ///
 /// Paragraphs are independent, so a large document is cut into chunks of

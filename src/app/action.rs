@@ -119,6 +119,8 @@ pub enum Action {
     StartHere,
     /// Makes the other end of the selection the one that moves.
     SwapEnds,
+    /// Shows a structured document's source, or its blocks again.
+    ToggleSource,
     /// Shows the outline of a structured document.
     OpenOutline,
     /// Goes to the next heading.

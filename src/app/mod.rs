@@ -389,6 +389,10 @@ pub struct App {
     pub save_problem: Option<String>,
     /// `x` hid the save problem shown now.
     pub save_problem_hidden: bool,
+    /// The document shown as its source (markup and all), if any.
+    source: Option<usize>,
+    /// Where the source view of the open document was left.
+    source_position: Option<Anchor>,
     /// Text being selected in the reading pane.
     selection: Option<selection::Selection>,
     /// Where the mouse's button went down on the reading pane's text, while
@@ -506,6 +510,8 @@ impl App {
             note: None,
             save_problem: None,
             save_problem_hidden: false,
+            source: None,
+            source_position: None,
             selection: None,
             press: None,
             copy: None,

@@ -7,6 +7,9 @@ impl App {
     /// Document `index`'s text: kept from before, or read now (a large file
     /// then starts its index in the background).
     pub(super) fn text_of(&mut self, index: usize) -> Result<Arc<Text>, String> {
+        if self.source == Some(index) {
+            return self.library.documents[index].source_text(self.library.forced);
+        }
         if let Some(text) = self.texts.get(index) {
             return Ok(text);
         }
@@ -42,6 +45,10 @@ impl App {
         }
         if let Some(old) = self.reader.take() {
             self.positions.insert(old.doc, old.anchor);
+        }
+        // Another document opens rendered.
+        if self.source.is_some_and(|doc| doc != index) {
+            self.source = None;
         }
         // Hits and a selection belong to the document they were made in.
         self.selection = None;
@@ -96,6 +103,43 @@ impl App {
         self.reader = Some(Reader::new(index, text, anchor, options, self.paragraphs));
         if !self.search.query.is_empty() {
             self.run_search((anchor.start, anchor.offset), false);
+        }
+    }
+
+    /// `S`: shows the open structured document's source (its markup), or
+    /// its rendered blocks again; each view keeps its own place.
+    pub(super) fn toggle_source(&mut self) {
+        let Some(doc) = self.open_document() else {
+            return;
+        };
+        if self.library.documents[doc].format == crate::doc::Format::Plain {
+            self.notice = Some("plain text: what shows is the source".into());
+            return;
+        }
+        let showing_source = self.source == Some(doc);
+        if let Some(reader) = self.reader.take() {
+            if showing_source {
+                self.source_position = Some(reader.anchor);
+            } else {
+                self.positions.insert(doc, reader.anchor);
+            }
+        }
+        let rendered = self.positions.get(&doc).copied();
+        if showing_source {
+            self.source = None;
+        } else {
+            self.source = Some(doc);
+            // The source's place, kept while this document stays open.
+            let place = self.source_position.take().unwrap_or_default();
+            self.positions.insert(doc, place);
+        }
+        self.open_now(doc);
+        if !showing_source {
+            // The rendered view's place, for when it comes back.
+            if let Some(rendered) = rendered {
+                self.positions.insert(doc, rendered);
+            }
+            self.notice = Some("the source: S shows the document again".into());
         }
     }
 

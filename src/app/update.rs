@@ -270,6 +270,7 @@ impl App {
             }
             Action::CopyDocument => self.copy_document(),
             Action::OpenOutline => self.open_outline(),
+            Action::ToggleSource => self.toggle_source(),
             Action::NextHeading => self.step_heading(true),
             Action::PreviousHeading => self.step_heading(false),
             // Other modes' actions; no key makes them here.

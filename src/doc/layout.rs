@@ -195,6 +195,43 @@ impl Shape {
             .join(" ")
     }
 
+    /// Row `row` as a line of text `width` cells wide: furniture and
+    /// pieces where they are painted, trailing spaces left out.
+    pub fn row_string(&self, row: usize, width: usize) -> String {
+        use unicode_segmentation::UnicodeSegmentation;
+        let Some(r) = self.rows.get(row) else {
+            return String::new();
+        };
+        // One entry per cell; a wide cluster's second cell is empty.
+        let mut cells = vec![" ".to_string(); width];
+        for (x, furniture) in &r.furniture {
+            for (i, g) in furniture.graphemes(true).enumerate() {
+                if let Some(cell) = cells.get_mut(x + i) {
+                    *cell = g.to_string();
+                }
+            }
+        }
+        for p in &r.pieces {
+            let Some(visual) = p.layout.line(p.line) else {
+                continue;
+            };
+            let mut x = p.x + visual.indent(p.width);
+            for cell in visual.cells() {
+                if cell.width == 0 {
+                    continue;
+                }
+                if x + cell.width <= width {
+                    cells[x] = cell.text.to_string();
+                    for k in 1..cell.width {
+                        cells[x + k] = String::new();
+                    }
+                }
+                x += cell.width;
+            }
+        }
+        cells.concat().trim_end().to_string()
+    }
+
     /// The row showing byte `offset` of the unit's text.
     pub fn row_of(&self, offset: usize) -> usize {
         let mut found = 0;
@@ -218,6 +255,31 @@ const LIST_STEP: usize = 3;
 const QUOTE_STEP: usize = 2;
 /// The quote bar.
 const BAR: &str = "▎";
+
+/// A whole structured document laid out as lines of text `width` cells
+/// wide (what `qari render` prints of it): its rows, a blank line where the
+/// reader leaves a blank row.
+pub fn render_lines(content: &Content, width: usize, options: &LayoutOptions) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in &content.lines {
+        if line.start >= 2 && content.text[..line.start].ends_with("\n\n") {
+            out.push(String::new());
+        }
+        let text = &content.text[line.start..line.start + line.len];
+        let shape = shape(
+            content,
+            line,
+            0,
+            text,
+            width,
+            &LayoutOptions { width, ..*options },
+        );
+        for row in 0..shape.rows.len() {
+            out.push(shape.row_string(row, width));
+        }
+    }
+    out
+}
 
 /// Lays out the unit of `content`'s line `line` whose text is `text`,
 /// starting `offset` bytes into the line, for a pane `width` cells wide.
@@ -570,8 +632,7 @@ mod tests {
     use super::*;
     use crate::doc::markdown;
 
-    /// The rows of every line of a Markdown text at `width`, as text: the
-    /// furniture and the pieces painted where they go.
+    /// The rows of every line of a Markdown text at `width`, as text.
     fn screen(markdown: &str, width: usize) -> Vec<String> {
         let content = Content::new(markdown::parse(markdown));
         let options = LayoutOptions::default();
@@ -579,29 +640,8 @@ mod tests {
         for line in &content.lines {
             let text = &content.text[line.start..line.start + line.len];
             let shape = shape(&content, line, 0, text, width, &options);
-            for row in &shape.rows {
-                let mut cells = vec![" ".to_string(); width];
-                for (x, f) in &row.furniture {
-                    for (i, g) in
-                        unicode_segmentation::UnicodeSegmentation::graphemes(f.as_str(), true)
-                            .enumerate()
-                    {
-                        if x + i < width {
-                            cells[x + i] = g.to_string();
-                        }
-                    }
-                }
-                for p in &row.pieces {
-                    let visual = p.layout.line(p.line).expect("a line");
-                    let mut x = p.x + visual.indent(p.width);
-                    for cell in visual.cells() {
-                        if x < width {
-                            cells[x] = cell.text.to_string();
-                        }
-                        x += cell.width.max(1);
-                    }
-                }
-                out.push(cells.concat().trim_end().to_string());
+            for row in 0..shape.rows.len() {
+                out.push(shape.row_string(row, width));
             }
         }
         out

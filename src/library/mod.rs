@@ -139,6 +139,8 @@ pub struct Library {
     pub binary_skipped: usize,
     /// The encoding `--encoding` forces on every file, if any.
     pub forced: Option<&'static Encoding>,
+    /// The format `--format` forces on every file, if any.
+    pub format: Option<Format>,
 }
 
 /// Whether a line reads like a heading: short, and not ending a sentence.
@@ -393,6 +395,25 @@ impl Document {
         self.read_as(forced, self.format)
     }
 
+    /// Reads it as `format` from now on (`--format`); a text in memory is
+    /// parsed again.
+    pub fn set_format(&mut self, format: Format) {
+        if self.format == format {
+            return;
+        }
+        self.format = format;
+        if let Some(source) = self.resident_source.take().or_else(|| self.resident.take()) {
+            let source_text = source.as_str().into_owned();
+            self.resident = Some(Arc::new(Text::structured(
+                &source_text,
+                format,
+                source.encoding,
+                source.had_invalid() == Some(true),
+            )));
+            self.resident_source = (format != Format::Plain).then_some(source);
+        }
+    }
+
     /// Its source text as it is, markup and all (for a plain document,
     /// its text).
     pub fn source_text(&self, forced: Option<&'static Encoding>) -> Result<Arc<Text>, String> {
@@ -530,7 +551,10 @@ impl Library {
         let documents = Arc::make_mut(&mut self.documents);
         for found in found {
             match found {
-                Found::Document(document, candidate) => {
+                Found::Document(mut document, candidate) => {
+                    if let Some(format) = self.format {
+                        document.set_format(format);
+                    }
                     documents.push(Arc::new(*document));
                     candidates.push(candidate);
                 }
@@ -538,6 +562,17 @@ impl Library {
             }
         }
         candidates
+    }
+
+    /// Forces `format` on every document, those found later too.
+    pub fn force_format(&mut self, format: Format) {
+        self.format = Some(format);
+        let documents = Arc::make_mut(&mut self.documents);
+        for document in documents.iter_mut() {
+            if document.format != format {
+                Arc::make_mut(document).set_format(format);
+            }
+        }
     }
 
     /// Whether most documents are right to left (the screen then mirrors).
