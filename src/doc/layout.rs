@@ -360,7 +360,9 @@ pub fn shape(
         return shape;
     }
     let code = line.role == Role::Code;
-    let room = width.saturating_sub(quote + indent).max(1);
+    // Deep nesting takes at most half the pane: the text keeps the rest.
+    let inset = (quote + indent).min(width / 2);
+    let room = width.saturating_sub(inset).max(1);
     let layout = Rc::new(Layout::new(
         text,
         &LayoutOptions {
@@ -372,7 +374,7 @@ pub fn shape(
         },
     ));
     let rtl = layout.is_rtl();
-    let x = if rtl { 0 } else { quote + indent };
+    let x = if rtl { 0 } else { inset };
     let mut rows: Vec<Row> = (0..layout.line_count())
         .map(|i| Row {
             pieces: vec![Piece {
@@ -390,26 +392,32 @@ pub fn shape(
             Kind::Item { depth, .. } => usize::from(*depth) * LIST_STEP,
             _ => 0,
         };
+        let marker_width = elide::width(&marker);
+        let from_edge = (quote + depth).min(inset.saturating_sub(marker_width + 1));
         let at = if rtl {
             // Right of the text, a space between.
-            width - quote - depth - elide::width(&marker)
+            width.saturating_sub(from_edge + marker_width)
         } else {
-            quote + depth
+            from_edge
         };
-        first.furniture.push((at, marker));
+        if marker_width < inset {
+            first.furniture.push((at, marker));
+        }
     }
     let mut shape = Shape { rows, tone, spans };
-    place_quote(&mut shape, block.quote, quote, width, rtl);
+    place_quote(&mut shape, block.quote, inset, width, rtl);
     shape
 }
 
 /// Draws a block quote's bars, one per level, on the side its text starts.
-fn place_quote(shape: &mut Shape, levels: u8, quote: usize, width: usize, rtl: bool) {
+fn place_quote(shape: &mut Shape, levels: u8, inset: usize, width: usize, rtl: bool) {
     if levels == 0 {
         return;
     }
+    // As many bars as the inset has room for.
+    let levels = usize::from(levels).min(inset.div_ceil(QUOTE_STEP));
     for row in shape.rows.iter_mut() {
-        for level in 0..usize::from(levels) {
+        for level in 0..levels {
             let at = if rtl {
                 width - 1 - level * QUOTE_STEP
             } else {
@@ -418,7 +426,6 @@ fn place_quote(shape: &mut Shape, levels: u8, quote: usize, width: usize, rtl: b
             row.furniture.push((at, BAR.to_string()));
         }
     }
-    let _ = quote;
 }
 
 /// Moves spans `offset` bytes back (a unit that starts inside its line).
@@ -451,7 +458,12 @@ pub fn column_widths(cells: &[Vec<String>], columns: usize, room: usize) -> Vec<
     if total <= room {
         return natural;
     }
-    let floor: Vec<usize> = least.iter().map(|&l| l.min(3).max(1)).collect();
+    // Words are not broken while the longest of every column fit.
+    let floor: Vec<usize> = if least.iter().sum::<usize>() <= room {
+        least.clone()
+    } else {
+        least.iter().map(|&l| l.min(3)).collect()
+    };
     let mut widths: Vec<usize> = natural
         .iter()
         .zip(&floor)
@@ -506,6 +518,21 @@ fn table_rows(
             }
         }
     };
+    // Too narrow for the columns even at their narrowest: each row is
+    // shown as its line of cells, wrapped, so no text is lost.
+    if 1 + widths.iter().map(|w| w + 3).sum::<usize>() > width {
+        let layout = Rc::new(Layout::new(
+            text,
+            &LayoutOptions {
+                width: width.max(1),
+                fallback: if rtl { Direction::Rtl } else { Direction::Ltr },
+                ..*options
+            },
+        ));
+        let mut shape = Shape::plain(layout, width.max(1));
+        shape.tone = Tone::Text;
+        return (shape, rtl);
+    }
     // Each column's first cell, from the left.
     let mut starts = Vec::with_capacity(columns);
     let mut x = 1;
