@@ -23,7 +23,9 @@ pub fn slow_to_read(document: &Document, forced: Option<&'static Encoding>) -> b
         && document.resident.is_none()
         && document.error.is_none()
         && document.size >= SLOW_BYTES
-        && forced.unwrap_or(document.encoding) != UTF_8
+        // Decoded, or parsed as Markdown or HTML: read whole first.
+        && (forced.unwrap_or(document.encoding) != UTF_8
+            || document.format != crate::doc::Format::Plain)
 }
 
 /// A text read: the request it answers (see [`Loader::request`]), and the
