@@ -361,3 +361,57 @@ fn columns_comes_before_the_terminal_and_the_help_says_so() {
     assert_eq!(widest, 30, "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Markdown and HTML print as blocks, as the reading pane shows them: no
+/// markup; by name, by their start on standard input, or by `--format`,
+/// which also prints a Markdown file as it is.
+#[test]
+fn structured_documents_render_as_blocks() {
+    let dir = std::env::temp_dir().join(format!("qari-render-structured-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let md = dir.join("notes.md");
+    std::fs::write(
+        &md,
+        "# Title\n\n- **one**\n- two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+    )
+    .unwrap();
+    let out = qari(&["render", "--width", "30", md.to_str().unwrap()], None);
+    assert!(out.status.success());
+    assert_eq!(
+        stdout(&out),
+        "Title\n\n•  one\n•  two\n\n┌───┬───┐\n│ a │ b │\n├───┼───┤\n│ 1 │ 2 │\n└───┴───┘\n"
+    );
+    // The same text on standard input is told by its start.
+    let piped = qari(
+        &["render", "--width", "30"],
+        Some(std::fs::read(&md).unwrap().as_slice()),
+    );
+    assert_eq!(stdout(&piped), stdout(&out));
+    // --format plain: the file as it is.
+    let plain = qari(
+        &[
+            "render",
+            "--width",
+            "30",
+            "--format",
+            "plain",
+            md.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        stdout(&plain).starts_with("# Title\n"),
+        "{}",
+        stdout(&plain)
+    );
+    // HTML: scripts and styles left out, the title is not body text.
+    let page = dir.join("page.html");
+    std::fs::write(
+        &page,
+        "<!DOCTYPE html><html><head><title>T</title><style>p{}</style></head><body><script>evil()</script><p>Hello <b>world</b></p><ul><li>x</li></ul></body></html>",
+    )
+    .unwrap();
+    let html = qari(&["render", "--width", "30", page.to_str().unwrap()], None);
+    assert_eq!(stdout(&html), "Hello world\n\n•  x\n");
+    std::fs::remove_dir_all(&dir).ok();
+}

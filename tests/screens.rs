@@ -728,3 +728,34 @@ fn a_selection_is_marked_on_the_cells_that_show_it() {
         }
     }
 }
+
+/// An app reading one fixture of `tests/fixtures/structured`, at 100×40.
+fn structured(name: &str) -> App {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/structured")
+        .join(name);
+    let library = Library::open(&[path], None);
+    let mut app = App::new(library, None, LayoutOptions::default());
+    app.resize(100, 40);
+    app
+}
+
+#[test]
+fn a_markdown_document() {
+    let app = structured("sample.md");
+    insta::assert_snapshot!("markdown_100x40", draw(&app).backend());
+}
+
+#[test]
+fn an_html_page() {
+    let app = structured("sample.html");
+    insta::assert_snapshot!("html_100x40", draw(&app).backend());
+}
+
+#[test]
+fn the_outline_of_a_markdown_document() {
+    let mut app = structured("sample.md");
+    press(&mut app, 'o');
+    assert_eq!(app.mode, Mode::Outline);
+    insta::assert_snapshot!("outline_100x40", draw(&app).backend());
+}

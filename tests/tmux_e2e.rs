@@ -961,3 +961,67 @@ fn a_mouse_selection_is_the_text_between_its_ends() {
     tmux.keys(&["q"]);
     assert_terminal_restored(&tmux);
 }
+
+/// A Markdown document with three sections, a list, a table and code.
+const MARKDOWN_DOCUMENT: &str = "# دليل القارئ\n\nمقدمة فيها كلمة **مهمة** ورابط إلى [الموقع](https://example.org).\n\n## الفصل الأول\n\n- بند أول\n- بند ثان\n\n| الاسم | العدد |\n|---|---|\n| كتب | 12 |\n\n## الفصل الثاني\n\n```\nlet x = 1;\n```\n\nخاتمة الفصل الثاني.\n";
+
+/// A Markdown file is read as blocks: no markup on screen, list markers
+/// and table borders drawn; `o` lists its headings and Enter goes to one;
+/// `{` and `}` step between headings; `S` shows the source; search finds
+/// words inside styled spans.
+#[test]
+fn a_markdown_document_reads_as_blocks_with_an_outline() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    let file = tmux.home.join("guide.md");
+    std::fs::write(&file, MARKDOWN_DOCUMENT).expect("a document");
+    tmux.keys(&[&format!("{} {}", qari(), file.display()), "Enter"]);
+    let screen = tmux.wait_for(&visual("بند أول"), "the list in the reading pane");
+    for markup in ["**", "```", "](", "| ---", "## "] {
+        assert!(!screen.contains(markup), "{markup:?} on screen:\n{screen}");
+    }
+    assert!(screen.contains('•') && screen.contains('┌'), "{screen}");
+    assert!(screen.contains("[1] https://example.org"), "{screen}");
+    // The list shows the document's own title.
+    assert!(screen.contains(&visual("دليل القارئ")), "{screen}");
+
+    // The outline: three headings; the second one chosen, Enter.
+    tmux.keys(&["o"]);
+    tmux.wait_for("Outline: 3 headings", "the outline");
+    tmux.keys(&["j", "Enter"]);
+    let section = visual("الفصل الأول");
+    tmux.wait_until(
+        |s| s.lines().next().is_some_and(|top| top.contains(&section)),
+        "the first chapter at the top",
+    );
+    let status = tmux.screen();
+    assert!(
+        status.lines().last().is_some_and(|l| l.contains(&section)),
+        "the status bar names the section:\n{status}"
+    );
+    // } to the next heading, { back.
+    tmux.keys(&["}"]);
+    let second = visual("الفصل الثاني");
+    tmux.wait_until(
+        |s| s.lines().next().is_some_and(|top| top.contains(&second)),
+        "the second chapter at the top",
+    );
+    tmux.keys(&["{"]);
+    tmux.wait_until(
+        |s| s.lines().next().is_some_and(|top| top.contains(&section)),
+        "back to the first chapter",
+    );
+    // S: the source, markup and all; S again: the blocks.
+    tmux.keys(&["S"]);
+    tmux.wait_for("**", "the source's markup");
+    tmux.keys(&["S"]);
+    tmux.wait_until(|s| !s.contains("**"), "the blocks again");
+    // Search finds a word inside a bold span (the text, not the markup).
+    tmux.keys(&["g", "/"]);
+    tmux.keys(&["-l", "مهمة"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("hit 1 of 1", "the bold word found");
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}

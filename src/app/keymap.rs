@@ -177,7 +177,7 @@ pub static KEYMAP: &[Binding] = &[
     bind(Reader, &[ch('h'), plain(Esc), plain(Left)], Action::Back, "back to the list", Some("list")),
     bind(Reader, &[ch('o')], Action::OpenOutline, "outline (headings)", Some("outline")),
     bind(Reader, &[ch('}')], Action::NextHeading, "next heading", None),
-    bind(Reader, &[ch('S')], Action::ToggleSource, "source (markup) or not", None),
+    bind(Reader, &[ch('S')], Action::ToggleSource, "the source, or not", None),
     bind(Reader, &[ch('{')], Action::PreviousHeading, "previous heading", None),
     bind(Outline, &[ch('j'), plain(Down), ctrl('n')], Action::SelectNext, "next heading", Some("move")),
     bind(Outline, &[ch('k'), plain(Up), ctrl('p')], Action::SelectPrevious, "previous heading", None),

@@ -198,7 +198,8 @@ fn numbered(mut block: Block, count: &mut usize) -> (Block, Vec<(usize, String)>
         let mut inserts = Vec::new();
         for (range, target) in &inline.links {
             let shown = inline.text[range.clone()].trim();
-            if shown == target.trim() || target.trim().is_empty() {
+            // A place in the same document is no address to list.
+            if shown == target.trim() || target.trim().is_empty() || target.starts_with('#') {
                 continue;
             }
             *count += 1;

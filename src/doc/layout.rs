@@ -367,7 +367,12 @@ pub fn shape(
         text,
         &LayoutOptions {
             width: room,
-            direction: if code { BaseDirection::Ltr } else { direction },
+            // Code and addresses run left to right.
+            direction: if code || line.role == Role::Reference {
+                BaseDirection::Ltr
+            } else {
+                direction
+            },
             fallback,
             shape: options.shape,
             ..*options

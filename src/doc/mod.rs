@@ -68,11 +68,13 @@ impl Format {
             if line.starts_with("# ") || line.starts_with("## ") || line.starts_with("### ") {
                 heading = true;
                 signs += 1;
-            } else if line.starts_with("```") || line.starts_with("~~~") {
-                signs += 1;
-            } else if line.starts_with("- ") || line.starts_with("* ") {
-                signs += 1;
-            } else if line.contains("](") || line.contains("**") {
+            } else if line.starts_with("```")
+                || line.starts_with("~~~")
+                || line.starts_with("- ")
+                || line.starts_with("* ")
+                || line.contains("](")
+                || line.contains("**")
+            {
                 signs += 1;
             }
         }
