@@ -397,6 +397,22 @@ pub fn shape(
             Kind::Item { depth, .. } => usize::from(*depth) * LIST_STEP,
             _ => 0,
         };
+        // A number's full stop follows it in reading order: on its left
+        // in a right-to-left item (".1"), as browsers show it.
+        let marker = if rtl {
+            Layout::new(
+                &marker,
+                &LayoutOptions {
+                    width: 16,
+                    direction: BaseDirection::Rtl,
+                    ..*options
+                },
+            )
+            .line(0)
+            .map_or(marker, |l| l.text())
+        } else {
+            marker
+        };
         let marker_width = elide::width(&marker);
         let from_edge = (quote + depth).min(inset.saturating_sub(marker_width + 1));
         let at = if rtl {
@@ -681,6 +697,8 @@ mod tests {
 
     #[test]
     fn an_rtl_list_has_its_markers_on_the_right() {
+        // A number's full stop on its left, as read right to left.
+        assert_eq!(screen("1. אחת\n", 12), ["      תחא .1"]);
         let rows = screen("- אחת\n- שתיים\n  - פנימי\n", 20);
         // The marker on the right, as "1. " or "•  " on the left of an
         // English item; a nested item one step further in.
