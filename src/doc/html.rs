@@ -2313,37 +2313,7 @@ fn step(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn kinds(doc: &Doc) -> Vec<String> {
-        doc.blocks
-            .iter()
-            .map(|b| match &b.kind {
-                Kind::Heading(n) => format!("h{n}:{}", b.inline.text),
-                Kind::Paragraph => format!(
-                    "p{}{}:{}",
-                    b.indent,
-                    if b.tight { "t" } else { "" },
-                    b.inline.text
-                ),
-                Kind::Item { marker, depth } => {
-                    format!(
-                        "li{depth}{}{marker}:{}",
-                        if b.tight { "t" } else { "" },
-                        b.inline.text
-                    )
-                }
-                Kind::Code { language } => format!("code({language:?}):{}", b.inline.text),
-                Kind::Table(t) => format!(
-                    "table:{}x{}",
-                    t.rows.len() + usize::from(t.header.is_some()),
-                    t.columns()
-                ),
-                Kind::Rule => "hr".into(),
-                Kind::Image => format!("img:{}", b.inline.text),
-                Kind::Footnote(l) => format!("fn[{l}]:{}", b.inline.text),
-            })
-            .collect()
-    }
+    use crate::doc::kinds;
 
     /// The texts of `inline` in a style.
     fn styled(inline: &Inline, style: Style) -> Vec<&str> {

@@ -343,3 +343,34 @@ impl Doc {
         })
     }
 }
+
+/// Each block as a short string (`h1:…`, `p0t:…`, `li1◦:…`), for tests.
+#[cfg(test)]
+pub(crate) fn kinds(doc: &Doc) -> Vec<String> {
+    doc.blocks
+        .iter()
+        .map(|b| match &b.kind {
+            Kind::Heading(n) => format!("h{n}:{}", b.inline.text),
+            Kind::Paragraph => format!(
+                "p{}{}:{}",
+                b.indent,
+                if b.tight { "t" } else { "" },
+                b.inline.text
+            ),
+            Kind::Item { marker, depth } => format!(
+                "li{depth}{}{marker}:{}",
+                if b.tight { "t" } else { "" },
+                b.inline.text
+            ),
+            Kind::Code { language } => format!("code({language:?}):{}", b.inline.text),
+            Kind::Table(t) => format!(
+                "table:{}x{}",
+                t.rows.len() + usize::from(t.header.is_some()),
+                t.columns()
+            ),
+            Kind::Rule => "hr".into(),
+            Kind::Image => format!("img:{}", b.inline.text),
+            Kind::Footnote(l) => format!("fn[{l}]:{}", b.inline.text),
+        })
+        .collect()
+}
