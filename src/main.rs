@@ -108,6 +108,7 @@ enum FormatArg {
     Plain,
     Markdown,
     Html,
+    Openiti,
 }
 
 impl FormatArg {
@@ -116,6 +117,7 @@ impl FormatArg {
             FormatArg::Plain => Format::Plain,
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Html => Format::Html,
+            FormatArg::Openiti => Format::OpenIti,
         }
     }
 }

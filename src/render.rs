@@ -122,6 +122,7 @@ pub fn render_structured<W: Write>(
         crate::doc::Format::Plain => return render_document(source, options, out),
         crate::doc::Format::Markdown => crate::doc::markdown::parse(source),
         crate::doc::Format::Html => crate::doc::html::parse(source),
+        crate::doc::Format::OpenIti => crate::doc::openiti::parse(source),
     };
     let content = crate::doc::Content::new(doc);
     let fallback = content

@@ -415,3 +415,30 @@ fn structured_documents_render_as_blocks() {
     assert_eq!(stdout(&html), "Hello world\n\n•  x\n");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// An OpenITI text prints without its header, page markers or milestones,
+/// its `~~` lines joined to their paragraphs.
+#[test]
+fn an_openiti_text_renders_without_markers() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/structured/0748Dhahabi.TarikhIslam.Sample-ara1");
+    let out = qari(
+        &[
+            "render",
+            "--width",
+            "80",
+            "--shape",
+            "off",
+            file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    let text = stdout(&out);
+    for marker in ["META", "PageV", "~~", "Milestone", "ms0", "###", "OpenITI"] {
+        assert!(!text.contains(marker), "{marker:?} in the output");
+    }
+    // Paragraphs are joined: fewer lines than the source has.
+    let source = std::fs::read_to_string(&file).unwrap();
+    assert!(text.lines().filter(|l| !l.is_empty()).count() < source.lines().count());
+}

@@ -1025,3 +1025,24 @@ fn a_markdown_document_reads_as_blocks_with_an_outline() {
     tmux.keys(&["q"]);
     assert_terminal_restored(&tmux);
 }
+
+/// An OpenITI text: its header is the title, not text; its page markers
+/// and milestones leave the running text; `:p12` goes to page 12, and the
+/// status bar says which page is at the top.
+#[test]
+fn an_openiti_text_goes_to_a_page() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/structured/0748Dhahabi.TarikhIslam.Sample-ara1");
+    tmux.keys(&[&format!("{} {}", qari(), file.display()), "Enter"]);
+    let screen = tmux.wait_for(&visual("ذكر الحوادث"), "the first heading");
+    for marker in ["META", "PageV", "~~", "ms0", "###"] {
+        assert!(!screen.contains(marker), "{marker:?} on screen:\n{screen}");
+    }
+    tmux.keys(&[":", "p", "1", "2", "Enter"]);
+    tmux.wait_for("vol. 1, p. 12", "page 12 at the top");
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}

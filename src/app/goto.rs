@@ -13,12 +13,22 @@ pub enum Target {
     Paragraph(usize),
     /// A share of the document, 0–100 percent.
     Percent(usize),
+    /// A page of the printed edition (`p12`, `ص12`; `v2p12` in volume 2).
+    Page {
+        /// The volume, when given.
+        volume: Option<u32>,
+        /// The page.
+        number: u32,
+    },
 }
 
 /// Reads what was typed in the go-to bar: digits (ASCII, Arabic-Indic or
 /// Persian), followed by `%` or `٪` for a share of the document.
 pub fn parse(input: &str) -> Result<Target, String> {
     let input = input.trim();
+    if let Some(page) = parse_page(input) {
+        return page;
+    }
     if input.is_empty() {
         return Err("type a paragraph number (120) or a share of the document (50%)".into());
     }
@@ -43,6 +53,31 @@ pub fn parse(input: &str) -> Result<Target, String> {
         (false, 0) => Err("paragraphs are counted from 1".into()),
         (false, _) => Ok(Target::Paragraph(number)),
     }
+}
+
+/// A page: `p12`, `p 12`, `ص12` or `v2p12` (`None`: not one).
+fn parse_page(input: &str) -> Option<Result<Target, String>> {
+    let number = |digits: &str| -> Option<u32> {
+        let digits = digits.trim();
+        if digits.is_empty() {
+            return None;
+        }
+        digits
+            .chars()
+            .map(digit)
+            .try_fold(0u32, |n, d| n.checked_mul(10)?.checked_add(d? as u32))
+    };
+    let (volume, rest) = match input.strip_prefix(['v', 'V', 'ج']) {
+        Some(rest) => {
+            let (v, p) = rest.split_once(['p', 'P', 'ص'])?;
+            (Some(number(v)?), p)
+        }
+        None => (None, input.strip_prefix(['p', 'P', 'ص'])?),
+    };
+    Some(match number(rest) {
+        Some(n) => Ok(Target::Page { volume, number: n }),
+        None => Err("a page is typed p12 (or v2p12 for volume 2)".into()),
+    })
 }
 
 /// The value of a decimal digit: ASCII, Arabic-Indic (U+0660–0669) or
@@ -93,7 +128,13 @@ impl App {
         };
         let (doc, text) = (reader.doc, Arc::clone(&reader.text));
         let units = text.units();
+        if let Target::Page { volume, number } = target {
+            let volume = volume.map(|v| v.to_string());
+            self.go_to_page(volume.as_deref(), number);
+            return;
+        }
         let byte = match target {
+            Target::Page { .. } => return,
             _ if units.first().is_none() => {
                 self.notice = Some("the document is empty".into());
                 return;
@@ -131,7 +172,7 @@ impl App {
         // the byte goes to the bottom row; a paragraph goes to the top.
         let rise = match target {
             Target::Percent(_) => 1 - self.text_height() as isize,
-            Target::Paragraph(_) => 0,
+            Target::Paragraph(_) | Target::Page { .. } => 0,
         };
         self.jump(|app| {
             app.go_to(doc, at);
@@ -165,6 +206,23 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_are_typed_with_p_or_sad() {
+        for (typed, volume, number) in [
+            ("p12", None, 12),
+            ("P 7", None, 7),
+            ("ص١٢", None, 12),
+            ("v2p30", Some(2), 30),
+            ("ج٣ص٤", Some(3), 4),
+        ] {
+            assert_eq!(parse(typed), Ok(Target::Page { volume, number }), "{typed}");
+        }
+        assert!(parse("p").is_err());
+        assert!(parse("px").is_err());
+        // Not a page: still a paragraph.
+        assert_eq!(parse("12"), Ok(Target::Paragraph(12)));
+    }
 
     #[test]
     fn paragraphs_and_shares_in_any_digits() {

@@ -345,6 +345,8 @@ pub struct App {
     /// The section being read in a structured document, as the status bar
     /// shows it.
     pub status_section: Option<Rc<Layout>>,
+    /// The page of the printed edition at the top ("vol. 1, p. 2").
+    pub status_page: Option<String>,
     /// The open document's file name as the status bar shows it (unless it
     /// is the title).
     pub status_name: Option<Rc<Layout>>,
@@ -522,6 +524,7 @@ impl App {
             worker: None,
             status_title: None,
             status_section: None,
+            status_page: None,
             status_name: None,
             result_columns: Columns::default(),
             reader: None,

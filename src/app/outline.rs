@@ -84,6 +84,39 @@ impl App {
         Some(String::from_utf8_lossy(text).into_owned())
     }
 
+    /// The page of the printed edition at the top of the pane (an OpenITI
+    /// text's), as the status bar says it.
+    pub fn page(&self) -> Option<String> {
+        let reader = self.reader.as_ref()?;
+        let content = reader.text.structure()?;
+        let top = reader.anchor.start + reader.anchor.offset;
+        content.page_at(top).map(crate::doc::Page::label)
+    }
+
+    /// Goes to page `number` of volume `volume` (or of the first volume
+    /// that has it); says so when the document has no such page.
+    pub(super) fn go_to_page(&mut self, volume: Option<&str>, number: u32) {
+        let start = self
+            .reader
+            .as_ref()
+            .and_then(|r| r.text.structure())
+            .map(|c| (c.pages.is_empty(), c.page_start(volume, number)));
+        match start {
+            Some((_, Some(start))) => {
+                self.jump(|app| {
+                    if let Some(reader) = app.reader.as_mut() {
+                        let unit = reader.text.units().at(start);
+                        if let Some(unit) = unit {
+                            reader.go_to(unit.start, start - unit.start.min(start));
+                        }
+                    }
+                });
+            }
+            Some((false, None)) => self.notice = Some(format!("no page {number} in this edition")),
+            _ => self.notice = Some("this document has no page numbers".into()),
+        }
+    }
+
     /// `o`: shows the outline, the current section selected.
     pub(super) fn open_outline(&mut self) {
         let headings = self.headings();

@@ -269,6 +269,7 @@ impl App {
     /// the bar, and no more than 48 cells) and its file name (a fifth, no
     /// more than 40), unless the name is the title.
     pub(super) fn sync_status_title(&mut self) {
+        self.status_page = self.page();
         self.status_section = self.section().map(|section| {
             let fallback = self
                 .open_document()

@@ -48,6 +48,8 @@ pub struct Content {
     pub lines: Vec<Line>,
     /// The document, its inline texts with their reference numbers.
     pub doc: Doc,
+    /// Pages of the printed edition: where each starts in the text.
+    pub pages: Vec<(usize, super::Page)>,
 }
 
 /// What an empty line of code shows: nothing, but a blank line would end
@@ -72,7 +74,14 @@ impl Content {
         let mut references = 0;
         for (index, block) in doc.blocks.into_iter().enumerate() {
             let (block, targets) = numbered(block, &mut references);
+            let before = content.lines.len();
             content.lines_of(index, &block);
+            if let Some(line) = content.lines.get(before) {
+                let (start, len) = (line.start, line.len);
+                for (at, page) in &block.pages {
+                    content.pages.push((start + (*at).min(len), page.clone()));
+                }
+            }
             for (n, target) in targets {
                 content.push(&format!("[{n}] {target}"), index, Role::Reference, true);
             }
@@ -163,6 +172,24 @@ impl Content {
     /// The block a line shows.
     pub fn block(&self, line: &Line) -> &Block {
         &self.doc.blocks[line.block]
+    }
+
+    /// The page of the printed edition that byte `at` is on, if the
+    /// document has pages.
+    pub fn page_at(&self, at: usize) -> Option<&super::Page> {
+        let i = self.pages.partition_point(|(start, _)| *start <= at);
+        self.pages.get(i.checked_sub(1)?).map(|(_, page)| page)
+    }
+
+    /// Where page `number` (of volume `volume`, or the first volume that
+    /// has it) starts.
+    pub fn page_start(&self, volume: Option<&str>, number: u32) -> Option<usize> {
+        let wanted =
+            |v: &str| volume.is_none_or(|w| v.trim_start_matches('0') == w.trim_start_matches('0'));
+        self.pages
+            .iter()
+            .find(|(_, p)| p.number == number && wanted(&p.volume))
+            .map(|(start, _)| *start)
     }
 
     /// The headings: where each starts in the content, its level and text.

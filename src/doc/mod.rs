@@ -13,6 +13,7 @@ pub mod content;
 pub mod html;
 pub mod layout;
 pub mod markdown;
+pub mod openiti;
 
 use std::ops::Range;
 
@@ -31,6 +32,8 @@ pub enum Format {
     Markdown,
     /// HTML (and XHTML).
     Html,
+    /// OpenITI mARkdown, the corpus of premodern Arabic texts.
+    OpenIti,
 }
 
 impl Format {
@@ -49,6 +52,9 @@ impl Format {
     /// page, Markdown when an extension-less text has several of
     /// Markdown's marks (ATX headings, fences, links, emphasis, lists).
     pub fn sniff(head: &str) -> Format {
+        if openiti::recognise(head) {
+            return Format::OpenIti;
+        }
         let start = head.trim_start_matches('\u{feff}').trim_start();
         let lower: String = start
             .chars()
@@ -85,12 +91,23 @@ impl Format {
         }
     }
 
+    /// A file's format: an OpenITI text by its first line (their names
+    /// end in `.mARkdown`, `.completed` or nothing), else by the file's
+    /// name, else by its start.
+    pub fn detect(name: &str, head: &str) -> Format {
+        if openiti::recognise(head) {
+            return Format::OpenIti;
+        }
+        Format::from_name(name).unwrap_or_else(|| Format::sniff(head))
+    }
+
     /// Its name, as `--format` takes it.
     pub fn name(self) -> &'static str {
         match self {
             Format::Plain => "plain",
             Format::Markdown => "markdown",
             Format::Html => "html",
+            Format::OpenIti => "openiti",
         }
     }
 }
@@ -307,6 +324,27 @@ pub struct Block {
     /// The block is tight with the one before (list items of one list,
     /// lines of a poem): no blank row between them.
     pub tight: bool,
+    /// Pages of the printed edition that start in it: where in its text,
+    /// and which.
+    pub pages: Vec<(usize, Page)>,
+}
+
+/// A page of a printed edition (OpenITI's `PageV01P002`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// The volume's code: two digits or letters.
+    pub volume: String,
+    /// The page.
+    pub number: u32,
+}
+
+impl Page {
+    /// As the status bar says it: "vol. 1, p. 2".
+    pub fn label(&self) -> String {
+        let volume = self.volume.trim_start_matches('0');
+        let volume = if volume.is_empty() { "0" } else { volume };
+        format!("vol. {volume}, p. {}", self.number)
+    }
 }
 
 impl Block {
@@ -319,6 +357,7 @@ impl Block {
             quote: 0,
             indent: 0,
             tight: false,
+            pages: Vec::new(),
         }
     }
 }

@@ -221,6 +221,7 @@ fn describe_as(head: &str, format: Format) -> (String, Direction) {
         Format::Plain => return describe(head),
         Format::Markdown => crate::doc::markdown::parse(head),
         Format::Html => crate::doc::html::parse(head),
+        Format::OpenIti => crate::doc::openiti::parse(head),
     };
     let title = doc
         .title
@@ -288,8 +289,7 @@ impl Document {
     fn resident(name: String, origin: Origin, decoded: Decoded) -> Document {
         let bytes = decoded.text.as_bytes();
         let head = head_of(bytes);
-        let format = Format::from_name(&name)
-            .unwrap_or_else(|| Format::sniff(&String::from_utf8_lossy(head)));
+        let format = Format::detect(&name, &String::from_utf8_lossy(head));
         let (title, direction) = describe_as(&String::from_utf8_lossy(head), format);
         let tail = &bytes[bytes.len().saturating_sub(HEAD)..];
         let hash = key_hash(bytes.len() as u64, head, tail);
@@ -364,7 +364,7 @@ impl Document {
             tail = head.clone();
         }
         let decoded = decode_slice(head_of(&head), forced);
-        let format = Format::from_name(&name).unwrap_or_else(|| Format::sniff(&decoded.text));
+        let format = Format::detect(&name, &decoded.text);
         let (title, direction) = describe_as(&decoded.text, format);
         Ok(Some(Document {
             name,

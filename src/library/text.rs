@@ -85,6 +85,7 @@ impl Text {
             }
             Format::Markdown => crate::doc::markdown::parse(source),
             Format::Html => crate::doc::html::parse(source),
+            Format::OpenIti => crate::doc::openiti::parse(source),
         };
         let mut content = Content::new(doc);
         let body = std::mem::take(&mut content.text);

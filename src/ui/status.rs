@@ -123,6 +123,10 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
                 x += w as u16;
             }
         }
+        // The page of the printed edition, in an OpenITI text.
+        if let Some(page) = &app.status_page {
+            put(buf, &mut x, &format!(" {page} "), bar);
+        }
         // The section being read, in a structured document.
         if let Some(section) = &app.status_section
             && let Some(line) = section.line(0)
