@@ -109,6 +109,7 @@ enum FormatArg {
     Markdown,
     Html,
     Openiti,
+    Epub,
 }
 
 impl FormatArg {
@@ -118,6 +119,7 @@ impl FormatArg {
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Html => Format::Html,
             FormatArg::Openiti => Format::OpenIti,
+            FormatArg::Epub => Format::Epub,
         }
     }
 }
@@ -286,6 +288,21 @@ fn render(args: RenderArgs) -> ExitCode {
                     .map(FormatArg::format)
                     .or_else(|| Format::from_name(&path.to_string_lossy()));
                 match named {
+                    Some(Format::Epub) => {
+                        let file = std::fs::File::open(path).map_err(RenderError::Read)?;
+                        let book = qari::doc::epub::parse(file).map_err(|why| {
+                            RenderError::Read(io::Error::new(io::ErrorKind::InvalidData, why))
+                        })?;
+                        for problem in &book.problems {
+                            report(&format!(
+                                "qari: {}: {}",
+                                quote_path(path),
+                                sanitize::one_line(problem)
+                            ));
+                        }
+                        qari::render::render_doc(book.doc, &options, &mut out)
+                            .map_err(RenderError::Write)
+                    }
                     Some(Format::Plain) => {
                         render_input(&mut input, stream, forced, &options, &mut out, &mut warn)
                     }

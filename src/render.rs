@@ -123,7 +123,18 @@ pub fn render_structured<W: Write>(
         crate::doc::Format::Markdown => crate::doc::markdown::parse(source),
         crate::doc::Format::Html => crate::doc::html::parse(source),
         crate::doc::Format::OpenIti => crate::doc::openiti::parse(source),
+        crate::doc::Format::Epub => crate::doc::Doc::default(),
     };
+    render_doc(doc, options, out)
+}
+
+/// Writes a parsed document's blocks laid out as the reading pane lays
+/// them out.
+pub fn render_doc<W: Write>(
+    doc: crate::doc::Doc,
+    options: &RenderOptions,
+    out: &mut W,
+) -> io::Result<()> {
     let content = crate::doc::Content::new(doc);
     let fallback = content
         .doc

@@ -43,6 +43,21 @@ impl App {
         let Some(content) = reader.text.structure() else {
             return Vec::new();
         };
+        // A book's own table of contents, where it has one.
+        if !content.doc.toc.is_empty() {
+            return content
+                .doc
+                .toc
+                .iter()
+                .filter_map(|entry| {
+                    Some(Heading {
+                        start: *content.block_starts.get(entry.block)?,
+                        level: entry.level,
+                        text: entry.title.clone(),
+                    })
+                })
+                .collect();
+        }
         let text = reader.text.as_str();
         content
             .lines
@@ -74,6 +89,14 @@ impl App {
         let reader = self.reader.as_ref()?;
         let content = reader.text.structure()?;
         let top = reader.anchor.start + reader.anchor.offset;
+        if !content.doc.toc.is_empty() {
+            return content
+                .doc
+                .toc
+                .iter()
+                .rfind(|e| content.block_starts.get(e.block).is_some_and(|&s| s <= top))
+                .map(|e| e.title.clone());
+        }
         let at = content.lines.partition_point(|l| l.start <= top);
         let line = content.lines[..at].iter().rev().find(|line| {
             line.role == crate::doc::Role::Text

@@ -50,6 +50,8 @@ pub struct Content {
     pub doc: Doc,
     /// Pages of the printed edition: where each starts in the text.
     pub pages: Vec<(usize, super::Page)>,
+    /// Where each block's first line starts.
+    pub block_starts: Vec<usize>,
 }
 
 /// What an empty line of code shows: nothing, but a blank line would end
@@ -67,6 +69,7 @@ impl Content {
             doc: Doc {
                 title: doc.title,
                 direction: doc.direction,
+                toc: doc.toc,
                 blocks: Vec::with_capacity(doc.blocks.len()),
             },
             ..Content::default()
@@ -76,6 +79,12 @@ impl Content {
             let (block, targets) = numbered(block, &mut references);
             let before = content.lines.len();
             content.lines_of(index, &block);
+            content.block_starts.push(
+                content
+                    .lines
+                    .get(before)
+                    .map_or(content.text.len(), |l| l.start),
+            );
             if let Some(line) = content.lines.get(before) {
                 let (start, len) = (line.start, line.len);
                 for (at, page) in &block.pages {

@@ -1341,6 +1341,7 @@ impl Builder {
         }
         self.flush();
         let mut doc = Doc {
+            toc: Vec::new(),
             title: self.title,
             direction: self.page.direction(),
             blocks: self.blocks,

@@ -10,6 +10,7 @@
 //! that text, never on the markup.
 
 pub mod content;
+pub mod epub;
 pub mod html;
 pub mod layout;
 pub mod markdown;
@@ -34,6 +35,8 @@ pub enum Format {
     Html,
     /// OpenITI mARkdown, the corpus of premodern Arabic texts.
     OpenIti,
+    /// An EPUB book (a zip of XHTML chapters).
+    Epub,
 }
 
 impl Format {
@@ -43,6 +46,7 @@ impl Format {
         match extension.as_str() {
             "md" | "markdown" | "mdown" | "mkd" => Some(Format::Markdown),
             "html" | "htm" | "xhtml" => Some(Format::Html),
+            "epub" => Some(Format::Epub),
             "txt" | "text" => Some(Format::Plain),
             _ => None,
         }
@@ -108,6 +112,7 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Html => "html",
             Format::OpenIti => "openiti",
+            Format::Epub => "epub",
         }
     }
 }
@@ -362,9 +367,23 @@ impl Block {
     }
 }
 
+/// An entry of a book's own table of contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TocEntry {
+    /// The block it points to.
+    pub block: usize,
+    /// Its level, from 1.
+    pub level: u8,
+    /// Its title.
+    pub title: String,
+}
+
 /// A parsed document.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Doc {
+    /// Its own table of contents, when it has one (an EPUB's); otherwise
+    /// the outline is its headings.
+    pub toc: Vec<TocEntry>,
     /// Its title, when it has one of its own (`<title>`, a first heading).
     pub title: Option<String>,
     /// Its direction when it says (`<html dir="rtl">`).

@@ -222,6 +222,8 @@ fn describe_as(head: &str, format: Format) -> (String, Direction) {
         Format::Markdown => crate::doc::markdown::parse(head),
         Format::Html => crate::doc::html::parse(head),
         Format::OpenIti => crate::doc::openiti::parse(head),
+        // A book's title is read from its package (see `Document::load`).
+        Format::Epub => return describe(head),
     };
     let title = doc
         .title
@@ -344,6 +346,9 @@ impl Document {
     ) -> Result<Option<Document>, String> {
         use std::io::{Seek, SeekFrom};
         let (mut file, meta) = fsread::open_regular(path).map_err(|e| read_error_text(&e))?;
+        if Format::from_name(&name) == Some(Format::Epub) {
+            return Document::load_book(name, path, file, &meta).map(Some);
+        }
         let mut head = Vec::with_capacity(HEAD);
         (&mut file)
             .take(HEAD as u64)
@@ -381,6 +386,50 @@ impl Document {
             resident: None,
             resident_source: None,
         }))
+    }
+
+    /// An EPUB book: listed by its metadata's title and author (read from
+    /// its package document only), keyed by its size and first and last
+    /// 8 KB like any file.
+    fn load_book(
+        name: String,
+        path: &Path,
+        mut file: std::fs::File,
+        meta: &std::fs::Metadata,
+    ) -> Result<Document, String> {
+        use std::io::{Seek, SeekFrom};
+        let size = meta.len();
+        let mut head = Vec::new();
+        let mut tail = Vec::new();
+        (&mut file)
+            .take(HEAD as u64)
+            .read_to_end(&mut head)
+            .and_then(|_| file.seek(SeekFrom::Start(size.saturating_sub(HEAD as u64))))
+            .and_then(|_| (&mut file).take(HEAD as u64).read_to_end(&mut tail))
+            .and_then(|_| file.seek(SeekFrom::Start(0)))
+            .map_err(|e| error_text(&e))?;
+        let metadata = crate::doc::epub::metadata(file)?;
+        let title = metadata.display().unwrap_or_else(|| name.clone());
+        let direction = if metadata.rtl {
+            Direction::Rtl
+        } else {
+            dominant_direction(&title)
+        };
+        Ok(Document {
+            name,
+            origin: Origin::File(path.to_path_buf()),
+            title,
+            direction,
+            encoding: UTF_8,
+            error: None,
+            size,
+            hash: key_hash(size, &head, &tail),
+            stamp: Some(FileStamp::of(meta)),
+            cut_at: None,
+            format: Format::Epub,
+            resident: None,
+            resident_source: None,
+        })
     }
 
     /// Its text: the one in memory, or its file read (mapped) now. The

@@ -86,7 +86,14 @@ impl Text {
             Format::Markdown => crate::doc::markdown::parse(source),
             Format::Html => crate::doc::html::parse(source),
             Format::OpenIti => crate::doc::openiti::parse(source),
+            // A book is bytes, not text: see `load_as`.
+            Format::Epub => crate::doc::Doc::default(),
         };
+        Text::from_doc(doc, encoding, had_invalid)
+    }
+
+    /// A parsed document's text: its content laid out as lines.
+    pub fn from_doc(doc: crate::doc::Doc, encoding: &'static Encoding, had_invalid: bool) -> Text {
         let mut content = Content::new(doc);
         let body = std::mem::take(&mut content.text);
         let mut text = Text::from_string(body, encoding, had_invalid);
@@ -105,6 +112,10 @@ impl Text {
             return Text::load(path, forced);
         }
         let (mut file, _) = fsread::open_regular(path).map_err(|e| super::read_error_text(&e))?;
+        if format == Format::Epub {
+            let book = crate::doc::epub::parse(file)?;
+            return Ok(Some(Text::from_doc(book.doc, UTF_8, false)));
+        }
         let bytes = fsread::read_whole(&mut file, super::READ_LIMIT)
             .map_err(|e| super::read_error_text(&e))?;
         if looks_binary(&bytes, forced) {

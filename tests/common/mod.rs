@@ -2,6 +2,7 @@
 //! oracle tools, and skipping loudly when they are missing.
 #![allow(dead_code)]
 
+pub mod epub;
 pub mod fixtures;
 pub mod pty;
 pub mod tmux;
