@@ -442,3 +442,44 @@ fn an_openiti_text_renders_without_markers() {
     let source = std::fs::read_to_string(&file).unwrap();
     assert!(text.lines().filter(|l| !l.is_empty()).count() < source.lines().count());
 }
+
+/// `qari render` prints a book's chapters in spine order; a broken book is
+/// named on stderr with exit code 2, and the other files still print.
+#[test]
+fn books_render_in_spine_order_and_a_broken_one_is_named() {
+    let dir = TempDir::new("epub");
+    let book = common::epub::epub3(
+        "Book",
+        "Writer",
+        &[
+            ("b.xhtml", "First", &["one"]),
+            ("a.xhtml", "Second", &["two"]),
+        ],
+    );
+    let good = dir.0.join("good.epub");
+    std::fs::write(&good, book).unwrap();
+    let broken = dir.0.join("broken.epub");
+    std::fs::write(&broken, b"PK not really a zip").unwrap();
+    let plain = dir.0.join("after.txt");
+    std::fs::write(&plain, "still printed\n").unwrap();
+    let out = qari(
+        &[
+            "render",
+            "--width",
+            "40",
+            "--no-pad",
+            good.to_str().unwrap(),
+            broken.to_str().unwrap(),
+            plain.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    let first = text.find("First").expect("the first chapter");
+    let second = text.find("Second").expect("the second chapter");
+    assert!(first < second, "{text}");
+    assert!(text.ends_with("still printed\n"), "{text}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("broken.epub") && stderr.contains("not a zip"), "{stderr}");
+}

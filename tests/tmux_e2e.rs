@@ -1046,3 +1046,39 @@ fn an_openiti_text_goes_to_a_page() {
     tmux.keys(&["q"]);
     assert_terminal_restored(&tmux);
 }
+
+/// An EPUB book: the list shows its metadata's title, the outline lists
+/// its chapters from its own table of contents, and Enter on the second
+/// shows that chapter's text.
+#[test]
+fn an_epub_book_opens_at_a_chapter_of_its_outline() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    let book = common::epub::epub3(
+        "رحلة في الكتب",
+        "كاتب",
+        &[
+            ("one.xhtml", "البداية", &["كان يا ما كان في قديم الزمان."]),
+            ("two.xhtml", "الطريق", &["سار المسافر طويلا حتى وصل."]),
+            ("three.xhtml", "النهاية", &["وعاد إلى بيته سالما."]),
+        ],
+    );
+    let file = tmux.home.join("journey.epub");
+    std::fs::write(&file, book).expect("a book");
+    tmux.keys(&[&format!("{} {}", qari(), file.display()), "Enter"]);
+    tmux.wait_for(&visual("رحلة في الكتب"), "the book's title");
+    tmux.keys(&["o"]);
+    let outline = tmux.wait_for("Outline: 3 headings", "the book's outline");
+    for chapter in ["البداية", "الطريق", "النهاية"] {
+        assert!(outline.contains(&visual(chapter)), "{chapter}:\n{outline}");
+    }
+    tmux.keys(&["j", "Enter"]);
+    tmux.wait_until(
+        |s| s.lines().next().is_some_and(|top| top.contains(&visual("الطريق"))),
+        "the second chapter at the top",
+    );
+    tmux.wait_for(&visual("سار المسافر"), "its text");
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}
