@@ -1,6 +1,8 @@
 //! Screen snapshots of the reader on the bundled documents (ratatui's
 //! TestBackend), plus cell assertions for what snapshots do not show: styles.
 
+mod common;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use qari::app::{App, Mode};
 use qari::library::Library;
@@ -758,4 +760,35 @@ fn the_outline_of_a_markdown_document() {
     press(&mut app, 'o');
     assert_eq!(app.mode, Mode::Outline);
     insta::assert_snapshot!("outline_100x40", draw(&app).backend());
+}
+
+#[test]
+fn an_openiti_text_and_its_outline() {
+    let mut app = structured("0748Dhahabi.TarikhIslam.Sample-ara1");
+    insta::assert_snapshot!("openiti_100x40", draw(&app).backend());
+    press(&mut app, 'o');
+    insta::assert_snapshot!("openiti_outline_100x40", draw(&app).backend());
+}
+
+#[test]
+fn an_epub_chapter_and_its_outline() {
+    let dir = std::env::temp_dir().join(format!("qari-screens-epub-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let path = dir.join("book.epub");
+    let book = common::epub::epub3(
+        "رحلة في الكتب",
+        "كاتب",
+        &[
+            ("one.xhtml", "البداية", &["كان يا ما كان في قديم الزمان، مسافر يحب الكتب."]),
+            ("two.xhtml", "الطريق", &["سار المسافر طويلا حتى وصل إلى المدينة."]),
+        ],
+    );
+    std::fs::write(&path, book).expect("a book");
+    let library = Library::open(&[path], None);
+    let mut app = App::new(library, None, LayoutOptions::default());
+    app.resize(100, 20);
+    insta::assert_snapshot!("epub_100x20", draw(&app).backend());
+    press(&mut app, 'o');
+    insta::assert_snapshot!("epub_outline_100x20", draw(&app).backend());
+    std::fs::remove_dir_all(&dir).ok();
 }
