@@ -39,9 +39,7 @@ fn openiti(size: usize) -> PathBuf {
             .join("tests/fixtures/structured/0748Dhahabi.TarikhIslam.Sample-ara1"),
     )
     .expect("the OpenITI sample");
-    let (header, body) = sample
-        .split_once("#META#Header#End#\n")
-        .expect("a header");
+    let (header, body) = sample.split_once("#META#Header#End#\n").expect("a header");
     let mut out = format!("{header}#META#Header#End#\n");
     let mut volume = 0;
     while out.len() < size {
@@ -85,7 +83,9 @@ fn epub(size: usize) -> PathBuf {
             }
             zip.start_file(format!("c{c}.xhtml"), options).unwrap();
             write!(zip, r#"<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml" dir="rtl"><body>{body}</body></html>"#).unwrap();
-            manifest.push_str(&format!(r#"<item id="c{c}" href="c{c}.xhtml" media-type="application/xhtml+xml"/>"#));
+            manifest.push_str(&format!(
+                r#"<item id="c{c}" href="c{c}.xhtml" media-type="application/xhtml+xml"/>"#
+            ));
             spine.push_str(&format!(r#"<itemref idref="c{c}"/>"#));
             nav.push_str(&format!(r#"<li><a href="c{c}.xhtml">الفصل {c}</a></li>"#));
         }

@@ -481,5 +481,8 @@ fn books_render_in_spine_order_and_a_broken_one_is_named() {
     assert!(first < second, "{text}");
     assert!(text.ends_with("still printed\n"), "{text}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("broken.epub") && stderr.contains("not a zip"), "{stderr}");
+    assert!(
+        stderr.contains("broken.epub") && stderr.contains("not a zip"),
+        "{stderr}"
+    );
 }

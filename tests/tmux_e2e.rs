@@ -1075,7 +1075,11 @@ fn an_epub_book_opens_at_a_chapter_of_its_outline() {
     }
     tmux.keys(&["j", "Enter"]);
     tmux.wait_until(
-        |s| s.lines().next().is_some_and(|top| top.contains(&visual("الطريق"))),
+        |s| {
+            s.lines()
+                .next()
+                .is_some_and(|top| top.contains(&visual("الطريق")))
+        },
         "the second chapter at the top",
     );
     tmux.wait_for(&visual("سار المسافر"), "its text");
