@@ -811,17 +811,7 @@ impl Builder {
             ),
             (kind, _) => (kind, self.indent()),
         };
-        // A paragraph that is one image is the image.
-        let kind = if kind == Kind::Paragraph
-            && inline.spans.len() == 1
-            && inline.spans[0].0 == (0..inline.text.len())
-            && inline.spans[0].1 == Style::DIM
-            && inline.text.starts_with('[')
-        {
-            Kind::Image
-        } else {
-            kind
-        };
+        let kind = super::image_or(kind, &inline);
         let mut block = Block::new(kind, inline);
         block.direction = self.top().block_dir;
         block.quote = self.quote;

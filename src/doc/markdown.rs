@@ -109,17 +109,7 @@ impl Builder {
             (Kind::Paragraph, None, None) if !self.lists.is_empty() => (Kind::Paragraph, depth + 1),
             (kind, _, _) => (kind, if self.lists.is_empty() { 0 } else { depth + 1 }),
         };
-        // A paragraph that is one image is the image.
-        let kind = if kind == Kind::Paragraph
-            && inline.spans.len() == 1
-            && inline.spans[0].0 == (0..inline.text.len())
-            && inline.spans[0].1 == Style::DIM
-            && inline.text.starts_with('[')
-        {
-            Kind::Image
-        } else {
-            kind
-        };
+        let kind = super::image_or(kind, &inline);
         let mut block = Block::new(kind, inline);
         block.quote = self.quote;
         block.indent = indent;

@@ -367,6 +367,20 @@ impl Block {
     }
 }
 
+/// A paragraph that is one image (its alt text in brackets, dim) is the
+/// image; any other block stays `kind`.
+pub(crate) fn image_or(kind: Kind, inline: &Inline) -> Kind {
+    let one_image = inline.spans.len() == 1
+        && inline.spans[0].0 == (0..inline.text.len())
+        && inline.spans[0].1 == Style::DIM
+        && inline.text.starts_with('[');
+    if kind == Kind::Paragraph && one_image {
+        Kind::Image
+    } else {
+        kind
+    }
+}
+
 /// An entry of a book's own table of contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TocEntry {
