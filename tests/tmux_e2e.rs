@@ -1086,3 +1086,28 @@ fn an_epub_book_opens_at_a_chapter_of_its_outline() {
     tmux.keys(&["q"]);
     assert_terminal_restored(&tmux);
 }
+
+/// A book with a chapter missing opens with what can be read, and the
+/// status bar and the book's start say what could not be.
+#[test]
+fn a_broken_book_says_what_could_not_be_read() {
+    let Some(tmux) = Tmux::start() else {
+        return;
+    };
+    let opf = r#"<package xmlns="http://www.idpf.org/2007/opf"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>ناقص</dc:title></metadata><manifest><item id="a" href="a.html" media-type="application/xhtml+xml"/><item id="gone" href="gone.html" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/><itemref idref="gone"/></spine></package>"#;
+    let container = common::epub::container("content.opf");
+    let chapter = common::epub::chapter("فصل", &["نص باق"]);
+    let book = common::epub::zip(&[
+        ("META-INF/container.xml", container.as_bytes()),
+        ("content.opf", opf.as_bytes()),
+        ("a.html", chapter.as_bytes()),
+    ]);
+    let file = tmux.home.join("broken.epub");
+    std::fs::write(&file, book).expect("a book");
+    tmux.keys(&[&format!("{} {}", qari(), file.display()), "Enter"]);
+    let screen = tmux.wait_for("1 problem reading it", "the status bar's word");
+    assert!(screen.contains("gone.html is missing"), "{screen}");
+    assert!(screen.contains(&visual("نص باق")), "{screen}");
+    tmux.keys(&["q"]);
+    assert_terminal_restored(&tmux);
+}

@@ -46,6 +46,8 @@ pub struct Text {
     stop: AtomicBool,
     /// A structured document's blocks, whose content this text is.
     structure: Option<Arc<Content>>,
+    /// What could not be read of it (a book's missing chapters).
+    problems: Vec<String>,
 }
 
 /// Files smaller than this are read into memory rather than mapped: for a
@@ -64,6 +66,7 @@ impl Text {
             index: OnceLock::new(),
             stop: AtomicBool::new(false),
             structure: None,
+            problems: Vec::new(),
         };
         if text.len() < INDEX_NOW {
             text.build_index();
@@ -114,7 +117,9 @@ impl Text {
         let (mut file, _) = fsread::open_regular(path).map_err(|e| super::read_error_text(&e))?;
         if format == Format::Epub {
             let book = crate::doc::epub::parse(file)?;
-            return Ok(Some(Text::from_doc(book.doc, UTF_8, false)));
+            let mut text = Text::from_doc(book.doc, UTF_8, false);
+            text.problems = book.problems;
+            return Ok(Some(text));
         }
         let bytes = fsread::read_whole(&mut file, super::READ_LIMIT)
             .map_err(|e| super::read_error_text(&e))?;
@@ -128,6 +133,11 @@ impl Text {
             decoded.encoding,
             decoded.had_invalid,
         )))
+    }
+
+    /// What could not be read of it (a book's missing or cut chapters).
+    pub fn problems(&self) -> &[String] {
+        &self.problems
     }
 
     /// A structured document's blocks and lines (`None` for plain text).
@@ -184,6 +194,7 @@ impl Text {
             index: OnceLock::new(),
             stop: AtomicBool::new(false),
             structure: None,
+            problems: Vec::new(),
         };
         if text.len() < INDEX_NOW {
             text.build_index();

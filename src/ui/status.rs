@@ -82,6 +82,19 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
                 put(buf, &mut x, &note, bar);
             }
         }
+        // A book with chapters that could not be read says so (the top of
+        // the book says which).
+        if let Some(text) = app.open_text()
+            && !text.problems().is_empty()
+        {
+            let n = text.problems().len();
+            let note = format!(
+                " {n} {} reading it: see its start ",
+                if n == 1 { "problem" } else { "problems" }
+            );
+            put(buf, &mut x, &note, theme.notice);
+            put(buf, &mut x, " ", bar);
+        }
         // Standard input that went on past the read limit: only its start
         // is shown, and the reader should know.
         if let Some(limit) = app.library.documents[doc].cut_at {
