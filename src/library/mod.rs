@@ -447,7 +447,9 @@ impl Document {
     /// Reads it as `format` from now on (`--format`); a text in memory is
     /// parsed again.
     pub fn set_format(&mut self, format: Format) {
-        if self.format == format {
+        // A book is a zip file, never a text in memory.
+        let in_memory = self.resident.is_some();
+        if self.format == format || (format == Format::Epub && in_memory) {
             return;
         }
         self.format = format;
