@@ -185,11 +185,9 @@ impl App {
         self.mode = Mode::Browse;
     }
 
-    /// The moving end's place, and the pane's text width.
-    fn cursor_place(&self) -> Option<(usize, usize)> {
-        let s = self.selection.as_ref()?;
-        let width = usize::from(self.panes.text?.width);
-        Some((s.cursor.start, width))
+    /// Where the moving end is in the text.
+    fn cursor_place(&self) -> Option<usize> {
+        self.selection.as_ref().map(|s| s.cursor.start)
     }
 
     /// Puts the moving end on the cluster holding byte `at` of the text
@@ -222,7 +220,7 @@ impl App {
     /// Moves the moving end `delta` lines down (up when negative), to the
     /// cell in the same screen column, or the nearest on a shorter line.
     fn move_lines(&mut self, delta: isize) {
-        let Some((at, _)) = self.cursor_place() else {
+        let Some(at) = self.cursor_place() else {
             return;
         };
         let kept = self.selection.as_ref().and_then(|s| s.column);
@@ -253,7 +251,7 @@ impl App {
 
     /// Moves the moving end to the cell beside it on screen.
     fn move_beside(&mut self, right: bool) {
-        let Some((at, _)) = self.cursor_place() else {
+        let Some(at) = self.cursor_place() else {
             return;
         };
         let Some(found) = self.reader.as_mut().and_then(|r| r.locate(at)) else {
@@ -270,7 +268,7 @@ impl App {
     /// previous) paragraph when none is left in its own.
     fn move_word(&mut self, word: Word) {
         let forward = word != Word::Previous;
-        let Some((at, _)) = self.cursor_place() else {
+        let Some(at) = self.cursor_place() else {
             return;
         };
         let Some(reader) = self.reader.as_ref() else {
@@ -316,7 +314,7 @@ impl App {
     /// Moves the moving end to the start or end of its line, in reading
     /// order.
     fn move_in_line(&mut self, end: bool) {
-        let Some((at, _)) = self.cursor_place() else {
+        let Some(at) = self.cursor_place() else {
             return;
         };
         let Some(found) = self.reader.as_mut().and_then(|r| r.locate(at)) else {
@@ -337,7 +335,7 @@ impl App {
     /// one when it is there already (to the start, or the one before's,
     /// going back).
     fn move_paragraph(&mut self, forward: bool) {
-        let Some((at, _)) = self.cursor_place() else {
+        let Some(at) = self.cursor_place() else {
             return;
         };
         let cursor_end = self.selection.as_ref().map_or(at, |s| s.cursor.end);
