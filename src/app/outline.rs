@@ -58,7 +58,9 @@ impl App {
                 })
                 .collect();
         }
-        let text = reader.text.as_str();
+        // Each heading's bytes alone: the whole text is never copied or
+        // checked for this.
+        let bytes = reader.text.bytes();
         content
             .lines
             .iter()
@@ -67,7 +69,10 @@ impl App {
                     Some(Heading {
                         start: line.start,
                         level,
-                        text: text.get(line.start..line.start + line.len)?.to_string(),
+                        text: String::from_utf8_lossy(
+                            bytes.get(line.start..line.start + line.len)?,
+                        )
+                        .into_owned(),
                     })
                 }
                 _ => None,
