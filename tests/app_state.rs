@@ -1517,3 +1517,40 @@ fn a_legacy_encoding_is_copied_as_text() {
     assert_eq!(copied(&mut app), "سلام عليكم\n");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `:[n]` follows the link numbered n: to its place in the document.
+#[test]
+fn a_numbered_link_is_followed_from_the_go_to_bar() {
+    let filler: String = (0..60)
+        .map(|i| format!("<p>فقرة رقم {i} للتعبئة.</p>"))
+        .collect();
+    let page = format!(
+        "<html><body><p>اذهب إلى <a href=\"#end\">الخاتمة</a>.</p>{filler}<h2 id=\"end\">الخاتمة</h2><p>نهاية.</p></body></html>"
+    );
+    let library = Library::from_documents(vec![Document::new("page.html", page)]);
+    let mut app = App::new(library, None, LayoutOptions::default());
+    app.resize(100, 30);
+    assert!(!top_line(&app).contains("ﺔﻤﺗﺎﺨﻟﺍ") || top_line(&app).contains("ﺐﻫﺫﺍ"));
+    ch(&mut app, ':');
+    for c in "[1]".chars() {
+        ch(&mut app, c);
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Browse);
+    let heading = qari::text::Layout::new("الخاتمة", &LayoutOptions::default())
+        .line(0)
+        .unwrap()
+        .text();
+    assert_eq!(top_line(&app).trim(), heading);
+    // A link that is not there says so.
+    ch(&mut app, ':');
+    for c in "[9]".chars() {
+        ch(&mut app, c);
+    }
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        app.notice.as_deref().unwrap_or("").contains("no link [9]"),
+        "{:?}",
+        app.notice
+    );
+}

@@ -144,3 +144,40 @@ fn a_huge_entry_is_cut_at_its_limit_not_read_whole() {
         Some(Kind::Paragraph)
     ));
 }
+
+#[test]
+fn links_between_chapters_point_to_their_places() {
+    let bytes = epub3(
+        "Links",
+        "Writer",
+        &[
+            (
+                "one.xhtml",
+                "One",
+                &[
+                    "see <a href=\"two.xhtml#deep\">the second</a> and <a href=\"https://example.org\">a site</a>",
+                ],
+            ),
+            (
+                "two.xhtml",
+                "Two",
+                &["first", "<span id=\"deep\">deep place</span>"],
+            ),
+        ],
+    );
+    let book = parse(Cursor::new(&bytes)).expect("a book");
+    let content = Content::new(book.doc);
+    assert_eq!(content.references.len(), 2);
+    let inside = content
+        .anchor(&content.references[0])
+        .expect("a place in the book");
+    assert!(
+        content.text[inside..].starts_with("deep place"),
+        "{:?}",
+        &content.text[inside..]
+    );
+    assert_eq!(content.anchor(&content.references[1]), None);
+    // Only the address is listed after its block.
+    assert!(content.text.contains("[2] https://example.org"));
+    assert!(!content.text.contains("two.xhtml"));
+}

@@ -13,6 +13,8 @@ pub enum Target {
     Paragraph(usize),
     /// A share of the document, 0–100 percent.
     Percent(usize),
+    /// The link numbered `[n]` in the text: where it points.
+    Reference(usize),
     /// A page of the printed edition (`p12`, `ص12`; `v2p12` in volume 2).
     Page {
         /// The volume, when given.
@@ -28,6 +30,19 @@ pub fn parse(input: &str) -> Result<Target, String> {
     let input = input.trim();
     if let Some(page) = parse_page(input) {
         return page;
+    }
+    if let Some(n) = input
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+        .and_then(|digits| {
+            digits
+                .chars()
+                .map(digit)
+                .try_fold(0usize, |n, d| n.checked_mul(10)?.checked_add(d?))
+        })
+        .filter(|&n| n > 0)
+    {
+        return Ok(Target::Reference(n));
     }
     if input.is_empty() {
         return Err("type a paragraph number (120) or a share of the document (50%)".into());
@@ -128,13 +143,17 @@ impl App {
         };
         let (doc, text) = (reader.doc, Arc::clone(&reader.text));
         let units = text.units();
+        if let Target::Reference(n) = target {
+            self.follow_reference(n);
+            return;
+        }
         if let Target::Page { volume, number } = target {
             let volume = volume.map(|v| v.to_string());
             self.go_to_page(volume.as_deref(), number);
             return;
         }
         let byte = match target {
-            Target::Page { .. } => return,
+            Target::Page { .. } | Target::Reference(_) => return,
             _ if units.first().is_none() => {
                 self.notice = Some("the document is empty".into());
                 return;
@@ -172,7 +191,7 @@ impl App {
         // the byte goes to the bottom row; a paragraph goes to the top.
         let rise = match target {
             Target::Percent(_) => 1 - self.text_height() as isize,
-            Target::Paragraph(_) | Target::Page { .. } => 0,
+            Target::Paragraph(_) | Target::Page { .. } | Target::Reference(_) => 0,
         };
         self.jump(|app| {
             app.go_to(doc, at);
@@ -206,6 +225,14 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn references_are_typed_in_brackets() {
+        assert_eq!(parse("[3]"), Ok(Target::Reference(3)));
+        assert_eq!(parse("[١٢]"), Ok(Target::Reference(12)));
+        assert!(parse("[0]").is_err());
+        assert!(parse("[x]").is_err());
+    }
 
     #[test]
     fn pages_are_typed_with_p_or_sad() {

@@ -145,6 +145,32 @@ impl App {
         }
     }
 
+    /// `:[n]`: follows the link numbered `[n]`: to its place in the
+    /// document (a jump), or, for an address, says it.
+    pub(super) fn follow_reference(&mut self, n: usize) {
+        let Some(content) = self.reader.as_ref().and_then(|r| r.text.structure()) else {
+            self.notice = Some("this document has no numbered links".into());
+            return;
+        };
+        let Some(target) = content.references.get(n - 1).cloned() else {
+            self.notice = Some(format!(
+                "no link [{n}]: the document has {}",
+                content.references.len()
+            ));
+            return;
+        };
+        if let Some(start) = content.anchor(&target) {
+            self.go_to_heading(start);
+            return;
+        }
+        let shown = crate::text::sanitize::quote(&target, 200);
+        self.notice = Some(if target.starts_with('#') {
+            format!("[{n}] points to {shown}, which is not in this document")
+        } else {
+            format!("[{n}] {shown}")
+        });
+    }
+
     /// `o`: shows the outline, the current section selected.
     pub(super) fn open_outline(&mut self) {
         let headings = self.headings();

@@ -52,6 +52,9 @@ pub struct Content {
     pub pages: Vec<(usize, super::Page)>,
     /// Where each block's first line starts.
     pub block_starts: Vec<usize>,
+    /// The links numbered in the text (`[1]` is the first): their targets;
+    /// one starting with `#` is a place in the document.
+    pub references: Vec<String>,
 }
 
 /// What an empty line of code shows: nothing, but a blank line would end
@@ -70,13 +73,13 @@ impl Content {
                 title: doc.title,
                 direction: doc.direction,
                 toc: doc.toc,
+                anchors: doc.anchors,
                 blocks: Vec::with_capacity(doc.blocks.len()),
             },
             ..Content::default()
         };
-        let mut references = 0;
         for (index, block) in doc.blocks.into_iter().enumerate() {
-            let (block, targets) = numbered(block, &mut references);
+            let (block, targets) = numbered(block, &mut content.references);
             let before = content.lines.len();
             content.lines_of(index, &block);
             content.block_starts.push(
@@ -91,7 +94,9 @@ impl Content {
                     content.pages.push((start + (*at).min(len), page.clone()));
                 }
             }
-            for (n, target) in targets {
+            // Addresses are listed after the block; places in the document
+            // are only numbered (`:[n]` goes there).
+            for (n, target) in targets.into_iter().filter(|(_, t)| !t.starts_with('#')) {
                 content.push(&format!("[{n}] {target}"), index, Role::Reference, true);
             }
             content.doc.blocks.push(block);
@@ -201,6 +206,22 @@ impl Content {
             .map(|(start, _)| *start)
     }
 
+    /// Where the place a link points to starts (`#id`, or in a book
+    /// `#chapter-path#id` and `#chapter-path`).
+    pub fn anchor(&self, target: &str) -> Option<usize> {
+        let key = target.strip_prefix('#')?;
+        let block = self
+            .doc
+            .anchors
+            .iter()
+            .find(|(id, _)| id == key)
+            .map(|(_, block)| *block)?;
+        self.block_starts
+            .get(block)
+            .or_else(|| self.block_starts.last())
+            .copied()
+    }
+
     /// The headings: where each starts in the content, its level and text.
     pub fn headings(&self) -> impl Iterator<Item = (usize, u8, &str)> + '_ {
         self.lines
@@ -219,7 +240,7 @@ impl Content {
 /// A block with its links numbered from `count` on: each link's text is
 /// followed by `[n]` (dim), and the targets are returned to be listed
 /// after the block. A link whose text is its target needs no number.
-fn numbered(mut block: Block, count: &mut usize) -> (Block, Vec<(usize, String)>) {
+fn numbered(mut block: Block, references: &mut Vec<String>) -> (Block, Vec<(usize, String)>) {
     let mut targets = Vec::new();
     let mut number = |inline: Inline| -> Inline {
         if inline.links.is_empty() {
@@ -234,13 +255,13 @@ fn numbered(mut block: Block, count: &mut usize) -> (Block, Vec<(usize, String)>
         let mut inserts = Vec::new();
         for (range, target) in &inline.links {
             let shown = inline.text[range.clone()].trim();
-            // A place in the same document is no address to list.
-            if shown == target.trim() || target.trim().is_empty() || target.starts_with('#') {
+            if shown == target.trim() || target.trim().is_empty() {
                 continue;
             }
-            *count += 1;
-            targets.push((*count, target.clone()));
-            inserts.push((range.end, format!("[{}]", *count)));
+            references.push(target.clone());
+            let n = references.len();
+            targets.push((n, target.clone()));
+            inserts.push((range.end, format!("[{n}]")));
         }
         let shift = |at: usize, inclusive: bool| -> usize {
             at + inserts

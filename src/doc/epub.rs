@@ -282,6 +282,29 @@ fn ncx_toc(ncx: &str, base: &str) -> Vec<Entry> {
     entries
 }
 
+/// Makes a chapter's links to places in the book point there
+/// (`#chapter-path#id`, `#chapter-path`); addresses stay as they are.
+fn in_book(inline: &mut Inline, chapter: &str) {
+    for (_, target) in inline.links.iter_mut() {
+        if target.contains("://") || target.starts_with("mailto:") {
+            continue;
+        }
+        let (file, fragment) = match target.split_once('#') {
+            Some((file, fragment)) => (file, Some(fragment)),
+            None => (target.as_str(), None),
+        };
+        let file = if file.is_empty() {
+            chapter.to_string()
+        } else {
+            join(&folder(chapter), file)
+        };
+        *target = match fragment {
+            Some(fragment) if !fragment.is_empty() => format!("#{file}#{fragment}"),
+            _ => format!("#{file}"),
+        };
+    }
+}
+
 /// Reads a whole book.
 pub fn parse<R: Read + Seek>(reader: R) -> Result<Book, String> {
     let mut zip = zip::ZipArchive::new(reader).map_err(|e| format!("not a zip archive: {e}"))?;
@@ -319,8 +342,27 @@ pub fn parse<R: Read + Seek>(reader: R) -> Result<Book, String> {
                 .push(format!("{path} is cut at {} MB", limit >> 20));
         }
         let chapter = super::html::parse(&xhtml);
-        starts.insert(path.clone(), book.doc.blocks.len());
+        let first = book.doc.blocks.len();
+        starts.insert(path.clone(), first);
+        // Places in the book: the chapter, and its elements' ids.
+        book.doc.anchors.push((path.clone(), first));
+        for (id, block) in chapter.anchors {
+            book.doc
+                .anchors
+                .push((format!("{path}#{id}"), first + block));
+        }
         let mut blocks = chapter.blocks;
+        for block in blocks.iter_mut() {
+            in_book(&mut block.inline, path);
+            if let Kind::Table(table) = &mut block.kind {
+                for cell in table.header.iter_mut().flatten() {
+                    in_book(cell, path);
+                }
+                for cell in table.rows.iter_mut().flatten() {
+                    in_book(cell, path);
+                }
+            }
+        }
         if let Some(Direction::Rtl) = chapter.direction {
             for block in blocks.iter_mut() {
                 block.direction.get_or_insert(Direction::Rtl);

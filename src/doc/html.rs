@@ -701,6 +701,8 @@ impl PageDirection {
 /// The document being built, and where the walk is in the page.
 #[derive(Debug, Default)]
 struct Builder {
+    /// Elements' ids, and the block that follows each.
+    anchors: Vec<(String, usize)>,
     /// The tables the page is laid out with, by [`address`].
     layout: HashSet<usize>,
     blocks: Vec<Block>,
@@ -889,6 +891,14 @@ impl Builder {
                 self.title = Some(text).filter(|t| !t.is_empty());
             }
             return false;
+        }
+        // A place a link can point to: the next block written from here.
+        if let Some(id) = e
+            .attr("id")
+            .or_else(|| (name == "a").then(|| e.attr("name")).flatten())
+        {
+            let at = self.blocks.len();
+            self.anchors.push((id.to_string(), at));
         }
         let parent = self.top();
         let mut frame = Frame {
@@ -1335,6 +1345,7 @@ impl Builder {
             title: self.title,
             direction: self.page.direction(),
             blocks: self.blocks,
+            anchors: self.anchors,
         };
         if doc.title.is_none() {
             doc.title = doc.first_heading().map(str::to_string);

@@ -404,6 +404,10 @@ pub struct Doc {
     pub direction: Option<Direction>,
     /// Its blocks, in order.
     pub blocks: Vec<Block>,
+    /// Places links can point to: an element's id (a book's are
+    /// `chapter-path#id`, and `chapter-path` for the chapter's start), and
+    /// the block there.
+    pub anchors: Vec<(String, usize)>,
 }
 
 impl Doc {
