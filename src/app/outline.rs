@@ -102,11 +102,11 @@ impl App {
                 .rfind(|e| content.block_starts.get(e.block).is_some_and(|&s| s <= top))
                 .map(|e| e.title.clone());
         }
-        let at = content.lines.partition_point(|l| l.start <= top);
-        let line = content.lines[..at].iter().rev().find(|line| {
-            line.role == crate::doc::Role::Text
-                && matches!(content.block(line).kind, crate::doc::Kind::Heading(_))
-        })?;
+        // The last heading at or before the top, found by halving.
+        let before = content
+            .heading_lines
+            .partition_point(|&i| content.lines[i].start <= top);
+        let line = &content.lines[*content.heading_lines.get(before.checked_sub(1)?)?];
         let bytes = reader.text.bytes();
         let text = bytes.get(line.start..line.start + line.len)?;
         Some(String::from_utf8_lossy(text).into_owned())

@@ -55,6 +55,8 @@ pub struct Content {
     /// The links numbered in the text (`[1]` is the first): their targets;
     /// one starting with `#` is a place in the document.
     pub references: Vec<String>,
+    /// The lines that are headings, by their index in `lines`.
+    pub heading_lines: Vec<usize>,
 }
 
 /// What an empty line of code shows: nothing, but a blank line would end
@@ -101,6 +103,12 @@ impl Content {
             }
             content.doc.blocks.push(block);
         }
+        content.heading_lines = (0..content.lines.len())
+            .filter(|&i| {
+                let line = &content.lines[i];
+                line.role == Role::Text && matches!(content.block(line).kind, Kind::Heading(_))
+            })
+            .collect();
         content
     }
 
