@@ -1,6 +1,6 @@
-//! Opening books: the text of a 50 MB OpenITI file and of a 20 MB EPUB
-//! (what the reading pane waits for before its first frame of them), read
-//! from a warm page cache.
+//! Opening books: the text of a 50 MB OpenITI file and of a 20 MB EPUB,
+//! and the start of the OpenITI file that the reading pane shows while the
+//! whole is read, from a warm page cache.
 //!
 //! The inputs are built here in `target/bench-inputs/`: the OpenITI sample
 //! of `tests/fixtures/structured` repeated to 50 MB (its page markers
@@ -111,6 +111,9 @@ fn books(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("openiti-50mb", |b| {
         b.iter(|| Text::load_as(&openiti, None, Format::OpenIti).expect("read"))
+    });
+    group.bench_function("openiti-50mb-start", |b| {
+        b.iter(|| Text::preview(&openiti, None, Format::OpenIti).expect("a start"))
     });
     group.bench_function("epub-20mb", |b| {
         b.iter(|| Text::load_as(&epub, None, Format::Epub).expect("read"))

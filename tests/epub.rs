@@ -181,3 +181,33 @@ fn links_between_chapters_point_to_their_places() {
     assert!(content.text.contains("[2] https://example.org"));
     assert!(!content.text.contains("two.xhtml"));
 }
+
+/// A long OpenITI text's start is the start of the whole text's content,
+/// cut at a paragraph: places in it are the same places in the whole.
+#[test]
+fn an_openiti_start_is_a_prefix_of_the_whole() {
+    let sample = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/structured/0748Dhahabi.TarikhIslam.Sample-ara1"),
+    )
+    .expect("the sample");
+    let (header, body) = sample.split_once("#META#Header#End#\n").expect("a header");
+    let mut text = format!("{header}#META#Header#End#\n");
+    while text.len() < 2 << 20 {
+        text.push_str(body);
+    }
+    let dir = std::env::temp_dir().join(format!("qari-openiti-start-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("long-ara1");
+    std::fs::write(&path, &text).unwrap();
+    use qari::doc::Format;
+    use qari::library::text::Text;
+    let start = Text::preview(&path, None, Format::OpenIti).expect("a start");
+    let whole = Text::load_as(&path, None, Format::OpenIti)
+        .unwrap()
+        .unwrap();
+    assert!(start.is_partial() && !whole.is_partial());
+    assert!(start.len() > 100_000 && start.len() < whole.len());
+    assert!(whole.bytes().starts_with(start.bytes()));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -94,6 +94,15 @@ impl App {
         if id != asked {
             return false;
         }
+        if let Ok(text) = &result
+            && text.is_partial()
+        {
+            return self.take_preview(doc, Arc::clone(text));
+        }
+        // The whole text in place of its start: the place is kept.
+        if let Some(reader) = self.reader.take_if(|r| r.doc == doc) {
+            self.positions.insert(doc, reader.anchor);
+        }
         if let Ok(text) = result {
             text.index_in_background();
             self.texts.put(doc, text);
@@ -106,6 +115,33 @@ impl App {
         {
             reader.anchor = places::anchor(&reader.text, place);
         }
+        self.sync();
+        true
+    }
+
+    /// Shows the start of a long text while the rest is read, unless the
+    /// place to open it at lies past that start (it then waits for the
+    /// whole). Returns whether the screen changed.
+    fn take_preview(&mut self, doc: usize, text: Arc<Text>) -> bool {
+        let wanted = self
+            .positions
+            .get(&doc)
+            .map(|a| a.start + a.offset)
+            .or_else(|| self.stored_start(doc))
+            .or_else(|| {
+                self.pending_place
+                    .filter(|(at, _)| *at == doc)
+                    .map(|(_, p)| p.start + p.offset)
+            })
+            .unwrap_or(0);
+        if wanted >= text.len() || self.reader.as_ref().is_some_and(|r| r.doc == doc) {
+            return false;
+        }
+        let loading = self.loading;
+        self.texts.put(doc, text);
+        self.open_now(doc);
+        // Still waiting for the whole text.
+        self.loading = loading;
         self.sync();
         true
     }

@@ -192,6 +192,16 @@ impl App {
 
     /// Where the store last left document `index` (whose text is `text`),
     /// if it knows.
+    /// Where the state says document `index` was left: the byte it was at.
+    pub(super) fn stored_start(&self, index: usize) -> Option<usize> {
+        let places = self.places.as_ref()?;
+        let document = &self.library.documents[index];
+        let entry = lock(&places.store)
+            .get(&document.key())
+            .map(|e| e.position)?;
+        Some(entry.start + entry.offset)
+    }
+
     pub(super) fn stored_anchor(&self, index: usize, text: &Text) -> Option<Anchor> {
         let places = self.places.as_ref()?;
         let document = &self.library.documents[index];

@@ -49,6 +49,13 @@ impl Loader {
             Priority::Normal,
             || (),
             move |(), document: Arc<Document>, job| {
+                // A long OpenITI text's start first, to read while the rest
+                // is parsed.
+                if let super::Origin::File(path) = &document.origin
+                    && let Some(preview) = Text::preview(path, forced, document.format)
+                {
+                    job.answer((job.id(), Ok(Arc::new(preview))));
+                }
                 let text = document.text(forced);
                 drop(document);
                 job.answer((job.id(), text));

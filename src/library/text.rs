@@ -25,6 +25,8 @@ use crate::text::units::{Unit, Units};
 
 /// How much of a file decides how it is held.
 const HEAD: usize = 64 * 1024;
+/// How much of a long OpenITI text its preview reads.
+const PREVIEW_BYTES: usize = 512 * 1024;
 /// Texts smaller than this are indexed at once instead of in the background.
 const INDEX_NOW: usize = 1 << 20;
 
@@ -48,6 +50,8 @@ pub struct Text {
     structure: Option<Arc<Content>>,
     /// What could not be read of it (a book's missing chapters).
     problems: Vec<String>,
+    /// Only the start of a longer text, shown while the rest is read.
+    partial: bool,
 }
 
 /// Files smaller than this are read into memory rather than mapped: for a
@@ -67,6 +71,7 @@ impl Text {
             stop: AtomicBool::new(false),
             structure: None,
             problems: Vec::new(),
+            partial: false,
         };
         if text.len() < INDEX_NOW {
             text.build_index();
@@ -135,6 +140,41 @@ impl Text {
         )))
     }
 
+    /// The start of a long OpenITI text, read and parsed in a moment, to
+    /// show while the whole is (`None` for other formats, or when the
+    /// text is short enough to be read whole at once). Its content is the
+    /// whole text's content up to a paragraph's start, so places in it are
+    /// the same places in the whole.
+    pub fn preview(path: &Path, forced: Option<&'static Encoding>, format: Format) -> Option<Text> {
+        use std::io::Read as _;
+        if format != Format::OpenIti {
+            return None;
+        }
+        let (file, meta) = fsread::open_regular(path).ok()?;
+        if meta.len() <= PREVIEW_BYTES as u64 {
+            return None;
+        }
+        let mut head = Vec::with_capacity(PREVIEW_BYTES);
+        file.take(PREVIEW_BYTES as u64)
+            .read_to_end(&mut head)
+            .ok()?;
+        // Up to the last paragraph or heading that starts in it.
+        let cut = head
+            .windows(3)
+            .rposition(|w| w == b"\n# " || w == b"\n##")
+            .map(|at| at + 1)?;
+        let decoded = super::decode::decode(head[..cut].to_vec(), forced);
+        let mut text = Text::structured(&decoded.text, format, decoded.encoding, false);
+        text.partial = true;
+        Some(text)
+    }
+
+    /// Whether this is only the start of a longer text, the rest still
+    /// being read.
+    pub fn is_partial(&self) -> bool {
+        self.partial
+    }
+
     /// What could not be read of it (a book's missing or cut chapters).
     pub fn problems(&self) -> &[String] {
         &self.problems
@@ -195,6 +235,7 @@ impl Text {
             stop: AtomicBool::new(false),
             structure: None,
             problems: Vec::new(),
+            partial: false,
         };
         if text.len() < INDEX_NOW {
             text.build_index();

@@ -15,7 +15,8 @@ pub fn render(app: &App, theme: &Theme, buf: &mut Buffer) {
         return;
     };
     let dim = theme.dim;
-    if let Some(doc) = app.loading() {
+    // A long text's start shows while the rest is read.
+    if let Some(doc) = app.loading().filter(|&d| app.open_document() != Some(d)) {
         let document = &app.library.documents[doc];
         // Without the name: a right-to-left name would need laying out.
         let message = format!(
