@@ -206,3 +206,54 @@ fn app_over(root: &Path, store: std::sync::Arc<std::sync::Mutex<qari::state::Sto
     assert_eq!(app.open_document(), Some(0));
     app
 }
+
+/// A long OpenITI text shows its start while the rest is read; the whole
+/// then takes its place, the reader where it was.
+#[test]
+fn a_long_openiti_text_shows_its_start_first() {
+    let sample = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/structured/0748Dhahabi.TarikhIslam.Sample-ara1"),
+    )
+    .expect("the sample");
+    let (header, body) = sample.split_once("#META#Header#End#\n").expect("a header");
+    let mut text = format!("{header}#META#Header#End#\n");
+    while (text.len() as u64) < SLOW_BYTES + 1 {
+        text.push_str(body);
+    }
+    let root = std::env::temp_dir().join(format!("qari-background-openiti-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).expect("folder");
+    std::fs::write(root.join("a.txt"), "قصير\n").expect("file");
+    std::fs::write(root.join("long-ara1"), &text).expect("file");
+    let mut app = app(&root);
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.loading(), Some(1));
+    // The start arrives first: shown, and the whole still awaited.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while app.open_document() != Some(1) && std::time::Instant::now() < deadline {
+        app.poll_background();
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    assert_eq!(app.open_document(), Some(1), "the start is shown");
+    let start_len = app.open_text().expect("a text").len();
+    // (On a very loaded machine both answers can be taken in one poll.)
+    let saw_start = app.loading() == Some(1);
+    if saw_start {
+        assert!(app.open_text().expect("a text").is_partial());
+        assert!(!screen(&app).contains("Reading the document"));
+    }
+    // Read on a little in the start, then let the whole arrive.
+    key(&mut app, KeyCode::Tab);
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Char(' '));
+    }
+    let place = app.anchor().expect("a place");
+    app.settle_loading();
+    assert_eq!(app.loading(), None);
+    let whole = app.open_text().expect("the whole");
+    assert!(!whole.is_partial());
+    assert!(!saw_start || whole.len() > start_len);
+    assert_eq!(app.anchor(), Some(place), "the reader stays where it was");
+    std::fs::remove_dir_all(&root).ok();
+}
