@@ -207,10 +207,9 @@ fn app_over(root: &Path, store: std::sync::Arc<std::sync::Mutex<qari::state::Sto
     app
 }
 
-/// A long OpenITI text shows its start while the rest is read; the whole
-/// then takes its place, the reader where it was.
-#[test]
-fn a_long_openiti_text_shows_its_start_first() {
+/// An OpenITI text longer than what is read first: the sample's body
+/// again and again under its header.
+fn long_openiti() -> String {
     let sample = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/structured/0748Dhahabi.TarikhIslam.Sample-ara1"),
@@ -221,6 +220,14 @@ fn a_long_openiti_text_shows_its_start_first() {
     while (text.len() as u64) < SLOW_BYTES + 1 {
         text.push_str(body);
     }
+    text
+}
+
+/// A long OpenITI text shows its start while the rest is read; the whole
+/// then takes its place, the reader where it was.
+#[test]
+fn a_long_openiti_text_shows_its_start_first() {
+    let text = long_openiti();
     let root = std::env::temp_dir().join(format!("qari-background-openiti-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).expect("folder");
@@ -255,5 +262,72 @@ fn a_long_openiti_text_shows_its_start_first() {
     assert!(!whole.is_partial());
     assert!(!saw_start || whole.len() > start_len);
     assert_eq!(app.anchor(), Some(place), "the reader stays where it was");
+    std::fs::remove_dir_all(&root).ok();
+}
+
+/// A place in an OpenITI text is kept by its source: the byte its
+/// paragraph's line starts at in the file, not where qari's laid-out text
+/// has it. A new start opens there, and a bookmark goes there, past the
+/// start shown first.
+#[test]
+fn a_place_in_an_openiti_text_is_kept_as_its_line_in_the_file() {
+    let text = long_openiti();
+    let root = std::env::temp_dir().join(format!("qari-openiti-place-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).expect("folder");
+    std::fs::write(root.join("a.txt"), "قصير\n").expect("file");
+    std::fs::write(root.join("long-ara1"), &text).expect("file");
+    let (store, warning) = qari::state::Store::open(Some(root.join("state")));
+    assert!(warning.is_none(), "{warning:?}");
+    let store = std::sync::Arc::new(std::sync::Mutex::new(store));
+    let mut app = app_over(&root, std::sync::Arc::clone(&store));
+    key(&mut app, KeyCode::Char('j'));
+    app.settle_loading();
+    assert_eq!(app.open_document(), Some(1));
+    // Near the end, well past the start read first.
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('G'));
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Char('b'));
+    }
+    let place = app.anchor().expect("a place");
+    let shown = app.open_text().expect("the text");
+    assert!(place.start > 600 * 1024, "{place:?}");
+    let unit = shown.units().at(place.start).expect("a paragraph");
+    let paragraph = shown.unit_text(&unit).to_string();
+    key(&mut app, KeyCode::Char('m'));
+    key(&mut app, KeyCode::Char('q'));
+    app.save_state().expect("saved");
+    let key_of = app.library.documents[1].key();
+    let stored = store.lock().unwrap().get(&key_of).expect("kept").position;
+    // The file's line there is the paragraph's.
+    let line = text
+        .get(stored.start..)
+        .and_then(|rest| rest.lines().next())
+        .unwrap_or_else(|| panic!("{stored:?} is no line of the file"));
+    assert!(
+        line.starts_with("# ") || line.starts_with("### "),
+        "{stored:?}: {line:?}"
+    );
+    let word = paragraph
+        .split_whitespace()
+        .find(|w| w.chars().count() > 2)
+        .expect("a word");
+    assert!(line.contains(word), "{word:?} in {line:?}");
+    drop(app);
+
+    // A new start reopens it there.
+    let mut app = self::app(&root);
+    app.attach_store(std::sync::Arc::clone(&store), None, Vec::new());
+    app.settle_loading();
+    assert_eq!(app.open_document(), Some(1));
+    assert!(!app.open_text().expect("the whole").is_partial());
+    assert_eq!(app.anchor(), Some(place), "where it was left");
+    // And the bookmark goes there from elsewhere.
+    key(&mut app, KeyCode::Char('g'));
+    assert_ne!(app.anchor(), Some(place));
+    key(&mut app, KeyCode::Char('\''));
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.anchor(), Some(place), "at the bookmark");
     std::fs::remove_dir_all(&root).ok();
 }

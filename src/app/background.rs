@@ -109,11 +109,12 @@ impl App {
         }
         // From the texts kept now (or, for an error, read again to say why).
         self.open_now(doc);
-        if let Some((at, place)) = self.pending_place.take()
+        if let Some((at, goal)) = self.pending_place.take()
             && at == doc
             && let Some(reader) = self.reader.as_mut().filter(|r| r.doc == doc)
+            && let Some(anchor) = places::resolve(&reader.text, goal)
         {
-            reader.anchor = places::anchor(&reader.text, place);
+            reader.anchor = anchor;
         }
         self.sync();
         true
@@ -123,23 +124,28 @@ impl App {
     /// place to open it at lies past that start (it then waits for the
     /// whole). Returns whether the screen changed.
     fn take_preview(&mut self, doc: usize, text: Arc<Text>) -> bool {
-        let wanted = self
-            .positions
-            .get(&doc)
-            .map(|a| a.start + a.offset)
-            .or_else(|| self.stored_start(doc))
-            .or_else(|| {
-                self.pending_place
-                    .filter(|(at, _)| *at == doc)
-                    .map(|(_, p)| p.start + p.offset)
-            })
-            .unwrap_or(0);
-        if wanted >= text.len() || self.reader.as_ref().is_some_and(|r| r.doc == doc) {
+        // Where it opens: this session's place in it, else where a jump
+        // goes, else where the state left it.
+        let fits = match (self.positions.get(&doc), self.pending_place) {
+            (Some(at), _) => at.start + at.offset < text.len(),
+            (None, Some((at, goal))) if at == doc => places::resolve(&text, goal).is_some(),
+            _ => self.stored_place(doc).is_none_or(|stored| {
+                places::resolve(&text, places::Goal::Stored(stored)).is_some()
+            }),
+        };
+        if !fits || self.reader.as_ref().is_some_and(|r| r.doc == doc) {
             return false;
         }
         let loading = self.loading;
         self.texts.put(doc, text);
         self.open_now(doc);
+        if let Some((at, goal)) = self.pending_place
+            && at == doc
+            && let Some(reader) = self.reader.as_mut().filter(|r| r.doc == doc)
+            && let Some(anchor) = places::resolve(&reader.text, goal)
+        {
+            reader.anchor = anchor;
+        }
         // Still waiting for the whole text.
         self.loading = loading;
         self.sync();

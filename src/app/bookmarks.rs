@@ -124,7 +124,11 @@ impl App {
                         .text_of(doc)
                         .ok()
                         .and_then(|text| {
-                            let unit = text.units().at(entry.place.start)?;
+                            let at = super::places::resolve(
+                                &text,
+                                super::places::Goal::Stored(entry.place),
+                            )?;
+                            let unit = text.units().at(at.start)?;
                             let paragraph = text.unit_text(&unit);
                             Some(paragraph.chars().take(SNIPPET_CHARS).collect())
                         })

@@ -194,7 +194,7 @@ impl App {
             Target::Paragraph(_) | Target::Page { .. } | Target::Reference(_) => 0,
         };
         self.jump(|app| {
-            app.go_to(doc, at);
+            app.go_to(doc, super::places::Goal::Shown(at));
             // Never past the last page.
             app.scroll(rise);
         });

@@ -7,7 +7,7 @@
 //! another document when the jump opened this one (then `''` reopens that
 //! document at its place). Kept for the session only.
 
-use super::places::place;
+use super::places::{Goal, place};
 use super::*;
 
 impl App {
@@ -45,6 +45,6 @@ impl App {
             self.notice = Some("no jump to go back from yet".into());
             return;
         };
-        self.jump(|app| app.go_to(to, place(at)));
+        self.jump(|app| app.go_to(to, Goal::Shown(place(at))));
     }
 }

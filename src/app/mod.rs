@@ -423,7 +423,7 @@ pub struct App {
     loading: Option<(usize, u64)>,
     /// Where to put the reader in the document being read, once it is
     /// there (a bookmark in it was jumped to).
-    pending_place: Option<(usize, crate::state::Place)>,
+    pending_place: Option<(usize, places::Goal)>,
     /// Why the open document's text could not be read, if it could not.
     pub open_error: Option<String>,
     /// Per document, where the last jump into it came from (a document and

@@ -76,12 +76,62 @@ pub fn lock(store: &SharedStore) -> MutexGuard<'_, Store> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The stored form of a reading position.
+/// A reading position as a place in the text shown (this session's).
 pub(super) fn place(anchor: Anchor) -> Place {
     Place {
         start: anchor.start,
         offset: anchor.offset,
     }
+}
+
+/// A place to open a document at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Goal {
+    /// A place in the text as shown (a jump's, a go-to's).
+    Shown(Place),
+    /// A place as the state file keeps it (a bookmark's, a reading
+    /// position's): see [`stored`].
+    Stored(Place),
+}
+
+/// How the state file keeps a reading position in `text`. A plain text's
+/// is its paragraph's first byte and the offset in it. A structured
+/// document's is kept by its source, not by how qari lays it out: the
+/// first byte of its block in the text it was parsed from (a book's or an
+/// HTML page's: the block's number) and the offset in the block's text;
+/// so the start of a long text and the whole give a place the same key,
+/// and a place survives a change in how blocks become lines.
+pub(super) fn stored(text: &Text, anchor: Anchor) -> Place {
+    match text.structure() {
+        None => place(anchor),
+        Some(content) => {
+            let (start, offset) = content.to_source(anchor.start + anchor.offset);
+            Place { start, offset }
+        }
+    }
+}
+
+/// The anchor a place given as `goal` is in `text`; `None` when it lies
+/// past the start of a text still being read.
+pub(super) fn resolve(text: &Text, goal: Goal) -> Option<Anchor> {
+    let place = match (goal, text.structure()) {
+        (Goal::Shown(place), _) | (Goal::Stored(place), None) => place,
+        (Goal::Stored(place), Some(content)) => {
+            if text.is_partial() && place.start > content.last_key() {
+                return None;
+            }
+            let at = content.from_source(place.start, place.offset);
+            let unit = text.units().at(at).or_else(|| text.units().last())?;
+            Place {
+                start: unit.start,
+                offset: at.saturating_sub(unit.start),
+            }
+        }
+    };
+    if text.is_partial() && place.start + place.offset >= text.len() {
+        return None;
+    }
+    Some(anchor(text, place))
 }
 
 /// The anchor a stored place gives in `text`: its unit, clamped to the
@@ -190,25 +240,17 @@ impl App {
         local.chain(global).collect()
     }
 
-    /// Where the store last left document `index` (whose text is `text`),
-    /// if it knows.
-    /// Where the state says document `index` was left: the byte it was at.
-    pub(super) fn stored_start(&self, index: usize) -> Option<usize> {
+    /// Where the state says document `index` was left, as it keeps it.
+    pub(super) fn stored_place(&self, index: usize) -> Option<Place> {
         let places = self.places.as_ref()?;
         let document = &self.library.documents[index];
-        let entry = lock(&places.store)
-            .get(&document.key())
-            .map(|e| e.position)?;
-        Some(entry.start + entry.offset)
+        lock(&places.store).get(&document.key()).map(|e| e.position)
     }
 
+    /// Where the state says document `index` (whose text is `text`) was
+    /// left, if it knows and the place is in `text`.
     pub(super) fn stored_anchor(&self, index: usize, text: &Text) -> Option<Anchor> {
-        let places = self.places.as_ref()?;
-        let document = &self.library.documents[index];
-        let entry = lock(&places.store)
-            .get(&document.key())
-            .map(|e| e.position)?;
-        Some(anchor(text, entry))
+        resolve(text, Goal::Stored(self.stored_place(index)?))
     }
 
     /// Writes the reading position into the store when it changed.
@@ -235,7 +277,7 @@ impl App {
         let key = document.key();
         let mut store = lock(&places.store);
         let time = state::now();
-        store.set_position(&key, place(reader.anchor), time);
+        store.set_position(&key, stored(&reader.text, reader.anchor), time);
         store.set_last_open(&key, time);
         places.recorded = Some(now);
         places.dirty = true;
@@ -341,15 +383,15 @@ impl App {
             return;
         };
         let doc = reader.doc;
-        let here = reader.anchor;
+        let here = stored(&reader.text, reader.anchor);
         let key = self.library.documents[doc].key();
         match command {
             MarkCommand::Set => {
                 let mut store = lock(&store);
                 if letter.is_ascii_lowercase() {
-                    store.set_mark(&key, letter, place(here), state::now());
+                    store.set_mark(&key, letter, here, state::now());
                 } else {
-                    store.set_global_mark(letter, &key, place(here), state::now());
+                    store.set_global_mark(letter, &key, here, state::now());
                 }
                 if let Some(places) = self.places.as_mut() {
                     places.dirty = true;
@@ -380,7 +422,7 @@ impl App {
             MarkCommand::Jump if letter.is_ascii_lowercase() => {
                 let target = lock(&store).get(&key).and_then(|entry| entry.mark(letter));
                 match target {
-                    Some(target) => self.jump(|app| app.go_to(doc, target)),
+                    Some(target) => self.jump(|app| app.go_to(doc, Goal::Stored(target))),
                     None => self.notice = Some(format!("no bookmark {letter} in this document")),
                 }
             }
@@ -391,7 +433,7 @@ impl App {
                     return;
                 };
                 match self.find_document(&key) {
-                    Some(doc) => self.jump(|app| app.go_to(doc, target)),
+                    Some(doc) => self.jump(|app| app.go_to(doc, Goal::Stored(target))),
                     None => {
                         self.notice = Some(format!(
                             "bookmark {letter} is in a document not open here: {}",
@@ -404,15 +446,16 @@ impl App {
     }
 
     /// Opens document `doc` (listing everything if a filter hides it) at `target`.
-    pub(super) fn go_to(&mut self, doc: usize, target: Place) {
+    pub(super) fn go_to(&mut self, doc: usize, target: Goal) {
         self.reveal_in_list(doc);
         self.selected = doc;
         self.open(doc);
-        if self.loading() == Some(doc) {
-            // Put there when its text has been read.
-            self.pending_place = Some((doc, target));
-        } else if let Some(reader) = self.reader.as_mut() {
-            reader.anchor = anchor(&reader.text, target);
+        let shown = self.reader.as_mut().filter(|r| r.doc == doc);
+        let at = shown.as_ref().and_then(|r| resolve(&r.text, target));
+        match (at, shown) {
+            (Some(at), Some(reader)) => reader.anchor = at,
+            // Put there when its (whole) text has been read.
+            _ => self.pending_place = Some((doc, target)),
         }
         self.focus = Focus::Reader;
     }

@@ -57,6 +57,10 @@ pub struct Content {
     pub references: Vec<String>,
     /// The lines that are headings, by their index in `lines`.
     pub heading_lines: Vec<usize>,
+    /// Each block's key in its source, in order (never decreasing): the
+    /// byte it starts at in the text it was parsed from when the parser
+    /// says (Markdown, OpenITI), else its number (HTML, a book).
+    pub keys: Vec<usize>,
 }
 
 /// What an empty line of code shows: nothing, but a blank line would end
@@ -80,6 +84,21 @@ impl Content {
             },
             ..Content::default()
         };
+        let sourced = doc.blocks.iter().all(|b| b.source.is_some());
+        content.keys = doc
+            .blocks
+            .iter()
+            .enumerate()
+            .scan(0, |last, (index, block)| {
+                let key = if sourced {
+                    block.source.unwrap_or(0)
+                } else {
+                    index
+                };
+                *last = key.max(*last);
+                Some(*last)
+            })
+            .collect();
         for (index, block) in doc.blocks.into_iter().enumerate() {
             let (block, targets) = numbered(block, &mut content.references);
             let before = content.lines.len();
@@ -230,6 +249,52 @@ impl Content {
             .copied()
     }
 
+    /// Where byte `at` of the content is, as its source keeps it: the key
+    /// of its block (see [`Content::keys`]) and how far `at` is from the
+    /// start of the first block with that key. A place kept this way
+    /// outlives changes in how blocks are laid out as lines (and names the
+    /// same text in the start of a long text and in the whole).
+    pub fn to_source(&self, at: usize) -> (usize, usize) {
+        let Some(line) = self.line_at(at) else {
+            return (0, 0);
+        };
+        let key = self.keys[line.block];
+        let first = self.keys.partition_point(|k| *k < key);
+        (key, at.saturating_sub(self.block_starts[first]))
+    }
+
+    /// The byte of the content a place kept by [`Content::to_source`]
+    /// names: in the blocks with that key, `offset` bytes on (at most to
+    /// their last line's end). A key no block has (the file changed, or it
+    /// was a place in the source itself) gives the start of the block it
+    /// falls in.
+    pub fn from_source(&self, key: usize, offset: usize) -> usize {
+        let first = self.keys.partition_point(|k| *k < key);
+        if self.keys.get(first) != Some(&key) {
+            return match first.checked_sub(1) {
+                Some(before) => {
+                    let group = self.keys.partition_point(|k| *k < self.keys[before]);
+                    self.block_starts[group]
+                }
+                None => 0,
+            };
+        }
+        let after = self.keys.partition_point(|k| *k <= key);
+        let start = self.block_starts[first];
+        let last = match self.block_starts.get(after) {
+            Some(&next) => self.line_at(next.saturating_sub(1).max(start)),
+            None => self.lines.last(),
+        };
+        let end = last.map_or(start, |l| (l.start + l.len).max(start));
+        // The caller moves a place inside a character to its start.
+        start.saturating_add(offset).min(end)
+    }
+
+    /// The key of the last block (0 for none).
+    pub fn last_key(&self) -> usize {
+        self.keys.last().copied().unwrap_or(0)
+    }
+
     /// The headings: where each starts in the content, its level and text.
     pub fn headings(&self) -> impl Iterator<Item = (usize, u8, &str)> + '_ {
         self.lines
@@ -320,7 +385,69 @@ fn numbered(mut block: Block, references: &mut Vec<String>) -> (Block, Vec<(usiz
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::markdown;
+    use crate::doc::{html, markdown, openiti};
+
+    /// Each block's key is where its markup starts in the source.
+    #[test]
+    fn blocks_are_keyed_by_where_their_source_starts() {
+        let source = "# عنوان\n\nنص فيه [رابط](https://example.org).\n\n- أ\n- ب\n\n```\nx\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n---\n";
+        let content = Content::new(markdown::parse(source));
+        let starts: Vec<&str> = content
+            .keys
+            .iter()
+            .map(|&k| source[k..].lines().next().unwrap())
+            .collect();
+        assert_eq!(
+            starts,
+            [
+                "# عنوان",
+                "نص فيه [رابط](https://example.org).",
+                "- أ",
+                "- ب",
+                "```",
+                "| a | b |",
+                "---"
+            ]
+        );
+        let source = "######OpenITI#\n#META# 000.BookTITLE :: كتاب\n#META#Header#End#\n\n### | باب\n# أول PageV01P002 سطر\n~~ يتبع\n# ثان\n";
+        let content = Content::new(openiti::parse(source));
+        let starts: Vec<&str> = content
+            .keys
+            .iter()
+            .map(|&k| source[k..].lines().next().unwrap())
+            .collect();
+        assert_eq!(starts, ["### | باب", "# أول PageV01P002 سطر", "# ثان"]);
+        // HTML's parser says no place: blocks are keyed by their number.
+        let content = Content::new(html::parse("<h1>أ</h1><p>ب</p><p>ج</p>"));
+        assert_eq!(content.keys, [0, 1, 2]);
+    }
+
+    /// A place goes to its source and back to where it was, in every line
+    /// of every kind of block; a key no block has (a line inside a
+    /// paragraph, from the source) goes to the start of the paragraph.
+    #[test]
+    fn places_go_to_the_source_and_back() {
+        let source = "# عنوان\n\nنص فيه [رابط](https://example.org) طويل.\n\n- أ\n- ب\n\n```\nx\ny\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n> اقتباس\n";
+        let content = Content::new(markdown::parse(source));
+        for line in &content.lines {
+            for at in [line.start, line.start + line.len / 2, line.start + line.len] {
+                let (key, offset) = content.to_source(at);
+                assert_eq!(content.from_source(key, offset), at, "{at} in {line:?}");
+            }
+        }
+        // Past its block's text: the end of its last line.
+        let (key, _) = content.to_source(content.lines[0].start);
+        let first = &content.lines[0];
+        assert_eq!(content.from_source(key, 1000), first.start + first.len);
+        // The second line of a paragraph in the source.
+        let source = "######OpenITI#\n#META#Header#End#\n# أول\n~~ يتبع\n# ثان\n";
+        let content = Content::new(openiti::parse(source));
+        let inside = source.find("~~").unwrap();
+        assert_eq!(content.from_source(inside, 3), content.lines[0].start);
+        let second = source.find("# ثان").unwrap();
+        assert_eq!(content.from_source(second, 0), content.lines[1].start);
+        assert_eq!(content.from_source(0, 5), 0, "before the first block");
+    }
 
     #[test]
     fn lines_blank_lines_and_references() {

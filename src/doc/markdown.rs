@@ -13,7 +13,12 @@ pub fn parse(text: &str) -> Doc {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_FOOTNOTES;
     let mut builder = Builder::default();
-    for event in Parser::new_ext(text, options) {
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        // A block starts where the first event after the last block does
+        // (an end closes what came before).
+        if builder.source.is_none() && !matches!(event, Event::End(_)) {
+            builder.source = Some(range.start);
+        }
         builder.event(event);
     }
     builder.flush();
@@ -65,6 +70,8 @@ struct Builder {
     image: Option<String>,
     /// The next block follows the one before without a blank row.
     tight: bool,
+    /// Where the source of the next block starts.
+    source: Option<usize>,
 }
 
 impl Builder {
@@ -114,6 +121,12 @@ impl Builder {
         block.quote = self.quote;
         block.indent = indent;
         block.tight = std::mem::take(&mut self.tight);
+        self.push(block);
+    }
+
+    /// Adds a block, starting where its source does.
+    fn push(&mut self, mut block: Block) {
+        block.source = self.source.take();
         self.blocks.push(block);
     }
 
@@ -292,7 +305,7 @@ impl Builder {
                     } else {
                         self.lists.len() as u8
                     };
-                    self.blocks.push(block);
+                    self.push(block);
                 }
             }
             TagEnd::List(_) => {
@@ -322,7 +335,7 @@ impl Builder {
                 if let Some(t) = self.table.take() {
                     let mut block = Block::new(Kind::Table(t.table), Inline::default());
                     block.quote = self.quote;
-                    self.blocks.push(block);
+                    self.push(block);
                 }
             }
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => {

@@ -332,6 +332,10 @@ pub struct Block {
     /// Pages of the printed edition that start in it: where in its text,
     /// and which.
     pub pages: Vec<(usize, Page)>,
+    /// Where it starts in the text it was parsed from (a byte), when the
+    /// parser knows: reading places are kept by it (see
+    /// [`Content::to_source`]).
+    pub source: Option<usize>,
 }
 
 /// A page of a printed edition (OpenITI's `PageV01P002`).
@@ -363,6 +367,7 @@ impl Block {
             indent: 0,
             tight: false,
             pages: Vec::new(),
+            source: None,
         }
     }
 }

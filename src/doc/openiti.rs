@@ -48,6 +48,8 @@ pub fn parse(text: &str) -> Doc {
         }
     };
     for line in lines {
+        // Where the line starts in `text`: a block starts where its line does.
+        let at = line.as_ptr() as usize - text.as_ptr() as usize;
         if in_header {
             if line.starts_with(HEADER_END) {
                 in_header = false;
@@ -81,6 +83,7 @@ pub fn parse(text: &str) -> Doc {
                 _ => (Kind::Heading(bars.clamp(1, 5) as u8), None, after),
             };
             let mut block = Block::new(kind, Inline::default());
+            block.source = Some(at);
             if let Some(tag) = tag {
                 block.inline.push(&format!("[{tag}] "), Style::DIM);
             }
@@ -94,6 +97,7 @@ pub fn parse(text: &str) -> Doc {
         {
             finish(&mut doc, current.take());
             let mut block = Block::new(Kind::Paragraph, Inline::default());
+            block.source = Some(at);
             add(&mut block, rest);
             current = Some(block);
             continue;
@@ -102,7 +106,11 @@ pub fn parse(text: &str) -> Doc {
         if rest.trim().is_empty() {
             continue;
         }
-        let block = current.get_or_insert_with(|| Block::new(Kind::Paragraph, Inline::default()));
+        let block = current.get_or_insert_with(|| {
+            let mut block = Block::new(Kind::Paragraph, Inline::default());
+            block.source = Some(at);
+            block
+        });
         if !block.inline.text.is_empty() && !block.inline.text.ends_with(' ') {
             block.inline.push(" ", Style::PLAIN);
         }
