@@ -192,8 +192,11 @@ pub fn tmux_outer_rows() -> u16 {
         .unwrap_or(TMUX_ROWS_FALLBACK)
 }
 
-/// The terminal qari draws on.
-pub type Tui = Terminal<output::Output<CrosstermBackend<Stdout>>>;
+/// A terminal qari draws on, through writer `W`.
+pub type Screen<W> = Terminal<output::Output<CrosstermBackend<W>>>;
+
+/// The terminal qari runs in.
+pub type Tui = Screen<Stdout>;
 
 /// Restores the terminal when dropped.
 #[derive(Debug)]
@@ -446,8 +449,9 @@ pub fn signals() -> io::Result<Signals> {
 
 /// Draws one frame inside a synchronized update, so the terminal shows it
 /// whole or not at all.
-pub fn draw<F>(terminal: &mut Tui, render: F) -> io::Result<()>
+pub fn draw<W, F>(terminal: &mut Screen<W>, render: F) -> io::Result<()>
 where
+    W: Write,
     F: FnOnce(&mut ratatui::Frame<'_>),
 {
     execute!(terminal.backend_mut().inner_mut(), BeginSynchronizedUpdate)?;

@@ -58,6 +58,9 @@ pub struct Output<B> {
     adapt: Adapt,
     /// The screen as the terminal holds it (only when adapting).
     screen: Buffer,
+    /// The terminal's size when it is told rather than asked (a remote
+    /// terminal, whose size comes with the connection's requests).
+    told: Option<Size>,
 }
 
 impl<B: Backend> Output<B> {
@@ -67,6 +70,25 @@ impl<B: Backend> Output<B> {
             inner,
             adapt,
             screen: Buffer::empty(Rect::default()),
+            told: None,
+        }
+    }
+
+    /// Wraps `inner`, whose terminal is `size` until [`Output::tell_size`]
+    /// says otherwise: it is never asked (a terminal at the other end of a
+    /// connection cannot be).
+    pub fn told(inner: B, adapt: Adapt, size: Size) -> Output<B> {
+        Output {
+            told: Some(size),
+            ..Output::new(inner, adapt)
+        }
+    }
+
+    /// The terminal's new size, for an output made with [`Output::told`]
+    /// (for any other the terminal is asked, and this does nothing).
+    pub fn tell_size(&mut self, size: Size) {
+        if self.told.is_some() {
+            self.told = Some(size);
         }
     }
 
@@ -176,7 +198,7 @@ impl<B: Backend> Backend for Output<B> {
         let mut dirty: Vec<bool> = Vec::new();
         for (x, y, cell) in content {
             if !self.screen.area.contains(Position { x, y }) {
-                let size = self.inner.size()?;
+                let size = self.size()?;
                 let area = Rect::new(0, 0, size.width.max(x + 1), size.height.max(y + 1));
                 self.screen.resize(area);
             }
@@ -215,14 +237,14 @@ impl<B: Backend> Backend for Output<B> {
     }
 
     fn clear(&mut self) -> Result<(), Self::Error> {
-        let size = self.inner.size()?;
+        let size = self.size()?;
         self.blank(size);
         self.inner.clear()
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
         if clear_type == ClearType::All {
-            let size = self.inner.size()?;
+            let size = self.size()?;
             self.blank(size);
         } else {
             // Only a whole clear is used (by ratatui's resize); for any other
@@ -233,11 +255,20 @@ impl<B: Backend> Backend for Output<B> {
     }
 
     fn size(&self) -> Result<Size, Self::Error> {
-        self.inner.size()
+        match self.told {
+            Some(size) => Ok(size),
+            None => self.inner.size(),
+        }
     }
 
     fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
-        self.inner.window_size()
+        match self.told {
+            Some(columns_rows) => Ok(WindowSize {
+                columns_rows,
+                pixels: Size::default(),
+            }),
+            None => self.inner.window_size(),
+        }
     }
 
     fn flush(&mut self) -> Result<(), Self::Error> {
