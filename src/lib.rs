@@ -59,3 +59,6 @@ pub mod check;
 
 /// Command-line entry points that print to stdout (`qari render`).
 pub mod render;
+
+/// `qari serve`: the library over SSH.
+pub mod serve;

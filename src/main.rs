@@ -8,7 +8,6 @@ use std::sync::{Arc, Mutex};
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use qari::app::{App, TerminalNote};
 use qari::config::{
     self, BidiSetting, Config, HarakatSetting, LayoutSetting, ParagraphsSetting, ShapeSetting,
     ThemeName,
@@ -22,10 +21,10 @@ use qari::render::{
 use qari::settings::{Overrides, Settings, resolve};
 use qari::state::Store;
 use qari::term::clipboard;
-use qari::term::detect::{self, BidiMode, Detection, Known, LocalSettings};
+use qari::term::detect::{self, Detection, Known, LocalSettings};
 use qari::term::{local, probe};
+use qari::text::BaseDirection;
 use qari::text::sanitize::{self, ITEM_MAX, quote, quote_path};
-use qari::text::{BaseDirection, LayoutOptions};
 use qari::ui::theme::no_color;
 
 /// A terminal reader for right-to-left documents.
@@ -95,6 +94,38 @@ struct Cli {
 enum Command {
     /// Print documents laid out as the reading pane shows them.
     Render(RenderArgs),
+    /// Serve the library read-only over SSH: `ssh -p 2222 HOST` reads it.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Where to listen; any address but 127.0.0.1 must be given
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:2222")]
+    listen: std::net::SocketAddr,
+    /// The server's key, made on the first start and kept [default: in the
+    /// state folder]
+    #[arg(long, value_name = "PATH")]
+    host_key: Option<PathBuf>,
+    /// The readers' public keys (one per line, as in ~/.ssh/authorized_keys)
+    #[arg(long, value_name = "PATH", required_unless_present = "anonymous")]
+    authorized_keys: Option<PathBuf>,
+    /// Let anyone who can connect read, without logging in (no places or
+    /// bookmarks are kept for them)
+    #[arg(long, conflicts_with = "authorized_keys")]
+    anonymous: bool,
+    /// Readers at once, at most
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    max_sessions: u32,
+    /// Seconds a session may go without a key before it is closed
+    #[arg(long, value_name = "S", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout: u64,
+    /// Read settings from this file instead of the default config file
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Files and folders to serve (folders recursively) [default: the
+    /// bundled documents]
+    paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -506,25 +537,10 @@ fn read(mut cli: Cli) -> ExitCode {
     if let Some(format) = cli.format {
         library.force_format(format.format());
     }
-    let options = LayoutOptions {
-        shape: settings.shape,
-        harakat: settings.harakat,
-        order: settings.order(),
-        ..LayoutOptions::default()
-    };
-    let mut app = App::new(library, settings.list_right, options);
-    app.set_measure(settings.measure);
-    app.set_paragraphs(settings.paragraphs);
+    let mut app = settings.reader(library);
     if let Some(scanner) = scanner {
         app.attach_scanner(scanner);
     }
-    app.look = qari::app::Look {
-        theme: settings.theme,
-        color: settings.color,
-    };
-    // A terminal that reorders every row itself would mix two panes' text.
-    let reordered_rows = settings.bidi == BidiMode::App && settings.detection.reorders_rows;
-    app.one_pane = settings.bidi == BidiMode::Terminal || reordered_rows;
     // Reading positions and bookmarks, saved on quit, on a stop signal, on
     // a hang-up and every few seconds while idle.
     let dir = if cli.no_state {
@@ -538,28 +554,9 @@ fn read(mut cli: Cli) -> ExitCode {
     qari::term::on_hang_up(Box::new(move || {
         let _ = qari::app::places::lock(&on_hang_up).save();
     }));
-    let notes = settings
-        .notes()
-        .into_iter()
-        .map(|hint| TerminalNote {
-            id: hint.id,
-            text: hint.text,
-        })
-        .collect();
+    let notes = settings.terminal_notes();
     app.attach_store(store, warning, notes);
-    let explicit_bidi = settings.bidi == BidiMode::App;
-    let setup = qari::term::Setup {
-        mouse: !cli.no_mouse,
-        explicit_bidi,
-        mlterm_layout_off: explicit_bidi && settings.detection.terminal == Known::Mlterm,
-        adapt: qari::term::output::Adapt {
-            whole_rows: settings.bidi == BidiMode::Terminal,
-            marks_left: settings.marks_left,
-            reordered_rows,
-        },
-        tmux_rows: (explicit_bidi && settings.detection.multiplexer == Some("tmux"))
-            .then(qari::term::tmux_outer_rows),
-    };
+    let setup = settings.setup(!cli.no_mouse, qari::term::tmux_outer_rows);
     let copier = clipboard::Copier::new(copy_route(&config, &settings.detection));
     let result = qari::tui::run(&mut app, setup, copier);
     // The terminal is back; a failure to save can be read now.
@@ -608,6 +605,100 @@ fn clap_message(error: &clap::Error) -> ExitCode {
     ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
 }
 
+/// `qari serve`: checks everything it is given, scans the library once,
+/// says how to reach it and serves until stopped.
+fn serve(args: ServeArgs) -> ExitCode {
+    use qari::serve;
+    let fail = |message: String| {
+        report(&format!("qari serve: {message}"));
+        ExitCode::from(2)
+    };
+    let config = match &args.config {
+        Some(path) => match config::load(path, true) {
+            Ok(config) => config.unwrap_or_default(),
+            Err(e) => return fail(e.to_string()),
+        },
+        None => match config::default_path().map(|p| config::load(&p, false)) {
+            Some(Ok(config)) => config.unwrap_or_default(),
+            Some(Err(e)) => return fail(e.to_string()),
+            None => Config::default(),
+        },
+    };
+    for path in &args.paths {
+        if path.as_os_str() == "-" {
+            return fail("serves files and folders, not standard input".into());
+        }
+        if let Some(problem) = path_problem(path) {
+            return fail(format!("cannot read {}: {problem}", quote_path(path)));
+        }
+    }
+    let access = match (&args.authorized_keys, args.anonymous) {
+        (_, true) => serve::Access::Anonymous,
+        (Some(path), false) => match serve::keys::authorized(path) {
+            Ok(keys) => serve::Access::Keys(keys),
+            Err(e) => return fail(e),
+        },
+        (None, false) => return fail("give --authorized-keys PATH or --anonymous".into()),
+    };
+    let state_dir = Store::default_dir();
+    let Some(host_key_path) = args
+        .host_key
+        .clone()
+        .or_else(|| state_dir.as_ref().map(|d| d.join("serve/host_ed25519")))
+    else {
+        return fail("no state folder to keep a host key in: give --host-key PATH".into());
+    };
+    let (host_key, made) = match serve::keys::host_key(&host_key_path) {
+        Ok(found) => found,
+        Err(e) => return fail(e),
+    };
+    let mut library = if args.paths.is_empty() {
+        Library::bundled()
+    } else {
+        Library::open(&args.paths, None)
+    };
+    let outside = serve::confine(&mut library, &args.paths);
+    let fingerprint = serve::keys::fingerprint(host_key.public_key());
+    report(&format!(
+        "qari serve: {}{} on {}, read-only",
+        serve::describe(&library),
+        if outside > 0 {
+            format!(" ({outside} left out: their files lie outside the served paths)")
+        } else {
+            String::new()
+        },
+        args.listen
+    ));
+    report(&format!(
+        "qari serve: host key {fingerprint} ({} {})",
+        if made { "made now, kept in" } else { "from" },
+        quote_path(&host_key_path)
+    ));
+    report(&match &access {
+        serve::Access::Anonymous => {
+            "qari serve: anonymous: anyone who can reach this address can read these documents, \
+             and nothing else; no places are kept"
+                .to_string()
+        }
+        serve::Access::Keys(keys) => format!(
+            "qari serve: {} key{} may log in; passwords are refused",
+            keys.len(),
+            if keys.len() == 1 { "" } else { "s" }
+        ),
+    });
+    let options = serve::Options {
+        listen: args.listen,
+        access,
+        max_sessions: args.max_sessions as usize,
+        idle: std::time::Duration::from_secs(args.idle_timeout),
+        state_dir: state_dir.map(|d| d.join("serve/readers")),
+    };
+    match serve::run(library, config, host_key, options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -615,6 +706,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Some(Command::Render(args)) => render(args),
+        Some(Command::Serve(args)) => serve(args),
         None => read(cli),
     }
 }

@@ -4,12 +4,16 @@
 //! Resolving is pure (the terminal detection and `NO_COLOR` come in as
 //! values), so every combination can be tested without a terminal.
 
+use crate::app::{App, Look, TerminalNote};
 use crate::config::{
     BidiSetting, Config, DEFAULT_MEASURE, HarakatSetting, LayoutSetting, ParagraphsSetting,
     ShapeSetting, ThemeName,
 };
-use crate::term::detect::{Applies, BidiMode, Detection, Hint, Marks};
-use crate::text::Order;
+use crate::library::Library;
+use crate::term::Setup;
+use crate::term::detect::{Applies, BidiMode, Detection, Hint, Known, Marks};
+use crate::term::output::Adapt;
+use crate::text::{LayoutOptions, Order};
 
 /// Choices given on the command line (`None`: not given).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -108,6 +112,64 @@ impl Settings {
         match self.bidi {
             BidiMode::App => Order::Visual,
             BidiMode::Terminal => self.detection.logical,
+        }
+    }
+
+    /// How text is laid out with these settings.
+    pub fn layout_options(&self) -> LayoutOptions {
+        LayoutOptions {
+            shape: self.shape,
+            harakat: self.harakat,
+            order: self.order(),
+            ..LayoutOptions::default()
+        }
+    }
+
+    /// The terminal reorders every row itself, with a left-to-right base.
+    fn reordered_rows(&self) -> bool {
+        self.bidi == BidiMode::App && self.detection.reorders_rows
+    }
+
+    /// The reader over `library` as these settings make it: layout, look,
+    /// one pane where the terminal would mix two panes' text.
+    pub fn reader(&self, library: Library) -> App {
+        let mut app = App::new(library, self.list_right, self.layout_options());
+        app.set_measure(self.measure);
+        app.set_paragraphs(self.paragraphs);
+        app.look = Look {
+            theme: self.theme,
+            color: self.color,
+        };
+        app.one_pane = self.bidi == BidiMode::Terminal || self.reordered_rows();
+        app
+    }
+
+    /// The notes about the terminal, as the reader shows them.
+    pub fn terminal_notes(&self) -> Vec<TerminalNote> {
+        self.notes()
+            .into_iter()
+            .map(|hint| TerminalNote {
+                id: hint.id,
+                text: hint.text,
+            })
+            .collect()
+    }
+
+    /// The terminal's modes for these settings (`mouse`: mouse reporting;
+    /// `tmux_rows`: the rows of the terminal around tmux, when known).
+    pub fn setup(&self, mouse: bool, tmux_rows: impl FnOnce() -> u16) -> Setup {
+        let explicit_bidi = self.bidi == BidiMode::App;
+        Setup {
+            mouse,
+            explicit_bidi,
+            mlterm_layout_off: explicit_bidi && self.detection.terminal == Known::Mlterm,
+            adapt: Adapt {
+                whole_rows: self.bidi == BidiMode::Terminal,
+                marks_left: self.marks_left,
+                reordered_rows: self.reordered_rows(),
+            },
+            tmux_rows: (explicit_bidi && self.detection.multiplexer == Some("tmux"))
+                .then(tmux_rows),
         }
     }
 }
