@@ -8,7 +8,8 @@
 //! local reader, its terminal told by the client's pty request.
 //!
 //! Limits on what a client can make the server hold: connections (twice
-//! the sessions, the rest turned away before the handshake), sessions,
+//! the sessions, and 32 not logged in yet; the rest are turned away before
+//! the handshake), sessions,
 //! one session channel per connection, the time to say hello (10 s) and to
 //! log in (30 s), failed logins per address ([`limits`]), idle time, bytes
 //! of frames waiting for a client ([`session::OUTPUT_LIMIT`]) and of input
@@ -58,6 +59,9 @@ pub struct Options {
     pub state_dir: Option<PathBuf>,
 }
 
+/// Connections not logged in yet, at most: more are turned away at once
+/// (sessions already running are not affected).
+const HANDSHAKES: usize = 32;
 /// How long a client has to say hello, and to log in.
 const HELLO_TIME: Duration = Duration::from_secs(10);
 const LOGIN_TIME: Duration = Duration::from_secs(30);
@@ -166,8 +170,9 @@ pub fn run(
             listener.local_addr().unwrap_or(listen)
         ));
         let connections = Arc::new(tokio::sync::Semaphore::new(
-            (shared.options.max_sessions * 2).max(8),
+            shared.options.max_sessions * 2 + HANDSHAKES,
         ));
+        let handshakes = Arc::new(tokio::sync::Semaphore::new(HANDSHAKES));
         let mut tick = tokio::time::interval(Duration::from_millis(200));
         loop {
             let accepted = tokio::select! {
@@ -182,6 +187,10 @@ pub fn run(
             let Ok((stream, peer)) = accepted else {
                 continue;
             };
+            // Frames go out as they are written: with Nagle's algorithm a
+            // frame's last segment waits for the client's delayed ACK
+            // (about 40 ms a key).
+            let _ = stream.set_nodelay(true);
             let blocked = shared
                 .failures
                 .lock()
@@ -190,14 +199,17 @@ pub fn run(
             if blocked {
                 continue;
             }
-            let Ok(permit) = Arc::clone(&connections).try_acquire_owned() else {
+            let (Ok(permit), Ok(handshake)) = (
+                Arc::clone(&connections).try_acquire_owned(),
+                Arc::clone(&handshakes).try_acquire_owned(),
+            ) else {
                 log(&format!("{peer}: turned away, too many connections"));
                 continue;
             };
             let shared = Arc::clone(&shared);
             let ssh = Arc::clone(&ssh);
             tokio::spawn(async move {
-                connection(shared, ssh, stream, peer).await;
+                connection(shared, ssh, stream, peer, handshake).await;
                 drop(permit);
             });
         }
@@ -217,6 +229,7 @@ async fn connection(
     ssh: Arc<russh::server::Config>,
     stream: tokio::net::TcpStream,
     peer: SocketAddr,
+    handshake: tokio::sync::OwnedSemaphorePermit,
 ) {
     let started = Instant::now();
     let logged_in = Arc::new(AtomicBool::new(false));
@@ -226,6 +239,7 @@ async fn connection(
         reader: None,
         logged_in: Arc::clone(&logged_in),
         channel: None,
+        handshake: Some(handshake),
     };
     let session =
         match tokio::time::timeout(HELLO_TIME, russh::server::run_stream(ssh, stream, handler))
@@ -241,7 +255,10 @@ async fn connection(
         _ = tokio::time::sleep(LOGIN_TIME) => false,
     };
     if !ended && !logged_in.load(Ordering::SeqCst) {
-        log(&format!("{peer}: not logged in after {} s, closed", LOGIN_TIME.as_secs()));
+        log(&format!(
+            "{peer}: not logged in after {} s, closed",
+            LOGIN_TIME.as_secs()
+        ));
         let _ = handle
             .disconnect(
                 russh::Disconnect::ByApplication,
@@ -280,6 +297,9 @@ struct Connection {
     reader: Option<String>,
     logged_in: Arc<AtomicBool>,
     channel: Option<Opening>,
+    /// Its place among the connections not logged in yet, given back on
+    /// logging in.
+    handshake: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl Connection {
@@ -316,11 +336,11 @@ impl Connection {
     }
 }
 
+/// A terminal's size as a client gives it: 0 (`ssh -tt` without a local
+/// terminal says so) is not known, and taken as 80 × 24.
 fn clamp_size(columns: u32, rows: u32) -> (u16, u16) {
-    (
-        columns.clamp(1, SIZE_MAX) as u16,
-        rows.clamp(1, SIZE_MAX) as u16,
-    )
+    let known = |n: u32, default: u32| if n == 0 { default } else { n.min(SIZE_MAX) };
+    (known(columns, 80) as u16, known(rows, 24) as u16)
 }
 
 impl russh::server::Handler for Connection {
@@ -365,6 +385,7 @@ impl russh::server::Handler for Connection {
 
     async fn auth_succeeded(&mut self, _session: &mut Session) -> Result<(), Self::Error> {
         self.logged_in.store(true, Ordering::SeqCst);
+        self.handshake = None;
         log(&format!("{}: logged in", self.who()));
         Ok(())
     }
@@ -583,7 +604,8 @@ impl russh::server::Handler for Connection {
         _data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        session.channel_failure(channel)?;
+        // Taken, so that the client shows why before it ends.
+        session.channel_success(channel)?;
         self.refuse(
             channel,
             session,
@@ -599,7 +621,8 @@ impl russh::server::Handler for Connection {
         _name: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        session.channel_failure(channel)?;
+        // Taken, so that the client shows why before it ends.
+        session.channel_success(channel)?;
         self.refuse(
             channel,
             session,
