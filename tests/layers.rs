@@ -23,6 +23,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("ui", &["text", "doc", "fsread", "library", "app", "config"]),
     ("tui", &["app", "term", "ui"]),
+    (
+        "serve",
+        &[
+            "app", "config", "library", "settings", "state", "term", "text", "tui",
+        ],
+    ),
 ];
 
 /// The crate modules a file names (`crate::x`).
