@@ -10,9 +10,9 @@
 //! query arrives.
 
 use std::ops::Range;
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::channel;
+use std::sync::{Arc, Mutex, Weak};
 
 use encoding_rs::Encoding;
 use memchr::memmem;
@@ -400,6 +400,34 @@ pub fn word_ranges(paragraph: &str, query: &str) -> Vec<Range<usize>> {
 /// done.
 pub type Found = Streamed<SearchHit>;
 
+/// The indexes built, each with the documents it was built from: readers
+/// over the same library (`qari serve`'s sessions share one) share one
+/// index, built once, kept while any of them holds it.
+type Built = (Weak<Vec<Arc<Document>>>, Weak<LibraryIndex>);
+static BUILT: Mutex<Vec<Built>> = Mutex::new(Vec::new());
+
+/// The index of `documents`: the one already built from these very
+/// documents while it is still held, else a new one (while it is built,
+/// another reader asking waits for it rather than building a second).
+fn shared_index(
+    documents: &Arc<Vec<Arc<Document>>>,
+    forced: Option<&'static Encoding>,
+) -> Arc<LibraryIndex> {
+    let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
+    built.retain(|(of, index)| of.strong_count() > 0 && index.strong_count() > 0);
+    let held = built.iter().find_map(|(of, index)| {
+        let same = of.upgrade().is_some_and(|of| Arc::ptr_eq(&of, documents));
+        same.then(|| index.upgrade()).flatten()
+    });
+    if let Some(index) = held {
+        return index;
+    }
+    let index = Arc::new(LibraryIndex::build(documents, forced));
+    crate::work::release_freed_memory();
+    built.push((Arc::downgrade(documents), Arc::downgrade(&index)));
+    index
+}
+
 /// A thread that runs library searches, newest query first.
 #[derive(Debug)]
 pub struct LibrarySearcher {
@@ -415,12 +443,8 @@ impl LibrarySearcher {
         let worker = Worker::spawn(
             "library search",
             Priority::Background,
-            move || {
-                let index = LibraryIndex::build(&documents, forced);
-                crate::work::release_freed_memory();
-                index
-            },
-            |index: &mut LibraryIndex, query: String, job| {
+            move || shared_index(&documents, forced),
+            |index: &mut Arc<LibraryIndex>, query: String, job| {
                 let mut gone = false;
                 let finished = index.search(
                     &query,
@@ -516,6 +540,24 @@ mod tests {
             21,
             "three hits in each pair of documents"
         );
+    }
+
+    #[test]
+    fn readers_of_one_library_share_its_index_while_one_holds_it() {
+        let documents = Arc::new(documents());
+        let first = shared_index(&documents, None);
+        let second = shared_index(&Arc::clone(&documents), None);
+        assert!(Arc::ptr_eq(&first, &second), "one index for one library");
+        let other = Arc::new(documents.as_ref().clone());
+        let third = shared_index(&other, None);
+        assert!(
+            !Arc::ptr_eq(&first, &third),
+            "another library, another index"
+        );
+        // Once nobody holds it, it is gone.
+        let weak = Arc::downgrade(&third);
+        drop(third);
+        assert!(weak.upgrade().is_none());
     }
 
     #[test]
