@@ -531,3 +531,36 @@ fn symlinks_out_of_the_served_paths_are_left_out() {
     pane.wait_for("READY$", "the shell");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_full_server_says_so_idle_sessions_close_and_a_stop_ends_them() {
+    if !available() {
+        return;
+    }
+    let mut server = Server::start(&["--max-sessions", "1", "--idle-timeout", "4"]);
+    let tmux = Tmux::new();
+    let first = server.log_in(&tmux, "first", "reader");
+    first.wait_for("Documents: 5", "the first session");
+    // One session is all it takes: the next is told, and ends.
+    let (code, stderr) = server.run("reader", &["-tt"], &[]);
+    assert_ne!(code, Some(0));
+    assert!(stderr.contains("as many readers as it takes"), "{stderr}");
+    // Left alone, the first is closed, with a word on its terminal.
+    let screen = first.wait_for("READY$", "the shell after the idle session");
+    assert!(screen.contains("idle for too long"), "{screen}");
+    server.wait_log("(idle for too long)", Duration::from_secs(10));
+    // A stop (SIGTERM) tells the sessions and ends them, then the server.
+    let second = server.log_in(&tmux, "second", "reader");
+    second.wait_for("Documents: 5", "a session again");
+    Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    let screen = second.wait_for("READY$", "the shell after the stop");
+    assert!(screen.contains("the server is stopping"), "{screen}");
+    let start = Instant::now();
+    while server.alive() {
+        assert!(start.elapsed() < Duration::from_secs(15), "the server ends");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

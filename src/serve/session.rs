@@ -21,8 +21,9 @@ use crate::library::Library;
 use crate::settings::{Overrides, resolve};
 use crate::state::Store;
 use crate::term::clipboard::{self, Copier, Machine, Multiplexed};
-use crate::term::detect::{self, LocalSettings};
+use crate::term::detect::{self, Known, LocalSettings};
 use crate::term::output::Output;
+use crate::term::probe;
 use crate::term::{self, Screen};
 use crate::tui::{self, Host, Input, Turn};
 
@@ -218,6 +219,37 @@ pub struct Start {
     pub idle: Duration,
 }
 
+/// How long the client's terminal has to say which it is.
+const IDENTIFY_TIMEOUT: Duration = Duration::from_millis(1000);
+
+/// Asks the client's terminal which it is (XTVERSION and the device
+/// attributes) and reads its answers from what the client sends, up to
+/// [`IDENTIFY_TIMEOUT`]; what else arrives meanwhile goes to `early`
+/// (bytes typed before the answers are dropped with them).
+fn identify(
+    out: &mut Outgoing,
+    incoming: &Receiver<Incoming>,
+    early: &mut Vec<Incoming>,
+) -> Option<probe::Identity> {
+    out.write_all(probe::IDENTIFY.as_bytes()).ok()?;
+    out.flush().ok()?;
+    let deadline = Instant::now() + IDENTIFY_TIMEOUT;
+    let mut received = Vec::new();
+    while !probe::parse_identity(&received).1 && received.len() < 4096 {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match incoming.recv_timeout(left) {
+            Ok(Incoming::Bytes(bytes)) => received.extend_from_slice(&bytes),
+            Ok(other @ Incoming::Closed) => {
+                early.push(other);
+                break;
+            }
+            Ok(other) => early.push(other),
+            Err(_) => break,
+        }
+    }
+    Some(probe::parse_identity(&received).0)
+}
+
 /// Runs one reader until it quits, the client goes or the host ends it;
 /// returns why it ended.
 pub fn run(start: Start, incoming: Receiver<Incoming>, mut out: Outgoing) -> String {
@@ -228,7 +260,19 @@ pub fn run(start: Start, incoming: Receiver<Incoming>, mut out: Outgoing) -> Str
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
     };
-    let detection = detect::with_local(detect::detect(var), LocalSettings::default());
+    let mut detection = detect::detect(var);
+    // What the client's variables do not say, its terminal may: asked as
+    // the local reader asks (Konsole, say, reorders by itself and must be
+    // known to be).
+    let mut early = Vec::new();
+    if detection.terminal == Known::Unknown
+        && detection.multiplexer.is_none()
+        && let Some(identity) = identify(&mut out, &incoming, &mut early)
+        && let Some((known, evidence)) = detect::from_identity(&identity)
+    {
+        detection = detect::for_terminal(known, evidence, None);
+    }
+    let detection = detect::with_local(detection, LocalSettings::default());
     let color = var("NO_COLOR").is_none_or(|v| v.is_empty());
     let settings = resolve(&Overrides::default(), &start.config, detection, color);
     let mut app = settings.reader(start.library);
@@ -266,6 +310,11 @@ pub fn run(start: Start, incoming: Receiver<Incoming>, mut out: Outgoing) -> Str
         closed: false,
         last: Rc::clone(&last),
     };
+    // What came while the terminal was asked and was not its answer (a
+    // resize, the client closing).
+    for incoming in early {
+        input.take(incoming);
+    }
     let mut host = Served {
         stopping: start.stopping,
         idle: start.idle,
@@ -376,6 +425,33 @@ mod tests {
         assert!(keys(&events).ends_with(&[KeyCode::Up, KeyCode::Char('q')]));
         let invalid = parser.feed(&[0xff, 0xfe, b'j']);
         assert!(keys(&invalid).contains(&KeyCode::Char('j')));
+    }
+
+    #[test]
+    fn the_clients_terminal_is_asked_which_it_is() {
+        let (send, mut sent) = tokio::sync::mpsc::unbounded_channel();
+        let mut out = Outgoing::new(send, Arc::new(AtomicUsize::new(0)));
+        let (client, incoming) = std::sync::mpsc::sync_channel(8);
+        // Konsole's answers, cut in two, a resize between them.
+        client
+            .send(Incoming::Bytes(b"\x1b[>1;115".to_vec()))
+            .unwrap();
+        client.send(Incoming::Resize(120, 40)).unwrap();
+        client
+            .send(Incoming::Bytes(b";0c\x1b[?62;22c".to_vec()))
+            .unwrap();
+        let mut early = Vec::new();
+        let identity = identify(&mut out, &incoming, &mut early).expect("asked");
+        assert_eq!(sent.try_recv().unwrap(), probe::IDENTIFY.as_bytes());
+        let (known, _) = detect::from_identity(&identity).expect("known");
+        assert_eq!(known, Known::Konsole);
+        assert!(matches!(early[..], [Incoming::Resize(120, 40)]));
+        // A terminal that answers nothing costs the timeout, no more.
+        let (_client, incoming) = std::sync::mpsc::sync_channel::<Incoming>(8);
+        let start = Instant::now();
+        let identity = identify(&mut out, &incoming, &mut early).expect("asked");
+        assert!(detect::from_identity(&identity).is_none());
+        assert!(start.elapsed() < IDENTIFY_TIMEOUT * 3);
     }
 
     #[test]
