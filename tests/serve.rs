@@ -15,27 +15,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::tmux::{self, Pane, Tmux};
+use common::{visual, words};
 use qari::library::Library;
-use qari::text::{Layout, LayoutOptions};
-
-/// How the engine draws `text` on one line.
-fn visual(text: &str) -> String {
-    let options = LayoutOptions {
-        width: 200,
-        ..LayoutOptions::default()
-    };
-    Layout::new(text, &options)
-        .line(0)
-        .map(|l| l.text())
-        .unwrap_or_default()
-}
-
-fn first_words(text: &str, n: usize) -> String {
-    text.split_whitespace()
-        .take(n)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 /// Whether everything these tests need is here.
 fn available() -> bool {
@@ -232,19 +213,25 @@ impl Drop for Server {
     }
 }
 
+/// Ends the session in `pane` with `q` and waits for the shell.
+fn quit(pane: &Pane) {
+    pane.keys(&["q"]);
+    pane.wait_for("READY$", "the shell after the session");
+}
+
 /// The first words of each bundled document's title, as drawn.
 fn titles() -> Vec<String> {
     Library::bundled()
         .documents
         .iter()
-        .map(|d| visual(&first_words(&d.title, 1)))
+        .map(|d| visual(&words(&d.title, 1)))
         .collect()
 }
 
 fn opening(index: usize) -> String {
     let library = Library::bundled();
     let text = library.documents[index].text(None).expect("a text");
-    visual(&first_words(&text.as_str(), 3))
+    visual(&words(&text.as_str(), 3))
 }
 
 #[test]
@@ -265,7 +252,7 @@ fn a_reader_logs_in_with_a_key_reads_and_quits_and_the_server_goes_on() {
     pane.wait_for(&opening(1), "the second document");
     // The filter takes Arabic typed as UTF-8.
     let library = Library::bundled();
-    let word = first_words(&library.documents[2].title, 1);
+    let word = words(&library.documents[2].title, 1);
     pane.keys(&["/"]);
     pane.keys(&["-l", &word]);
     pane.wait_for("of 5", "a filtered list");
@@ -282,15 +269,13 @@ fn a_reader_logs_in_with_a_key_reads_and_quits_and_the_server_goes_on() {
         "rows of at most 60 cells:\n{narrow}"
     );
     // q ends the session; ssh returns to the shell.
-    pane.keys(&["q"]);
-    pane.wait_for("READY$", "the shell after the session");
+    quit(&pane);
     server.wait_log("(quit)", Duration::from_secs(10));
     assert!(server.alive(), "the server goes on");
     // And serves the next reader.
     let again = server.log_in(&tmux, "two", "reader");
     again.wait_for("Documents: 5", "a second session");
-    again.keys(&["q"]);
-    again.wait_for("READY$", "the shell after the second session");
+    quit(&again);
 }
 
 #[test]
@@ -316,8 +301,7 @@ fn unknown_keys_and_passwords_are_refused_anonymous_needs_none() {
     let tmux = Tmux::new();
     let pane = server.log_in(&tmux, "anon", "stranger");
     pane.wait_for("Documents: 5", "the list for an anonymous reader");
-    pane.keys(&["q"]);
-    pane.wait_for("READY$", "the shell after the session");
+    quit(&pane);
 }
 
 #[test]
@@ -376,8 +360,7 @@ fn places_and_bookmarks_are_kept_for_each_key() {
     pane.wait_for(&opening(2), "the third document");
     pane.keys(&["m", "a"]);
     pane.wait_for("bookmark a set", "the bookmark");
-    pane.keys(&["q"]);
-    pane.wait_for("READY$", "the shell");
+    quit(&pane);
     server.wait_log("(quit)", Duration::from_secs(10));
     // The same key comes back to the same document, and to its bookmark.
     let pane = server.log_in(&tmux, "second", "reader");
@@ -388,8 +371,7 @@ fn places_and_bookmarks_are_kept_for_each_key() {
     );
     pane.keys(&["g", "'", "a"]);
     pane.wait_for(&opening(2), "at the bookmark");
-    pane.keys(&["q"]);
-    pane.wait_for("READY$", "the shell");
+    quit(&pane);
     let readers = server.dir.join("state/qari/serve/readers");
     let kept: Vec<_> = std::fs::read_dir(&readers)
         .expect("a folder of readers")
@@ -456,8 +438,7 @@ fn a_killed_client_and_one_that_never_reads_leave_the_others_served() {
     stays.keys(&["j"]);
     stays.wait_for(&opening(1), "the second document for the one who stayed");
     assert!(server.alive());
-    stays.keys(&["q"]);
-    stays.wait_for("READY$", "the shell");
+    quit(&stays);
 }
 
 #[test]
@@ -501,10 +482,8 @@ fn a_flood_of_connections_is_bounded_and_sessions_go_on() {
     // Once they are gone, new readers get in.
     let next = server.log_in(&tmux, "next", "reader");
     next.wait_for("Documents: 5", "a new session after the flood");
-    next.keys(&["q"]);
-    next.wait_for("READY$", "the shell");
-    stays.keys(&["q"]);
-    stays.wait_for("READY$", "the shell");
+    quit(&next);
+    quit(&stays);
 }
 
 /// The served files stay inside the served paths: a symlink out of them
@@ -527,8 +506,7 @@ fn symlinks_out_of_the_served_paths_are_left_out() {
     let pane = server.log_in(&tmux, "one", "reader");
     let screen = pane.wait_for("Documents: 1", "one document");
     assert!(!screen.contains(&visual("سر")), "{screen}");
-    pane.keys(&["q"]);
-    pane.wait_for("READY$", "the shell");
+    quit(&pane);
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -8,8 +8,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::tmux::{self, Tmux};
+use common::{visual, words};
 use qari::library::Library;
-use qari::text::{Layout, LayoutOptions};
 
 /// A bundled document's whole text.
 fn full_text(document: &qari::library::Document) -> String {
@@ -18,26 +18,6 @@ fn full_text(document: &qari::library::Document) -> String {
         .expect("a bundled text")
         .as_str()
         .into_owned()
-}
-
-/// How the engine draws `text` on one line (what the screen must contain).
-fn visual(text: &str) -> String {
-    let options = LayoutOptions {
-        width: 200,
-        ..LayoutOptions::default()
-    };
-    Layout::new(text, &options)
-        .line(0)
-        .map(|l| l.text())
-        .unwrap_or_default()
-}
-
-/// The first `n` words of a string.
-fn words(text: &str, n: usize) -> String {
-    text.split_whitespace()
-        .take(n)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The qari binary the tests run: `QARI_BIN` (to run them against another

@@ -310,6 +310,15 @@ impl Connection {
         }
     }
 
+    /// Lets `key` in if it is listed; counts a failure otherwise.
+    fn judge(&self, key: &PublicKey) -> Auth {
+        if self.knows(key) {
+            return Auth::Accept;
+        }
+        self.failed();
+        Auth::reject()
+    }
+
     fn failed(&self) {
         if let Ok(mut failures) = self.shared.failures.lock() {
             failures.failed(self.peer.ip(), Instant::now());
@@ -363,11 +372,7 @@ impl russh::server::Handler for Connection {
         _user: &str,
         offer: PublicKeyOffer<'_>,
     ) -> Result<Auth, Self::Error> {
-        if self.knows(offer.public_key) {
-            return Ok(Auth::Accept);
-        }
-        self.failed();
-        Ok(Auth::reject())
+        Ok(self.judge(offer.public_key))
     }
 
     async fn auth_publickey(
@@ -375,12 +380,11 @@ impl russh::server::Handler for Connection {
         _user: &str,
         key: VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
-        if self.knows(key.public_key) {
+        let verdict = self.judge(key.public_key);
+        if verdict == Auth::Accept {
             self.reader = Some(keys::fingerprint(key.public_key));
-            return Ok(Auth::Accept);
         }
-        self.failed();
-        Ok(Auth::reject())
+        Ok(verdict)
     }
 
     async fn auth_succeeded(&mut self, _session: &mut Session) -> Result<(), Self::Error> {

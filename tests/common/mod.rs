@@ -142,3 +142,24 @@ pub fn proptest_config() -> proptest::test_runner::Config {
         ..proptest::test_runner::Config::default()
     }
 }
+
+/// How the engine draws `text` on one line 200 cells wide (what a screen
+/// showing it must contain).
+pub fn visual(text: &str) -> String {
+    let options = qari::text::LayoutOptions {
+        width: 200,
+        ..qari::text::LayoutOptions::default()
+    };
+    qari::text::Layout::new(text, &options)
+        .line(0)
+        .map(|l| l.text())
+        .unwrap_or_default()
+}
+
+/// The first `n` words of a string.
+pub fn words(text: &str, n: usize) -> String {
+    text.split_whitespace()
+        .take(n)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
