@@ -189,6 +189,13 @@ impl Server {
         pane
     }
 
+    /// Logs in as [`Server::log_in`] does and waits for the list.
+    fn reader(&self, tmux: &Tmux, name: &str, key: &str) -> Pane {
+        let pane = self.log_in(tmux, name, key);
+        pane.wait_for("Documents: 5", "the document list over SSH");
+        pane
+    }
+
     /// The server's resident memory and threads, from /proc.
     fn footprint(&self) -> (u64, u64) {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
@@ -273,8 +280,7 @@ fn a_reader_logs_in_with_a_key_reads_and_quits_and_the_server_goes_on() {
     server.wait_log("(quit)", Duration::from_secs(10));
     assert!(server.alive(), "the server goes on");
     // And serves the next reader.
-    let again = server.log_in(&tmux, "two", "reader");
-    again.wait_for("Documents: 5", "a second session");
+    let again = server.reader(&tmux, "two", "reader");
     quit(&again);
 }
 
@@ -299,8 +305,7 @@ fn unknown_keys_and_passwords_are_refused_anonymous_needs_none() {
     let server = Server::start(&["--anonymous"]);
     assert!(server.log().contains("anonymous"), "{}", server.log());
     let tmux = Tmux::new();
-    let pane = server.log_in(&tmux, "anon", "stranger");
-    pane.wait_for("Documents: 5", "the list for an anonymous reader");
+    let pane = server.reader(&tmux, "anon", "stranger");
     quit(&pane);
 }
 
@@ -354,8 +359,7 @@ fn places_and_bookmarks_are_kept_for_each_key() {
     }
     let server = Server::start(&[]);
     let tmux = Tmux::new();
-    let pane = server.log_in(&tmux, "first", "reader");
-    pane.wait_for("Documents: 5", "the list");
+    let pane = server.reader(&tmux, "first", "reader");
     pane.keys(&["j", "j", "Enter"]);
     pane.wait_for(&opening(2), "the third document");
     pane.keys(&["m", "a"]);
@@ -387,12 +391,10 @@ fn a_killed_client_and_one_that_never_reads_leave_the_others_served() {
     let mut server = Server::start(&[]);
     let tmux = Tmux::new();
     // A reader who stays throughout.
-    let stays = server.log_in(&tmux, "stays", "reader");
-    stays.wait_for("Documents: 5", "the list");
+    let stays = server.reader(&tmux, "stays", "reader");
 
     // A client killed while frames come: its ssh dies mid-stream.
-    let killed = server.log_in(&tmux, "killed", "reader");
-    killed.wait_for("Documents: 5", "the list");
+    let killed = server.reader(&tmux, "killed", "reader");
     killed.keys(&["Enter"]);
     for _ in 0..20 {
         killed.keys(&["Space"]);
@@ -448,8 +450,7 @@ fn a_flood_of_connections_is_bounded_and_sessions_go_on() {
     }
     let mut server = Server::start(&[]);
     let tmux = Tmux::new();
-    let stays = server.log_in(&tmux, "stays", "reader");
-    stays.wait_for("Documents: 5", "the list");
+    let stays = server.reader(&tmux, "stays", "reader");
     let (rss_before, _) = server.footprint();
     // 200 connections within about a second: some silent, some sending
     // garbage, some a greeting and then nothing.
@@ -480,8 +481,7 @@ fn a_flood_of_connections_is_bounded_and_sessions_go_on() {
     );
     drop(held);
     // Once they are gone, new readers get in.
-    let next = server.log_in(&tmux, "next", "reader");
-    next.wait_for("Documents: 5", "a new session after the flood");
+    let next = server.reader(&tmux, "next", "reader");
     quit(&next);
     quit(&stays);
 }
@@ -517,8 +517,7 @@ fn a_full_server_says_so_idle_sessions_close_and_a_stop_ends_them() {
     }
     let mut server = Server::start(&["--max-sessions", "1", "--idle-timeout", "4"]);
     let tmux = Tmux::new();
-    let first = server.log_in(&tmux, "first", "reader");
-    first.wait_for("Documents: 5", "the first session");
+    let first = server.reader(&tmux, "first", "reader");
     // One session is all it takes: the next is told, and ends.
     let (code, stderr) = server.run("reader", &["-tt"], &[]);
     assert_ne!(code, Some(0));
@@ -528,8 +527,7 @@ fn a_full_server_says_so_idle_sessions_close_and_a_stop_ends_them() {
     assert!(screen.contains("idle for too long"), "{screen}");
     server.wait_log("(idle for too long)", Duration::from_secs(10));
     // A stop (SIGTERM) tells the sessions and ends them, then the server.
-    let second = server.log_in(&tmux, "second", "reader");
-    second.wait_for("Documents: 5", "a session again");
+    let second = server.reader(&tmux, "second", "reader");
     Command::new("kill")
         .args(["-TERM", &server.child.id().to_string()])
         .status()

@@ -340,6 +340,21 @@ impl Connection {
         let _ = session.close(channel);
     }
 
+    /// Takes a request only to say why it is refused (a failure reply would
+    /// end the client before the message shows), logs it, and closes.
+    fn turn_down(
+        &self,
+        channel: ChannelId,
+        session: &mut Session,
+        message: &str,
+        logged: &str,
+    ) -> Result<(), russh::Error> {
+        session.channel_success(channel)?;
+        self.refuse(channel, session, message);
+        log(&format!("{}: {logged}", self.who()));
+        Ok(())
+    }
+
     fn opening(&mut self, id: ChannelId) -> Option<&mut Opening> {
         self.channel.as_mut().filter(|c| c.id == id)
     }
@@ -608,15 +623,12 @@ impl russh::server::Handler for Connection {
         _data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        // Taken, so that the client shows why before it ends.
-        session.channel_success(channel)?;
-        self.refuse(
+        self.turn_down(
             channel,
             session,
             "qari serve runs no commands; connect without one",
-        );
-        log(&format!("{}: a command was refused", self.who()));
-        Ok(())
+            "a command was refused",
+        )
     }
 
     async fn subsystem_request(
@@ -625,15 +637,12 @@ impl russh::server::Handler for Connection {
         _name: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        // Taken, so that the client shows why before it ends.
-        session.channel_success(channel)?;
-        self.refuse(
+        self.turn_down(
             channel,
             session,
             "qari serve offers no subsystem (no sftp, no scp)",
-        );
-        log(&format!("{}: a subsystem was refused", self.who()));
-        Ok(())
+            "a subsystem was refused",
+        )
     }
 
     async fn x11_request(
