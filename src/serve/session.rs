@@ -182,7 +182,14 @@ struct Served {
     last: Rc<Cell<Instant>>,
     /// Why the session ended, when the host ended it.
     ended: Option<&'static str>,
+    /// When memory this session's thread freed was last handed back.
+    released: Instant,
 }
+
+/// How often a session hands back the memory its thread freed: the
+/// allocator keeps freed pages of each thread for reuse, some megabytes a
+/// session, which across many sessions is most of the server's memory.
+const RELEASE_EVERY: Duration = Duration::from_secs(2);
 
 impl<W: Write> Host<W> for Served {
     fn turn(&mut self, app: &mut App, _screen: &mut Screen<W>) -> io::Result<Turn> {
@@ -195,6 +202,10 @@ impl<W: Write> Host<W> for Served {
         if self.last.get().elapsed() >= self.idle {
             self.ended = Some("idle for too long");
             return Ok(Turn::Stop);
+        }
+        if self.released.elapsed() >= RELEASE_EVERY {
+            self.released = Instant::now();
+            crate::work::release_freed_memory();
         }
         Ok(Turn::Go)
     }
@@ -320,6 +331,7 @@ pub fn run(start: Start, incoming: Receiver<Incoming>, mut out: Outgoing) -> Str
         idle: start.idle,
         last,
         ended: None,
+        released: Instant::now(),
     };
     let started = out
         .write_all(&term::start_sequence(&setup))
@@ -344,6 +356,9 @@ pub fn run(start: Start, incoming: Receiver<Incoming>, mut out: Outgoing) -> Str
         let _ = write!(out, "qari: session closed: {why}\r\n");
     }
     let _ = out.flush();
+    drop(screen);
+    drop(app);
+    crate::work::release_freed_memory();
     match (result, host.ended) {
         (Err(e), _) => e.to_string(),
         (Ok(()), Some(why)) => why.to_string(),
