@@ -275,6 +275,15 @@ fn a_reader_logs_in_with_a_key_reads_and_quits_and_the_server_goes_on() {
         narrow.lines().all(|l| l.chars().count() <= 60),
         "rows of at most 60 cells:\n{narrow}"
     );
+    // The server runs with memory committed as used (it started itself
+    // again so).
+    let environ = std::fs::read(format!("/proc/{}/environ", server.child.id())).unwrap();
+    assert!(
+        environ
+            .split(|b| *b == 0)
+            .any(|v| v == b"MIMALLOC_ARENA_EAGER_COMMIT=0"),
+        "the allocator's setting"
+    );
     // q ends the session; ssh returns to the shell.
     quit(&pane);
     server.wait_log("(quit)", Duration::from_secs(10));
