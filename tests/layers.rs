@@ -26,7 +26,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "serve",
         &[
-            "app", "config", "library", "settings", "state", "term", "text", "tui",
+            "app", "config", "library", "settings", "state", "term", "text", "tui", "work",
         ],
     ),
 ];

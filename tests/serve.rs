@@ -148,7 +148,7 @@ impl Server {
     }
 
     /// Runs `ssh` with `key` and `more` arguments (without a terminal) to
-    /// its end, at most 30 s; its exit code and standard error.
+    /// its end, at most 45 s; its exit code and standard error.
     fn run(&self, key: &str, options: &[&str], command: &[&str]) -> (Option<i32>, String) {
         let args = self.ssh(key);
         let mut ssh = Command::new(&args[0]);
@@ -165,9 +165,9 @@ impl Server {
             if let Some(status) = child.try_wait().unwrap() {
                 break status;
             }
-            if start.elapsed() > Duration::from_secs(30) {
+            if start.elapsed() > Duration::from_secs(45) {
                 let _ = child.kill();
-                panic!("ssh {options:?} {command:?} still runs after 30 s");
+                panic!("ssh {options:?} {command:?} still runs after 45 s");
             }
             std::thread::sleep(Duration::from_millis(20));
         };
@@ -548,4 +548,23 @@ fn a_full_server_says_so_idle_sessions_close_and_a_stop_ends_them() {
         assert!(start.elapsed() < Duration::from_secs(15), "the server ends");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// A connection that logs in and starts no reader (`ssh -N`) holds a place
+/// among the connections: it is closed after 30 s.
+#[test]
+fn a_connection_that_starts_no_reader_is_closed() {
+    if !available() {
+        return;
+    }
+    let server = Server::start(&[]);
+    let start = Instant::now();
+    let (code, _) = server.run("reader", &["-N"], &[]);
+    assert_ne!(code, Some(0));
+    assert!(
+        start.elapsed() >= Duration::from_secs(25),
+        "{:?}",
+        start.elapsed()
+    );
+    server.wait_log("no reader started", Duration::from_secs(5));
 }

@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use russh::keys::PublicKey;
 use russh::server::{Auth, Msg, PublicKeyOffer, Session, VerifiedPublicKey};
-use russh::{Channel, ChannelId, ChannelMsg, MethodKind, MethodSet};
+use russh::{Channel, ChannelId, ChannelMsg, ChannelWriteHalf, MethodKind, MethodSet};
 
 use crate::config::Config;
 use crate::library::{Library, Origin};
@@ -62,7 +62,7 @@ pub struct Options {
 /// Connections not logged in yet, at most: more are turned away at once
 /// (sessions already running are not affected).
 const HANDSHAKES: usize = 32;
-/// How long a client has to say hello, and to log in.
+/// How long a client has to say hello, and to log in and start a reader.
 const HELLO_TIME: Duration = Duration::from_secs(10);
 const LOGIN_TIME: Duration = Duration::from_secs(30);
 /// How long a frame may wait for a client that takes nothing before the
@@ -233,11 +233,13 @@ async fn connection(
 ) {
     let started = Instant::now();
     let logged_in = Arc::new(AtomicBool::new(false));
+    let shell = Arc::new(AtomicBool::new(false));
     let handler = Connection {
         shared: Arc::clone(&shared),
         peer,
         reader: None,
         logged_in: Arc::clone(&logged_in),
+        shell: Arc::clone(&shell),
         channel: None,
         handshake: Some(handshake),
     };
@@ -254,18 +256,25 @@ async fn connection(
         _ = &mut session => true,
         _ = tokio::time::sleep(LOGIN_TIME) => false,
     };
-    if !ended && !logged_in.load(Ordering::SeqCst) {
+    if !ended && !shell.load(Ordering::SeqCst) {
+        let why = if logged_in.load(Ordering::SeqCst) {
+            "no reader started"
+        } else {
+            "not logged in"
+        };
         log(&format!(
-            "{peer}: not logged in after {} s, closed",
+            "{peer}: {why} after {} s, closed",
             LOGIN_TIME.as_secs()
         ));
         let _ = handle
             .disconnect(
                 russh::Disconnect::ByApplication,
-                "log in in time".into(),
+                format!("{why} in time"),
                 String::new(),
             )
             .await;
+        // Its end is waited for: the permit it holds is freed with it.
+        let _ = tokio::time::timeout(HELLO_TIME, session).await;
         return;
     }
     if !ended {
@@ -279,14 +288,20 @@ async fn connection(
     }
 }
 
-/// The session channel of a connection, until its shell starts.
+/// The session channel of a connection, until its shell starts. What
+/// the client sends on it is taken from the moment it opens (a channel
+/// nobody reads would stall the whole connection once its queue is full).
 struct Opening {
     id: ChannelId,
-    channel: Option<Channel<Msg>>,
+    /// Where frames go, until the shell takes it.
+    write: Option<ChannelWriteHalf<Msg>>,
+    /// What the client sent, until the shell takes it.
+    incoming: Option<std::sync::mpsc::Receiver<Incoming>>,
+    /// Where resizes go.
+    input: SyncSender<Incoming>,
     term: Option<String>,
     size: (u16, u16),
     env: Vec<(String, String)>,
-    input: Option<SyncSender<Incoming>>,
 }
 
 /// A connection's handler.
@@ -296,6 +311,8 @@ struct Connection {
     /// The reader's key fingerprint, once logged in with a key.
     reader: Option<String>,
     logged_in: Arc<AtomicBool>,
+    /// A reader (shell) has started on this connection.
+    shell: Arc<AtomicBool>,
     channel: Option<Opening>,
     /// Its place among the connections not logged in yet, given back on
     /// logging in.
@@ -419,13 +436,35 @@ impl russh::server::Handler for Connection {
         if self.channel.is_some() {
             return Ok(());
         }
+        let id = channel.id();
+        let (input, incoming) = std::sync::mpsc::sync_channel(INPUT_QUEUE);
+        let (mut read, write) = channel.split();
+        // What the client types goes to the session's thread (dropped
+        // while the queue is full).
+        let typed = input.clone();
+        tokio::spawn(async move {
+            while let Some(message) = read.wait().await {
+                match message {
+                    ChannelMsg::Data { data } => {
+                        match typed.try_send(Incoming::Bytes(data.to_vec())) {
+                            Ok(()) | Err(TrySendError::Full(_)) => {}
+                            Err(TrySendError::Disconnected(_)) => break,
+                        }
+                    }
+                    ChannelMsg::Eof | ChannelMsg::Close => break,
+                    _ => {}
+                }
+            }
+            let _ = typed.try_send(Incoming::Closed);
+        });
         self.channel = Some(Opening {
-            id: channel.id(),
-            channel: Some(channel),
+            id,
+            write: Some(write),
+            incoming: Some(incoming),
+            input,
             term: None,
             size: (80, 24),
             env: Vec::new(),
-            input: None,
         });
         reply.accept().await;
         Ok(())
@@ -487,9 +526,7 @@ impl russh::server::Handler for Connection {
         if let Some(opening) = self.opening(channel) {
             let (width, height) = clamp_size(columns, rows);
             opening.size = (width, height);
-            if let Some(input) = &opening.input {
-                let _ = input.try_send(Incoming::Resize(width, height));
-            }
+            let _ = opening.input.try_send(Incoming::Resize(width, height));
         }
         Ok(())
     }
@@ -502,11 +539,11 @@ impl russh::server::Handler for Connection {
         let who = self.who();
         let shared = Arc::clone(&self.shared);
         let reader = self.reader.clone();
+        let started_shell = Arc::clone(&self.shell);
         let Some(opening) = self.opening(channel) else {
             return session.channel_failure(channel);
         };
-        let (Some(term), Some(channel_handle)) = (opening.term.clone(), opening.channel.take())
-        else {
+        let Some(term) = opening.term.clone() else {
             session.channel_success(channel)?;
             self.refuse(
                 channel,
@@ -516,6 +553,11 @@ impl russh::server::Handler for Connection {
             log(&format!("{who}: no terminal asked for, closed"));
             return Ok(());
         };
+        // A second shell on the channel is refused.
+        let (Some(write), Some(incoming)) = (opening.write.take(), opening.incoming.take()) else {
+            return session.channel_failure(channel);
+        };
+        started_shell.store(true, Ordering::SeqCst);
         let count = shared.sessions.fetch_add(1, Ordering::SeqCst);
         if count >= shared.options.max_sessions {
             shared.sessions.fetch_sub(1, Ordering::SeqCst);
@@ -529,32 +571,12 @@ impl russh::server::Handler for Connection {
             return Ok(());
         }
         session.channel_success(channel)?;
-        let (input, incoming) = std::sync::mpsc::sync_channel(INPUT_QUEUE);
         let (send, mut frames) = tokio::sync::mpsc::unbounded_channel::<Vec<u8>>();
         let queued = Arc::new(AtomicUsize::new(0));
         let out = Outgoing::new(send, Arc::clone(&queued));
-        opening.input = Some(input.clone());
         let mut env = opening.env.clone();
         env.push(("TERM".into(), term));
         let size = opening.size;
-        let (mut read, write) = channel_handle.split();
-        // What the client types goes to the session's thread.
-        let typed = input;
-        tokio::spawn(async move {
-            while let Some(message) = read.wait().await {
-                match message {
-                    ChannelMsg::Data { data } => {
-                        match typed.try_send(Incoming::Bytes(data.to_vec())) {
-                            Ok(()) | Err(TrySendError::Full(_)) => {}
-                            Err(TrySendError::Disconnected(_)) => break,
-                        }
-                    }
-                    ChannelMsg::Eof | ChannelMsg::Close => break,
-                    _ => {}
-                }
-            }
-            let _ = typed.try_send(Incoming::Closed);
-        });
         // Frames go out as the client's window takes them.
         let handle = session.handle();
         tokio::spawn(async move {
