@@ -183,9 +183,17 @@ impl Server {
 
     /// Opens tmux session `name` and logs in there with `key`.
     fn log_in(&self, tmux: &Tmux, name: &str, key: &str) -> Pane {
+        self.log_in_with(tmux, name, key, &[])
+    }
+
+    /// The same with more `ssh` options.
+    fn log_in_with(&self, tmux: &Tmux, name: &str, key: &str, options: &[&str]) -> Pane {
         let pane = tmux.shell(name);
-        let line = self.ssh(key).join(" ");
-        pane.keys(&[&line, "Enter"]);
+        let mut args = self.ssh(key);
+        let host = args.pop().expect("the host");
+        args.extend(options.iter().map(|o| o.to_string()));
+        args.push(host);
+        pane.keys(&[&args.join(" "), "Enter"]);
         pane
     }
 
@@ -315,6 +323,20 @@ fn unknown_keys_and_passwords_are_refused_anonymous_needs_none() {
     assert!(server.log().contains("anonymous"), "{}", server.log());
     let tmux = Tmux::new();
     let pane = server.reader(&tmux, "anon", "stranger");
+    // The mirrored screen of Arabic documents: the list on the right.
+    let screen = pane.screen();
+    assert!(!screen.starts_with(" Documents"), "{screen}");
+    quit(&pane);
+    // A reader sets the session as the command line would.
+    let pane = server.log_in_with(&tmux, "ltr", "stranger", &["-o", "SetEnv=QARI_LAYOUT=ltr"]);
+    let screen = pane.wait_for("Documents: 5", "the list on the left");
+    assert!(
+        screen
+            .lines()
+            .next()
+            .is_some_and(|l| l.starts_with(" Documents: 5")),
+        "{screen}"
+    );
     quit(&pane);
 }
 

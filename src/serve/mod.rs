@@ -83,6 +83,11 @@ const ENV_NAMES: &[&str] = &[
     "LANG",
     "LC_ALL",
     "LC_CTYPE",
+    "QARI_BIDI",
+    "QARI_SHAPE",
+    "QARI_HARAKAT",
+    "QARI_THEME",
+    "QARI_LAYOUT",
 ];
 const ENV_VALUE_MAX: usize = 256;
 /// The largest terminal a client may say it has.

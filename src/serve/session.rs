@@ -230,6 +230,25 @@ pub struct Start {
     pub idle: Duration,
 }
 
+/// The settings a reader chose for the session, as the command line's
+/// (`ssh -o SetEnv=QARI_BIDI=terminal`): `QARI_BIDI`, `QARI_SHAPE`,
+/// `QARI_HARAKAT`, `QARI_THEME`, `QARI_LAYOUT` take the values of
+/// `--bidi`, `--shape`, `--harakat`, `--theme`, `--layout`; others are
+/// ignored.
+pub fn overrides(var: &dyn Fn(&str) -> Option<String>) -> Overrides {
+    fn pick<T: clap::ValueEnum>(value: Option<String>) -> Option<T> {
+        T::from_str(value?.trim(), true).ok()
+    }
+    Overrides {
+        bidi: pick(var("QARI_BIDI")),
+        shape: pick(var("QARI_SHAPE")),
+        harakat: pick(var("QARI_HARAKAT")),
+        theme: pick(var("QARI_THEME")),
+        layout: pick(var("QARI_LAYOUT")),
+        ..Overrides::default()
+    }
+}
+
 /// How long the client's terminal has to say which it is.
 const IDENTIFY_TIMEOUT: Duration = Duration::from_millis(1000);
 
@@ -285,7 +304,7 @@ pub fn run(start: Start, incoming: Receiver<Incoming>, mut out: Outgoing) -> Str
     }
     let detection = detect::with_local(detection, LocalSettings::default());
     let color = var("NO_COLOR").is_none_or(|v| v.is_empty());
-    let settings = resolve(&Overrides::default(), &start.config, detection, color);
+    let settings = resolve(&overrides(&var), &start.config, detection, color);
     let mut app = settings.reader(start.library);
     let (store, warning) = Store::open(start.state);
     app.attach_store(
@@ -440,6 +459,28 @@ mod tests {
         assert!(keys(&events).ends_with(&[KeyCode::Up, KeyCode::Char('q')]));
         let invalid = parser.feed(&[0xff, 0xfe, b'j']);
         assert!(keys(&invalid).contains(&KeyCode::Char('j')));
+    }
+
+    #[test]
+    fn a_reader_sets_the_session_as_the_command_line_would() {
+        use crate::config::{BidiSetting, HarakatSetting, ThemeName};
+        let sent = [
+            ("QARI_BIDI", "Terminal"),
+            ("QARI_HARAKAT", "off"),
+            ("QARI_THEME", "light"),
+            ("QARI_SHAPE", "sideways"),
+        ];
+        let var = |name: &str| {
+            sent.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        };
+        let chosen = overrides(&var);
+        assert_eq!(chosen.bidi, Some(BidiSetting::Terminal));
+        assert_eq!(chosen.harakat, Some(HarakatSetting::Off));
+        assert_eq!(chosen.theme, Some(ThemeName::Light));
+        assert_eq!(chosen.shape, None, "a value it does not take is ignored");
+        assert_eq!(chosen.layout, None);
     }
 
     #[test]
