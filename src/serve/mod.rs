@@ -68,8 +68,9 @@ const LOGIN_TIME: Duration = Duration::from_secs(30);
 /// How long a frame may wait for a client that takes nothing before the
 /// connection is dropped.
 const WRITE_STALL: Duration = Duration::from_secs(30);
-/// Input events waiting for a session, at most (more are dropped).
-const INPUT_QUEUE: usize = 1024;
+/// Packets of input waiting for a session, at most (more are dropped): a
+/// packet is at most 32 KB, so 4 MB.
+const INPUT_QUEUE: usize = 128;
 /// The variables a client may set, and how long they may be.
 const ENV_NAMES: &[&str] = &[
     "COLORTERM",
