@@ -590,3 +590,31 @@ fn a_connection_that_starts_no_reader_is_closed() {
     );
     server.wait_log("no reader started", Duration::from_secs(5));
 }
+
+/// Ten connections in a minute that never get in turn their address away;
+/// a client that gets in with the second key it offers is no failure.
+#[test]
+fn failed_logins_turn_an_address_away_and_offered_keys_count_once() {
+    if !available() {
+        return;
+    }
+    let server = Server::start(&[]);
+    let both = ["-i", &server.dir.join("reader").display().to_string()].map(str::to_string);
+    // The stranger's key first, then the reader's: in, every time.
+    for _ in 0..12 {
+        let (code, stderr) = server.run(
+            "stranger",
+            &[&both[0], &both[1], "-tt", "-o", "ConnectTimeout=5"],
+            &["x"],
+        );
+        assert!(stderr.contains("runs no commands"), "{code:?} {stderr}");
+    }
+    for _ in 0..10 {
+        let (code, _) = server.run("stranger", &["-tt"], &[]);
+        assert_eq!(code, Some(255));
+    }
+    // The address is turned away now, the reader's key too.
+    let (code, stderr) = server.run("reader", &["-tt"], &["x"]);
+    assert_eq!(code, Some(255), "{stderr}");
+    assert!(!stderr.contains("runs no commands"), "{stderr}");
+}

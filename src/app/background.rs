@@ -109,15 +109,22 @@ impl App {
         }
         // From the texts kept now (or, for an error, read again to say why).
         self.open_now(doc);
-        if let Some((at, goal)) = self.pending_place.take()
+        self.put_at_pending_place(doc);
+        self.pending_place = None;
+        self.sync();
+        true
+    }
+
+    /// Puts the reader of `doc` where a jump into it is waiting to go, if
+    /// that place is in the text it shows.
+    fn put_at_pending_place(&mut self, doc: usize) {
+        if let Some((at, goal)) = self.pending_place
             && at == doc
             && let Some(reader) = self.reader.as_mut().filter(|r| r.doc == doc)
             && let Some(anchor) = places::resolve(&reader.text, goal)
         {
             reader.anchor = anchor;
         }
-        self.sync();
-        true
     }
 
     /// Shows the start of a long text while the rest is read, unless the
@@ -139,13 +146,7 @@ impl App {
         let loading = self.loading;
         self.texts.put(doc, text);
         self.open_now(doc);
-        if let Some((at, goal)) = self.pending_place
-            && at == doc
-            && let Some(reader) = self.reader.as_mut().filter(|r| r.doc == doc)
-            && let Some(anchor) = places::resolve(&reader.text, goal)
-        {
-            reader.anchor = anchor;
-        }
+        self.put_at_pending_place(doc);
         // Still waiting for the whole text.
         self.loading = loading;
         self.sync();

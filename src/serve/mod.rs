@@ -117,7 +117,7 @@ pub fn confine(library: &mut Library, roots: &[PathBuf]) -> usize {
         .filter_map(|r| std::fs::canonicalize(r).ok())
         .collect();
     let before = library.documents.len();
-    std::sync::Arc::make_mut(&mut library.documents).retain(|d| match &d.origin {
+    Arc::make_mut(&mut library.documents).retain(|d| match &d.origin {
         Origin::File(path) => std::fs::canonicalize(path)
             .is_ok_and(|real| roots.iter().any(|root| real.starts_with(root))),
         _ => true,
@@ -150,7 +150,6 @@ pub fn run(
         inactivity_timeout: Some(options.idle + Duration::from_secs(60)),
         keepalive_interval: Some(Duration::from_secs(30)),
         keepalive_max: 3,
-        nodelay: true,
         ..Default::default()
     });
     let listen = options.listen;
@@ -240,11 +239,13 @@ async fn connection(
     let started = Instant::now();
     let logged_in = Arc::new(AtomicBool::new(false));
     let shell = Arc::new(AtomicBool::new(false));
+    let tried = Arc::new(AtomicBool::new(false));
     let handler = Connection {
         shared: Arc::clone(&shared),
         peer,
         reader: None,
         logged_in: Arc::clone(&logged_in),
+        tried: Arc::clone(&tried),
         shell: Arc::clone(&shell),
         channel: None,
         handshake: Some(handshake),
@@ -256,6 +257,26 @@ async fn connection(
             Ok(Ok(session)) => session,
             Ok(Err(_)) | Err(_) => return,
         };
+    serve_connection(session, peer, &logged_in, &shell, started).await;
+    // A connection that tried keys or passwords and never got in is a
+    // failed login of its address.
+    if tried.load(Ordering::SeqCst)
+        && !logged_in.load(Ordering::SeqCst)
+        && let Ok(mut failures) = shared.failures.lock()
+    {
+        failures.failed(peer.ip(), Instant::now());
+    }
+}
+
+/// Runs an established connection to its end, closing it when no reader
+/// has started in [`LOGIN_TIME`].
+async fn serve_connection(
+    session: russh::server::RunningSession<Connection>,
+    peer: SocketAddr,
+    logged_in: &AtomicBool,
+    shell: &AtomicBool,
+    started: Instant,
+) {
     let handle = session.handle();
     let mut session = Box::pin(session);
     let ended = tokio::select! {
@@ -317,6 +338,8 @@ struct Connection {
     /// The reader's key fingerprint, once logged in with a key.
     reader: Option<String>,
     logged_in: Arc<AtomicBool>,
+    /// A key or a password was turned down on this connection.
+    tried: Arc<AtomicBool>,
     /// A reader (shell) has started on this connection.
     shell: Arc<AtomicBool>,
     channel: Option<Opening>,
@@ -333,19 +356,15 @@ impl Connection {
         }
     }
 
-    /// Lets `key` in if it is listed; counts a failure otherwise.
+    /// Lets `key` in if it is listed. A key turned down is not a failure
+    /// yet (a client offers each key it has in turn): a connection that
+    /// tried and never got in is.
     fn judge(&self, key: &PublicKey) -> Auth {
         if self.knows(key) {
             return Auth::Accept;
         }
-        self.failed();
+        self.tried.store(true, Ordering::SeqCst);
         Auth::reject()
-    }
-
-    fn failed(&self) {
-        if let Ok(mut failures) = self.shared.failures.lock() {
-            failures.failed(self.peer.ip(), Instant::now());
-        }
     }
 
     fn who(&self) -> String {
@@ -401,7 +420,7 @@ impl russh::server::Handler for Connection {
     }
 
     async fn auth_password(&mut self, _user: &str, _password: &str) -> Result<Auth, Self::Error> {
-        self.failed();
+        self.tried.store(true, Ordering::SeqCst);
         Ok(Auth::reject())
     }
 
